@@ -1,0 +1,42 @@
+#pragma once
+// Shared pieces of the subcommands: exit codes, global options, config loading for tools.
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "config/config.h"
+
+namespace dunghan::app {
+
+/// Process exit codes (documented in `dunghan help`).
+enum ExitCode : int {
+  kOk = 0,             // success
+  kUsageOrConfig = 1,  // bad command line, bad or missing configuration, bad input value
+  kPartial = 2,        // partial failure: some input was rejected, the rest was processed
+};
+
+struct GlobalOptions {
+  std::optional<std::string> config;     // --config FILE
+  std::optional<std::string> log_level;  // --log-level LEVEL
+};
+
+/// Loads the configuration for a tool command: --config, then $DUNGHAN_CONFIG, then the default
+/// path; with no file at the default path, the built-in defaults. On error prints every
+/// diagnostic to `err` and returns nullopt.
+std::optional<config::Config> load_for_tool(const GlobalOptions& g, std::ostream& err);
+
+/// Sets up logging from the config and --log-level (stderr or the journal).
+void setup_logging(const GlobalOptions& g, const config::Config* cfg);
+
+/// The text printed by `dunghan help` after CLI11's own help: subcommands and exit codes.
+std::string help_epilogue();
+
+// Registration of each group of subcommands. Each adds its subcommands to `app` and sets a
+// callback that stores the exit code in `exit_code`.
+void add_config_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
+void add_calendar_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
+
+}  // namespace dunghan::app

@@ -1,0 +1,33 @@
+// check-config: validate the configuration and print a one-paragraph summary.
+#include <iostream>
+
+#include "app/app.h"
+#include "calendar/civil.h"
+
+namespace dunghan::app {
+
+void add_config_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
+  CLI::App* cmd = app.add_subcommand(
+      "check-config", "validate the configuration file and summarise it (exit 0 valid, 1 invalid)");
+  cmd->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
+  cmd->callback([&g, &exit_code] {
+    const config::ConfigChoice choice = config::choose_config_path(g.config);
+    try {
+      config::Config cfg = config::load_config(choice.path);
+      auto cal = config::build_calendar(cfg);
+      std::cout << config::summary(cfg, cal.get()) << '\n';
+      exit_code = kOk;
+    } catch (const config::ConfigError& e) {
+      for (const config::Diagnostic& d : e.diagnostics()) {
+        std::cerr << "error: " << to_string(d) << '\n';
+      }
+      std::cerr << e.diagnostics().size() << " error(s); the configuration is not valid.\n";
+      exit_code = kUsageOrConfig;
+    } catch (const calendar::CalendarError& e) {
+      std::cerr << "error: " << choice.path.string() << ": calendar: " << e.what() << '\n';
+      exit_code = kUsageOrConfig;
+    }
+  });
+}
+
+}  // namespace dunghan::app

@@ -1,0 +1,98 @@
+// dunghan: one binary, many subcommands. `dunghan help` lists them with the exit codes.
+#include <iostream>
+
+#include "app/app.h"
+#include "log/logging.h"
+#include "log/redact.h"
+
+namespace dunghan::app {
+
+std::optional<config::Config> load_for_tool(const GlobalOptions& g, std::ostream& err) {
+  const config::ConfigChoice choice = config::choose_config_path(g.config);
+  try {
+    return config::load_or_default(choice);
+  } catch (const config::ConfigError& e) {
+    for (const config::Diagnostic& d : e.diagnostics()) err << "error: " << to_string(d) << '\n';
+    err << e.diagnostics().size() << " error(s) in the configuration; nothing was done.\n";
+  }
+  return std::nullopt;
+}
+
+void setup_logging(const GlobalOptions& g, const config::Config* cfg) {
+  log::LogSetup setup;
+  std::string level = cfg != nullptr ? cfg->log.level : "info";
+  if (g.log_level) level = *g.log_level;
+  setup.level = log::parse_level(level).value_or(spdlog::level::info);
+  if (cfg != nullptr && cfg->log.file) {
+    setup.file = cfg->log.file->string();
+    setup.file_max_bytes = cfg->log.max_size_mb * 1024 * 1024;
+    setup.file_max_files = cfg->log.max_files;
+  }
+  log::init_logging(setup);
+}
+
+std::string help_epilogue() {
+  return R"(Commands:
+  help                     this text
+  check-config             validate the configuration and summarise it
+  calendar --year Y        the working calendar of a year (days off, make-up days, holidays)
+  workdays --from D --to D working days between two dates, both included
+  deadline --received T --duration "15 working days"
+                           the due date and due instant of a dossier
+  lunar DATE | --from D --to D | --to-solar D/M/YYYY
+                           the Vietnamese lunar calendar (UTC+7)
+
+Configuration: --config FILE, else $DUNGHAN_CONFIG, else )" +
+         config::default_config_path().string() +
+         R"(.
+Tools other than check-config use the built-in defaults when there is no file at the default path.
+
+Exit codes:
+  0  success
+  1  usage error, or an invalid or missing configuration, or an invalid input value
+  2  partial failure: some input was rejected (each rejection is reported), the rest was processed
+)";
+}
+
+}  // namespace dunghan::app
+
+int main(int argc, char** argv) {
+  using namespace dunghan::app;
+  CLI::App app{
+      "dunghan — cảnh báo hạn xử lý hồ sơ thủ tục hành chính (deadline alerts for "
+      "Vietnamese one-stop shops)",
+      "dunghan"};
+  app.set_version_flag("--version", std::string("dunghan ") + DUNGHAN_VERSION);
+  app.require_subcommand(0, 1);
+  app.footer("Run `dunghan help` for the commands and exit codes.");
+  GlobalOptions g;
+  app.add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
+  app.add_option("--log-level", g.log_level, "trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  int exit_code = kOk;
+
+  CLI::App* help = app.add_subcommand("help", "show the commands and exit codes");
+  help->callback([&] {
+    std::cout << app.help() << '\n' << help_epilogue();
+    exit_code = kOk;
+  });
+  add_config_commands(app, g, exit_code);
+  add_calendar_commands(app, g, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);  // --help, --version
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kUsageOrConfig;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << dunghan::log::redact(e.what()) << '\n';
+    return kUsageOrConfig;
+  }
+  if (app.get_subcommands().empty()) {
+    std::cout << app.help() << '\n' << help_epilogue();
+    return kUsageOrConfig;
+  }
+  return exit_code;
+}

@@ -1,0 +1,101 @@
+#pragma once
+// The typed, validated configuration of dunghan (one TOML file; see config/dunghan.toml for the
+// annotated sample). Relative paths inside the file resolve against the file's own folder.
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "calendar/work_calendar.h"
+#include "config/diagnostics.h"
+#include "config/secret.h"
+#include "deadline/dossier.h"
+#include "deadline/options.h"
+
+namespace dunghan::config {
+
+struct LogOptions {
+  std::string level = "info";                 // trace | debug | info | warn | error | off
+  std::optional<std::filesystem::path> file;  // optional rotating file
+  std::size_t max_size_mb = 10;
+  std::size_t max_files = 5;
+};
+
+struct ServiceOptions {
+  std::filesystem::path state_dir;  // the ledger and tokens live here
+  std::chrono::seconds poll_interval{60};
+  std::string listen = "127.0.0.1:9464";  // health and metrics endpoint
+  std::optional<Secret> reload_token;     // bearer token for POST /-/reload
+};
+
+/// `[store]`: where the dossiers live.
+struct StoreOptions {
+  std::string kind = "sqlite";
+  /// The SQLite file. Empty: `dossiers.db` in the state directory (resolved by the store).
+  std::filesystem::path path;
+  /// Milliseconds to wait for a lock held by another program.
+  std::chrono::milliseconds busy_timeout{5000};
+  /// `[store.mapping]`: SQL that returns the canonical columns from someone else's schema. When
+  /// set, the database is opened read-only and never written.
+  struct Mapping {
+    /// Returns the canonical dossier columns (code, procedure_code, …, updated_at); may use the
+    /// named parameter :since (local date-time text) for incremental reads.
+    std::string dossiers;
+    /// Returns code, at, kind, new_due_at, note; may use :since like `dossiers`. Optional.
+    std::string events;
+  };
+  std::optional<Mapping> mapping;
+};
+
+struct Config {
+  /// The file this was loaded from; empty for the built-in defaults.
+  std::filesystem::path source;
+  LogOptions log;
+  ServiceOptions service;
+  calendar::CalendarSpec calendar;
+  StoreOptions store;
+  deadline::DeadlineOptions deadline;
+  deadline::ProcedureCatalogue procedures;
+  /// Where each of calendar.schedules came from (a path or "builtin:vn"), for the summary.
+  std::vector<std::string> schedule_origins;
+  /// The calendar built from `calendar` while validating (set by load_config); null otherwise.
+  std::shared_ptr<const calendar::WorkCalendar> work_calendar;
+};
+
+/// The default configuration path: /etc/dunghan/dunghan.toml on Linux,
+/// %ProgramData%\dunghan\dunghan.toml on Windows.
+std::filesystem::path default_config_path();
+/// The default state directory: /var/lib/dunghan on Linux, %ProgramData%\dunghan\state on Windows.
+std::filesystem::path default_state_dir();
+
+/// Which file to use: `cli` (from --config) if given, else $DUNGHAN_CONFIG if set and non-empty,
+/// else default_config_path(). `explicit_choice` tells whether the user named the file.
+struct ConfigChoice {
+  std::filesystem::path path;
+  bool explicit_choice = false;
+};
+ConfigChoice choose_config_path(const std::optional<std::string>& cli);
+
+/// The built-in defaults (SPEC defaults and the shipped schedules), as if an empty file was read.
+Config default_config();
+
+/// Loads and validates `path`. Throws ConfigError listing every problem found (file:line:column,
+/// key, reason, and a suggestion for unknown keys), including unreadable files and secrets.
+Config load_config(const std::filesystem::path& path);
+
+/// Loads `choice.path`; when it does not exist and the choice was not explicit, returns
+/// default_config() instead. Throws ConfigError otherwise.
+Config load_or_default(const ConfigChoice& choice);
+
+/// The working calendar of `config` (the one built at load time, else built now).
+/// Throws calendar::CalendarError.
+std::shared_ptr<const calendar::WorkCalendar> build_calendar(const Config& config);
+
+/// A one-paragraph English summary of what was loaded (for check-config); never a secret.
+std::string summary(const Config& config, const calendar::WorkCalendar* cal);
+
+}  // namespace dunghan::config

@@ -1,0 +1,337 @@
+// load_config: the whole file in one pass, every problem collected before anything throws.
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <tuple>
+
+#include "config/config.h"
+#include "config/schedule_file.h"
+#include "config/table_reader.h"
+#include "log/logging.h"
+
+namespace dunghan::config {
+namespace {
+
+using calendar::MinuteOfDay;
+using calendar::Session;
+
+std::optional<Session> parse_session(std::string_view s) {
+  const auto dash = s.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  auto a = calendar::parse_hh_mm(s.substr(0, dash));
+  auto b = calendar::parse_hh_mm(s.substr(dash + 1));
+  if (!a || !b) return std::nullopt;
+  return Session{*a, *b};
+}
+
+/// Reads `key` as a list of "HH:MM-HH:MM" sessions, sorted and not overlapping.
+std::optional<std::vector<Session>> read_sessions(TableReader& r, std::string_view key,
+                                                  bool required) {
+  auto texts = r.string_array(key, required);
+  if (!texts) return std::nullopt;
+  std::vector<Session> out;
+  bool ok = true;
+  for (std::size_t i = 0; i < texts->size(); ++i) {
+    auto s = parse_session((*texts)[i]);
+    if (!s) {
+      r.element_error(key, i, "\"" + (*texts)[i] + "\" is not a time range HH:MM-HH:MM");
+      ok = false;
+      continue;
+    }
+    if (s->start >= s->end) {
+      r.element_error(key, i, "session \"" + (*texts)[i] + "\" ends before it starts");
+      ok = false;
+      continue;
+    }
+    if (!out.empty() && s->start < out.back().end) {
+      r.element_error(key, i,
+                      "session \"" + (*texts)[i] + "\" overlaps or precedes the one before it");
+      ok = false;
+      continue;
+    }
+    out.push_back(*s);
+  }
+  if (ok && out.empty()) {
+    r.error(key, "at least one session is needed");
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+std::optional<std::chrono::month_day> parse_month_day(std::string_view s) {
+  // "MM-DD"
+  if (s.size() != 5 || s[2] != '-') return std::nullopt;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (!digit(s[0]) || !digit(s[1]) || !digit(s[3]) || !digit(s[4])) return std::nullopt;
+  const unsigned m = static_cast<unsigned>((s[0] - '0') * 10 + (s[1] - '0'));
+  const unsigned d = static_cast<unsigned>((s[3] - '0') * 10 + (s[4] - '0'));
+  std::chrono::month_day md{std::chrono::month{m}, std::chrono::day{d}};
+  if (!md.ok()) return std::nullopt;
+  return md;
+}
+
+std::optional<calendar::Date> to_date(const toml::date& d) {
+  const std::chrono::year_month_day ymd{std::chrono::year{d.year}, std::chrono::month{d.month},
+                                        std::chrono::day{d.day}};
+  if (!ymd.ok()) return std::nullopt;
+  return calendar::Date{ymd};
+}
+
+void read_day_overrides(TableReader& cal, std::string_view key,
+                        std::vector<calendar::DayOverride>& out) {
+  for (TableReader& entry : cal.array_of_tables(key)) {
+    auto date = entry.date("date", true);
+    auto name = entry.string("name");
+    entry.string("source");
+    entry.finish();
+    if (!date) continue;
+    auto d = to_date(*date);
+    if (!d || !calendar::in_supported_range(*d)) {
+      entry.error("date", "not a valid date within 1900..2199");
+      continue;
+    }
+    out.push_back(calendar::DayOverride{*d, name.value_or("")});
+  }
+}
+
+void read_calendar(TableReader& cal, Config& config) {
+  calendar::CalendarSpec& spec = config.calendar;
+  if (auto off = cal.string("utc_offset")) {
+    if (auto o = calendar::parse_utc_offset(*off)) {
+      spec.offset = *o;
+    } else {
+      cal.error("utc_offset", "\"" + *off + "\" is not a UTC offset like \"+07:00\"");
+    }
+  }
+  if (auto days = cal.string_array("rest_days")) {
+    static const std::vector<std::string> kDays = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+    calendar::WeekdaySet set;
+    for (std::size_t i = 0; i < days->size(); ++i) {
+      std::string d = (*days)[i];
+      for (char& c : d) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto it = std::find(kDays.begin(), kDays.end(), d.substr(0, 3));
+      if (d.size() < 3 || it == kDays.end()) {
+        cal.element_error("rest_days", i,
+                          "\"" + (*days)[i] + "\" is not a weekday (mon, tue, … sun)");
+        continue;
+      }
+      set.add(std::chrono::weekday{static_cast<unsigned>(it - kDays.begin())});
+    }
+    spec.rest_days = set;
+  }
+  if (auto s = read_sessions(cal, "sessions", false)) spec.sessions = *s;
+  if (auto rules = cal.one_of("statutory_rules", {"vn", "none"})) {
+    spec.statutory_rules = *rules == "vn";
+  }
+  if (auto h = cal.integer("hours_per_day", 1, 24)) spec.hours_per_day = static_cast<int>(*h);
+
+  if (auto list = cal.string_array("schedules")) {
+    spec.schedules.clear();
+    config.schedule_origins.clear();
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const std::string& item = (*list)[i];
+      try {
+        if (item == kBuiltinScheduleName) {
+          spec.schedules.push_back(builtin_schedule());
+          config.schedule_origins.push_back(item);
+        } else {
+          std::filesystem::path p(item);
+          if (p.is_relative()) p = cal.context().base_dir / p;
+          p = p.lexically_normal();
+          std::error_code ec;
+          if (!std::filesystem::exists(p, ec)) {
+            cal.element_error("schedules", i, "schedule file " + p.string() + " does not exist");
+            continue;
+          }
+          spec.schedules.push_back(load_schedule_file(p));
+          config.schedule_origins.push_back(p.string());
+        }
+      } catch (const ConfigError& e) {
+        for (const Diagnostic& d : e.diagnostics()) cal.context().diagnostics.push_back(d);
+      }
+    }
+  }
+
+  for (TableReader& season : cal.array_of_tables("season")) {
+    calendar::Season s;
+    bool ok = true;
+    for (const char* k : {"from", "to"}) {
+      auto text = season.string(k, true);
+      if (!text) {
+        ok = false;
+        continue;
+      }
+      auto md = parse_month_day(*text);
+      if (!md) {
+        season.error(k, "\"" + *text + "\" is not a day of the year MM-DD");
+        ok = false;
+        continue;
+      }
+      (std::string_view(k) == "from" ? s.from : s.to) = *md;
+    }
+    auto sessions = read_sessions(season, "sessions", true);
+    season.string("name");
+    season.finish();
+    if (!sessions) ok = false;
+    if (ok) {
+      s.sessions = *sessions;
+      spec.seasons.push_back(std::move(s));
+    }
+  }
+  read_day_overrides(cal, "day_off", spec.days_off);
+  read_day_overrides(cal, "working_day", spec.working_days);
+  cal.finish();
+}
+
+void read_service(TableReader& svc, Config& config) {
+  if (auto dir = svc.path_value("state_dir")) config.service.state_dir = *dir;
+  if (auto p = svc.integer("poll_interval", 1, 86400)) {
+    config.service.poll_interval = std::chrono::seconds{*p};
+  }
+  if (auto l = svc.string("listen")) config.service.listen = *l;
+  config.service.reload_token = read_secret(svc, "reload_token");
+  svc.finish();
+}
+
+void read_log(TableReader& lg, Config& config) {
+  if (auto level = lg.one_of("level", {"trace", "debug", "info", "warn", "error", "off"})) {
+    config.log.level = *level;
+  }
+  config.log.file = lg.path_value("file");
+  if (auto m = lg.integer("max_size_mb", 1, 10240))
+    config.log.max_size_mb = static_cast<std::size_t>(*m);
+  if (auto m = lg.integer("max_files", 1, 100)) config.log.max_files = static_cast<std::size_t>(*m);
+  lg.finish();
+}
+
+void read_store(TableReader& st, Config& config) {
+  if (auto kind = st.one_of("kind", {"sqlite"})) config.store.kind = *kind;
+  if (auto p = st.path_value("path")) config.store.path = *p;
+  if (auto ms = st.integer("busy_timeout_ms", 0, 600000)) {
+    config.store.busy_timeout = std::chrono::milliseconds{*ms};
+  }
+  if (auto m = st.subtable("mapping")) {
+    StoreOptions::Mapping mapping;
+    if (auto q = m->string("dossiers", true)) mapping.dossiers = *q;
+    if (auto q = m->string("events")) mapping.events = *q;
+    m->finish();
+    config.store.mapping = std::move(mapping);
+  }
+  st.finish();
+}
+
+/// Reads a duration key ("15 working days", "15 ngày làm việc", …).
+std::optional<calendar::Duration> read_duration(TableReader& r, std::string_view key,
+                                                bool required) {
+  auto text = r.string(key, required);
+  if (!text) return std::nullopt;
+  auto d = calendar::parse_duration(*text);
+  if (!d) {
+    r.error(key, "\"" + *text +
+                     "\" is not a duration (e.g. \"15 working days\", \"15 ngày làm việc\", "
+                     "\"4 giờ làm việc\", \"30 ngày\")");
+  }
+  return d;
+}
+
+void read_deadline(TableReader& dl, Config& config) {
+  deadline::DeadlineOptions& o = config.deadline;
+  if (auto v = dl.one_of("working_days_as", {"days", "hours"})) {
+    o.working_days_as = *deadline::parse_working_days_as(*v);
+  }
+  if (auto v = dl.one_of("supplement", {"restart", "pause"})) {
+    o.supplement = *deadline::parse_supplement_mode(*v);
+  }
+  if (auto v = dl.one_of("compare", {"date", "instant"}))
+    o.compare = *deadline::parse_compare_mode(*v);
+  if (auto v = dl.one_of("judge_against", {"current", "original"})) {
+    o.judge_against = *deadline::parse_judge_against(*v);
+  }
+  if (auto d = read_duration(dl, "due_soon", false)) o.due_soon = *d;
+  dl.finish();
+}
+
+void read_procedures(TableReader& top, Config& config) {
+  std::map<std::string, std::string> seen;  // code → key path of its first entry
+  for (TableReader& p : top.array_of_tables("procedure")) {
+    deadline::Procedure proc;
+    auto code = p.string("code", true);
+    auto name = p.string("name");
+    auto field = p.string("field");
+    auto duration = read_duration(p, "duration", true);
+    std::optional<calendar::MinuteOfDay> cutoff;
+    if (auto c = p.string("cutoff")) {
+      cutoff = calendar::parse_hh_mm(*c);
+      if (!cutoff) p.error("cutoff", "\"" + *c + "\" is not a time HH:MM");
+    }
+    p.finish();
+    if (!code || !duration) continue;
+    if (auto it = seen.find(*code); it != seen.end()) {
+      p.error("code", "procedure " + *code + " is already defined by " + it->second);
+      continue;
+    }
+    seen.emplace(*code, p.path());
+    config.procedures.add(
+        deadline::Procedure{*code, name.value_or(""), field.value_or(""), *duration, cutoff});
+  }
+}
+
+}  // namespace
+
+Config load_config(const std::filesystem::path& path) {
+  const std::string shown = path.string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec);
+    throw ConfigError({Diagnostic{shown, 0, 0, "",
+                                  exists ? "cannot read the configuration file (permission?)"
+                                         : "configuration file does not exist"}});
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  toml::table root;
+  try {
+    root = toml::parse(buf.str(), shown);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError({Diagnostic{shown, static_cast<int>(e.source().begin.line),
+                                  static_cast<int>(e.source().begin.column), "",
+                                  "TOML syntax error: " + std::string(e.description())}});
+  }
+
+  Config config = default_config();
+  config.source = path;
+  std::filesystem::path base = path.parent_path();
+  if (base.empty()) base = ".";
+  ReadContext ctx{shown, std::filesystem::absolute(base).lexically_normal(), {}};
+  TableReader top(root, "", ctx);
+  if (auto svc = top.subtable("service")) read_service(*svc, config);
+  if (auto lg = top.subtable("log")) read_log(*lg, config);
+  if (auto cal = top.subtable("calendar")) read_calendar(*cal, config);
+  if (auto st = top.subtable("store")) read_store(*st, config);
+  if (auto dl = top.subtable("deadline")) read_deadline(*dl, config);
+  read_procedures(top, config);
+  top.finish();
+
+  if (ctx.diagnostics.empty()) {
+    // Cross-checks that need the whole calendar: build it once to surface its errors now.
+    try {
+      config.work_calendar = calendar::WorkCalendar::build(config.calendar);
+    } catch (const calendar::CalendarError& e) {
+      ctx.diagnostics.push_back(Diagnostic{shown, 0, 0, "calendar", e.what()});
+    }
+  }
+  if (!ctx.diagnostics.empty()) {
+    // The file's own problems first, in reading order; then those of the files it names.
+    std::stable_sort(ctx.diagnostics.begin(), ctx.diagnostics.end(),
+                     [&shown](const Diagnostic& a, const Diagnostic& b) {
+                       return std::tuple(a.file != shown, a.file, a.line, a.column) <
+                              std::tuple(b.file != shown, b.file, b.line, b.column);
+                     });
+    throw ConfigError(std::move(ctx.diagnostics));
+  }
+  return config;
+}
+
+}  // namespace dunghan::config

@@ -1,0 +1,24 @@
+#pragma once
+// Redaction of secret values: every secret the program reads (SMTP passwords, Zalo tokens, webhook
+// keys, bearer tokens) is registered here the moment it is read; every log line passes through
+// redact() before any sink sees it (see logging.h), and error texts meant for people should too.
+
+#include <string>
+#include <string_view>
+
+namespace dunghan::log {
+
+/// The text that replaces a secret value.
+inline constexpr std::string_view kRedacted = "[REDACTED]";
+
+/// Registers `secret` so that redact() hides it from now on. Values shorter than 4 bytes are
+/// ignored (they would redact ordinary words). Thread-safe.
+void register_secret(std::string_view secret);
+
+/// `text` with every registered secret replaced by kRedacted. Thread-safe.
+std::string redact(std::string_view text);
+
+/// Forgets every registered secret (tests only).
+void clear_secrets_for_testing();
+
+}  // namespace dunghan::log

@@ -1,0 +1,264 @@
+#include <cstdlib>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "config/config.h"
+#include "log/redact.h"
+#include "support/temp_dir.h"
+
+namespace dunghan::config {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::TempDir;
+
+std::vector<Diagnostic> errors_of(const std::filesystem::path& file) {
+  try {
+    load_config(file);
+  } catch (const ConfigError& e) {
+    return e.diagnostics();
+  }
+  return {};
+}
+
+TEST(ConfigLoader, ShippedSampleIsValid) {
+  const Config c = load_config(std::filesystem::path(DUNGHAN_SOURCE_DIR) / "config/dunghan.toml");
+  EXPECT_EQ(c.calendar.offset.east, std::chrono::minutes{420});
+  EXPECT_EQ(c.calendar.sessions.size(), 2u);
+  EXPECT_EQ(c.calendar.schedules.size(), 1u);
+  EXPECT_EQ(c.service.state_dir, "/var/lib/dunghan");
+  ASSERT_NE(c.work_calendar, nullptr);
+}
+
+TEST(ConfigLoader, EmptyFileGivesDefaults) {
+  TempDir dir;
+  const Config c = load_config(dir.write("dunghan.toml", ""));
+  EXPECT_EQ(c.calendar.rest_days, calendar::WeekdaySet::sat_sun());
+  EXPECT_EQ(c.calendar.hours_per_day, 8);
+  EXPECT_TRUE(c.calendar.statutory_rules);
+  ASSERT_EQ(c.calendar.schedules.size(), 1u);  // the built-in schedule
+  EXPECT_EQ(c.service.poll_interval, std::chrono::seconds{60});
+}
+
+TEST(ConfigLoader, UnknownKeyNamesLineColumnAndSuggests) {
+  TempDir dir;
+  const auto file = dir.write("dunghan.toml",
+                              "[calendar]\n"
+                              "utc_offset = \"+07:00\"\n"
+                              "sesions = [\"07:00-11:30\"]\n");
+  const auto errs = errors_of(file);
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0].line, 3);
+  EXPECT_EQ(errs[0].column, 1);
+  EXPECT_EQ(errs[0].key, "calendar.sesions");
+  EXPECT_THAT(errs[0].message, HasSubstr("did you mean `sessions`?"));
+  EXPECT_THAT(to_string(errs[0]), HasSubstr(file.string() + ":3:1"));
+}
+
+TEST(ConfigLoader, UnknownSectionSuggestsClosest) {
+  TempDir dir;
+  const auto errs = errors_of(dir.write("c.toml", "[calender]\nutc_offset = \"+07:00\"\n"));
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0].key, "calender");
+  EXPECT_THAT(errs[0].message, HasSubstr("did you mean `calendar`?"));
+}
+
+TEST(ConfigLoader, ReportsEveryErrorNotJustTheFirst) {
+  TempDir dir;
+  const auto errs = errors_of(dir.write("c.toml",
+                                        "[service]\n"
+                                        "poll_interval = \"60\"\n"  // wrong type
+                                        "[calendar]\n"
+                                        "hours_per_day = 30\n"            // out of range
+                                        "sessions = [\"07:00-25:00\"]\n"  // bad time
+                                        "rest_days = [\"sat\", \"sunday\", \"xyz\"]\n"  // bad day
+                                        "statutory_rules = \"vnn\"\n"));                // bad enum
+  ASSERT_EQ(errs.size(), 5u);
+  EXPECT_EQ(errs[0].key, "service.poll_interval");
+  EXPECT_THAT(errs[0].message, HasSubstr("expected an integer, found string"));
+  EXPECT_EQ(errs[1].key, "calendar.hours_per_day");
+  EXPECT_THAT(errs[1].message, HasSubstr("out of range 1..24"));
+  EXPECT_EQ(errs[2].key, "calendar.sessions[0]");
+  EXPECT_THAT(errs[2].message, HasSubstr("HH:MM-HH:MM"));
+  EXPECT_EQ(errs[3].key, "calendar.rest_days[2]");
+  EXPECT_EQ(errs[4].key, "calendar.statutory_rules");
+  EXPECT_THAT(errs[4].message, HasSubstr("did you mean \"vn\"?"));
+  for (std::size_t i = 1; i < errs.size(); ++i) EXPECT_LE(errs[i - 1].line, errs[i].line);
+}
+
+TEST(ConfigLoader, OverlappingSessionsAreRejected) {
+  TempDir dir;
+  const auto errs =
+      errors_of(dir.write("c.toml", "[calendar]\nsessions = [\"07:00-12:00\", \"11:00-17:00\"]\n"));
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0].key, "calendar.sessions[1]");
+  EXPECT_THAT(errs[0].message, HasSubstr("overlaps"));
+}
+
+TEST(ConfigLoader, BadUtcOffsetAndSeasonDay) {
+  TempDir dir;
+  const auto errs = errors_of(dir.write("c.toml",
+                                        "[calendar]\nutc_offset = \"GMT+7\"\n"
+                                        "[[calendar.season]]\nfrom = \"13-01\"\nto = \"04-15\"\n"
+                                        "sessions = [\"07:30-11:30\"]\n"));
+  ASSERT_EQ(errs.size(), 2u);
+  EXPECT_EQ(errs[0].key, "calendar.utc_offset");
+  EXPECT_EQ(errs[1].key, "calendar.season[0].from");
+  EXPECT_EQ(errs[1].line, 4);
+}
+
+TEST(ConfigLoader, SyntaxErrorNamesLine) {
+  TempDir dir;
+  const auto errs = errors_of(dir.write("c.toml", "[calendar]\nutc_offset = \n"));
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0].line, 2);
+  EXPECT_THAT(errs[0].message, HasSubstr("TOML syntax error"));
+}
+
+TEST(ConfigLoader, MissingFileIsAnError) {
+  TempDir dir;
+  const auto errs = errors_of(dir.path() / "nope.toml");
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_THAT(errs[0].message, HasSubstr("does not exist"));
+}
+
+TEST(ConfigLoader, RelativePathsResolveAgainstTheFilesFolder) {
+  TempDir dir;
+  dir.write("etc/holidays/local.toml",
+            "[schedule]\nname = \"local\"\nyears = [2030]\n"
+            "[[day]]\ndate = 2030-03-04\nkind = \"holiday\"\nname = \"Ngày lễ địa phương\"\n"
+            "source = \"QĐ 1/UBND\"\n");
+  dir.write("etc/token.txt", "s3cr3t-token\n");
+  const auto file =
+      dir.write("etc/dunghan.toml",
+                "[service]\nstate_dir = \"state\"\nreload_token_file = \"token.txt\"\n"
+                "[log]\nfile = \"../log/dunghan.log\"\n"
+                "[calendar]\nschedules = [\"builtin:vn\", \"holidays/local.toml\"]\n");
+  const Config c = load_config(file);
+  EXPECT_EQ(c.service.state_dir, (dir.path() / "etc/state").lexically_normal());
+  ASSERT_TRUE(c.log.file);
+  EXPECT_EQ(*c.log.file, (dir.path() / "log/dunghan.log").lexically_normal());
+  ASSERT_EQ(c.calendar.schedules.size(), 2u);
+  EXPECT_EQ(c.calendar.schedules[1].years, std::vector<int>{2030});
+  ASSERT_TRUE(c.service.reload_token);
+  EXPECT_EQ(c.service.reload_token->reveal(), "s3cr3t-token");
+  EXPECT_FALSE(c.calendar.schedules[1].entries.empty());
+  EXPECT_FALSE(c.work_calendar->is_working_day(c.calendar.schedules[1].entries[0].date));
+}
+
+TEST(ConfigLoader, ErrorsInANamedScheduleFileAreReportedWithThatFile) {
+  TempDir dir;
+  const auto sched = dir.write("h.toml",
+                               "[schedule]\nyears = [2030]\n"
+                               "[[day]]\ndate = 2030-03-04\nkind = \"holyday\"\nname = \"x\"\n"
+                               "source = \"y\"\n");
+  const auto errs = errors_of(dir.write("c.toml", "[calendar]\nschedules = [\"h.toml\"]\n"));
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0].file, sched.string());
+  EXPECT_EQ(errs[0].line, 5);
+  EXPECT_EQ(errs[0].key, "day[0].kind");
+  EXPECT_THAT(errs[0].message, HasSubstr("did you mean \"holiday\"?"));
+}
+
+TEST(ConfigLoader, MissingScheduleFileNamesIt) {
+  TempDir dir;
+  const auto errs = errors_of(dir.write("c.toml", "[calendar]\nschedules = [\"nope.toml\"]\n"));
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0].key, "calendar.schedules[0]");
+  EXPECT_THAT(errs[0].message, HasSubstr("nope.toml does not exist"));
+}
+
+TEST(ConfigLoader, AdminDaysOverride) {
+  TempDir dir;
+  const Config c = load_config(dir.write("c.toml",
+                                         "[[calendar.day_off]]\ndate = 2026-11-24\n"
+                                         "name = \"Ngày Văn hóa Việt Nam\"\n"
+                                         "[[calendar.working_day]]\ndate = \"2026-05-09\"\n"
+                                         "name = \"Làm bù\"\n"));
+  ASSERT_EQ(c.calendar.days_off.size(), 1u);
+  EXPECT_EQ(c.calendar.days_off[0].name, "Ngày Văn hóa Việt Nam");
+  using namespace std::chrono;
+  EXPECT_FALSE(c.work_calendar->is_working_day(sys_days{2026y / November / 24}));
+  EXPECT_TRUE(c.work_calendar->is_working_day(sys_days{2026y / May / 9}));
+}
+
+class SecretTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    unsetenv("DUNGHAN_TEST_TOKEN");
+    log::clear_secrets_for_testing();
+  }
+};
+
+TEST_F(SecretTest, EnvSecretIsReadAndRedacted) {
+  setenv("DUNGHAN_TEST_TOKEN", "tok-from-env-123", 1);
+  TempDir dir;
+  const Config c =
+      load_config(dir.write("c.toml", "[service]\nreload_token = \"env:DUNGHAN_TEST_TOKEN\"\n"));
+  ASSERT_TRUE(c.service.reload_token);
+  EXPECT_EQ(c.service.reload_token->reveal(), "tok-from-env-123");
+  EXPECT_EQ(c.service.reload_token->origin(), "env:DUNGHAN_TEST_TOKEN");
+  EXPECT_EQ(log::redact("Authorization: Bearer tok-from-env-123."),
+            "Authorization: Bearer [REDACTED].");
+  EXPECT_THAT(summary(c, nullptr), Not(HasSubstr("tok-from-env-123")));
+}
+
+TEST_F(SecretTest, UnsetEnvironmentVariableIsAnError) {
+  TempDir dir;
+  const auto errs =
+      errors_of(dir.write("c.toml", "[service]\nreload_token = \"env:DUNGHAN_TEST_TOKEN\"\n"));
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0].key, "service.reload_token");
+  EXPECT_THAT(errs[0].message, HasSubstr("DUNGHAN_TEST_TOKEN is not set"));
+}
+
+TEST_F(SecretTest, UnreadableSecretFileNamesFileAndReason) {
+  TempDir dir;
+  const auto errs =
+      errors_of(dir.write("c.toml", "[service]\nreload_token_file = \"secrets/missing.token\"\n"));
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0].key, "service.reload_token_file");
+  EXPECT_THAT(errs[0].message, HasSubstr((dir.path() / "secrets/missing.token").string()));
+  EXPECT_THAT(errs[0].message, HasSubstr("No such file"));
+}
+
+TEST_F(SecretTest, EmptySecretFileIsAnError) {
+  TempDir dir;
+  dir.write("empty.token", "\n");
+  const auto errs =
+      errors_of(dir.write("c.toml", "[service]\nreload_token_file = \"empty.token\"\n"));
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_THAT(errs[0].message, HasSubstr("is empty"));
+}
+
+TEST_F(SecretTest, BothFormsAreAnError) {
+  TempDir dir;
+  dir.write("t", "abcdef");
+  const auto errs = errors_of(
+      dir.write("c.toml", "[service]\nreload_token = \"abcdefgh\"\nreload_token_file = \"t\"\n"));
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_THAT(errs[0].message, HasSubstr("not both"));
+}
+
+TEST_F(SecretTest, DiagnosticsNeverShowARegisteredSecret) {
+  log::register_secret("hunter2-secret");
+  const Diagnostic d{"f.toml", 1, 1, "k", "value hunter2-secret is wrong"};
+  EXPECT_EQ(to_string(d), "f.toml:1:1: key `k`: value [REDACTED] is wrong");
+}
+
+TEST(ConfigChoice, CommandLineThenEnvironmentThenDefault) {
+  unsetenv("DUNGHAN_CONFIG");
+  EXPECT_EQ(choose_config_path(std::nullopt).path, default_config_path());
+  EXPECT_FALSE(choose_config_path(std::nullopt).explicit_choice);
+  setenv("DUNGHAN_CONFIG", "/tmp/from-env.toml", 1);
+  EXPECT_EQ(choose_config_path(std::nullopt).path, "/tmp/from-env.toml");
+  EXPECT_TRUE(choose_config_path(std::nullopt).explicit_choice);
+  EXPECT_EQ(choose_config_path(std::string("/tmp/cli.toml")).path, "/tmp/cli.toml");
+  unsetenv("DUNGHAN_CONFIG");
+}
+
+}  // namespace
+}  // namespace dunghan::config
