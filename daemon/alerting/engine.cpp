@@ -1,0 +1,382 @@
+#include "alerting/engine.h"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+
+#include "log/logging.h"
+#include "render/message.h"
+
+namespace dunghan::alerting {
+namespace {
+
+using calendar::Instant;
+using channels::Outcome;
+
+constexpr std::size_t kMaxProblems = 100;
+constexpr std::size_t kPlanBatch = 5000;
+
+std::string cursor_text(const store::ChangeCursor& c) {
+  std::string s = std::to_string(c.version);
+  if (c.updated_since) s += " " + std::to_string(c.updated_since->time_since_epoch().count());
+  return s;
+}
+
+store::ChangeCursor parse_cursor(const std::optional<std::string>& text) {
+  store::ChangeCursor c;
+  if (!text) return c;
+  std::istringstream in(*text);
+  std::int64_t since = 0;
+  in >> c.version;
+  if (in >> since) c.updated_since = Instant{std::chrono::seconds{since}};
+  return c;
+}
+
+void add_problem(std::vector<std::string>& problems, std::string text) {
+  if (problems.size() >= kMaxProblems) return;
+  if (std::find(problems.begin(), problems.end(), text) == problems.end()) {
+    problems.push_back(std::move(text));
+  }
+}
+
+}  // namespace
+
+struct Engine::Loaded {
+  store::StoredDossier stored;
+  deadline::DossierClock clock;
+};
+
+Engine::Engine(EngineSettings settings, std::shared_ptr<const calendar::WorkCalendar> calendar,
+               store::DossierReader& store, Ledger& ledger, FireSchedule& schedule,
+               std::map<std::string, channels::Channel*> channels,
+               const render::Templates& templates, const calendar::Clock& clock, std::uint64_t seed)
+    : settings_(std::move(settings)),
+      cal_(std::move(calendar)),
+      store_(store),
+      ledger_(ledger),
+      schedule_(schedule),
+      channels_(std::move(channels)),
+      templates_(templates),
+      clock_(clock),
+      rng_(seed) {}
+
+std::size_t Engine::recover() {
+  const std::size_t n = ledger_.recover(clock_.now());
+  if (n > 0) spdlog::warn("event=ledger_recovered rows={} reason=sending_at_crash", n);
+  return n;
+}
+
+const Rule* Engine::find_rule(const std::string& name) const {
+  for (const Rule& r : settings_.rules) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+
+CycleReport Engine::plan() {
+  CycleReport report;
+  const Instant now = clock_.now();
+  const store::ChangeCursor cursor = parse_cursor(ledger_.get_meta("store_cursor"));
+  const std::vector<std::string> due_codes = schedule_.due(now);
+  std::vector<AlertRow> rows;
+  std::vector<std::pair<std::string, std::optional<Instant>>> fires;
+  auto flush = [&] {
+    report.planned += static_cast<std::int64_t>(ledger_.insert_all(rows));
+    rows.clear();
+    schedule_.set_all(fires);
+    fires.clear();
+  };
+  const store::ChangedRead read = store_.read_changed(
+      cursor, due_codes, [&](const deadline::Dossier& d, std::span<const deadline::Event> events) {
+        ++report.dossiers_read;
+        const deadline::DossierClock c =
+            deadline::compute_clock(d, events, *cal_, settings_.deadline, settings_.catalogue, now);
+        if (!c.valid) {
+          add_problem(report.problems, "dossier " + d.code + ": " + c.invalid_reason);
+          fires.emplace_back(d.code, std::nullopt);
+        } else if (!deadline::is_open(c.state)) {
+          fires.emplace_back(d.code, std::nullopt);
+        } else {
+          DossierPlan p = plan_dossier(d, c, settings_.rules, settings_.directory, *cal_, now);
+          for (AlertRow& r : p.rows) rows.push_back(std::move(r));
+          for (std::string& pr : p.problems) add_problem(report.problems, std::move(pr));
+          fires.emplace_back(d.code, p.next_fire);
+        }
+        if (rows.size() >= kPlanBatch) flush();
+      });
+  flush();
+  report.rows_rejected = read.summary.rejected;
+  for (const store::RowProblem& p : read.summary.problems) {
+    add_problem(report.problems, "store row " + std::to_string(p.row) +
+                                     (p.code.empty() ? "" : " (dossier " + p.code + ")") +
+                                     (p.column.empty() ? "" : ", column " + p.column) + ": " +
+                                     p.reason);
+  }
+  ledger_.set_meta("store_cursor", cursor_text(read.next));
+  return report;
+}
+
+Engine::Loaded* Engine::load(const std::string& code,
+                             std::map<std::string, std::unique_ptr<Loaded>>& cache, Instant now) {
+  auto it = cache.find(code);
+  if (it != cache.end()) return it->second.get();
+  std::unique_ptr<Loaded> l;
+  if (std::optional<store::StoredDossier> sd = store_.get(code)) {
+    l = std::make_unique<Loaded>();
+    l->stored = std::move(*sd);
+    l->clock = deadline::compute_clock(l->stored.dossier, l->stored.events, *cal_,
+                                       settings_.deadline, settings_.catalogue, now);
+  }
+  Loaded* raw = l.get();
+  cache.emplace(code, std::move(l));
+  return raw;
+}
+
+std::chrono::seconds Engine::backoff(int attempts) {
+  double base = static_cast<double>(settings_.retry_initial.count());
+  for (int i = 1; i < attempts && base < static_cast<double>(settings_.retry_max.count()); ++i) {
+    base *= 2;
+  }
+  base = std::min(base, static_cast<double>(settings_.retry_max.count()));
+  std::uniform_real_distribution<double> jitter(0.8, 1.2);
+  return std::chrono::seconds{static_cast<std::int64_t>(base * jitter(rng_)) + 1};
+}
+
+void Engine::record(const std::string& channel, Outcome::Kind kind, CycleReport& report) {
+  ++report.outcomes[channel][std::string(channels::to_string(kind))];
+}
+
+void Engine::fallback(const AlertRow& row, Instant now, CycleReport& report) {
+  const Rule* rule = find_rule(row.id.rule);
+  if (rule == nullptr) return;
+  auto it = std::find(rule->channels.begin(), rule->channels.end(), row.id.channel);
+  if (it == rule->channels.end() || std::next(it) == rule->channels.end()) {
+    add_problem(report.problems, "alert " + row.key + " to " + row.id.recipient +
+                                     ": no channel left to fall back to");
+    return;
+  }
+  AlertRow next = row;
+  next.id.channel = *std::next(it);
+  next.key = alert_key(next.id);
+  next.state = AlertState::pending;
+  next.attempts = 0;
+  next.next_attempt_at = now;
+  next.detail = "fallback from channel " + row.id.channel;
+  next.created_at = now;
+  next.updated_at = now;
+  next.sent_at.reset();
+  if (!row.digest_key.empty()) {
+    next.digest_key = digest_key(rule->name, row.id.recipient, next.id.channel, row.fire_at);
+  }
+  if (ledger_.insert(next)) {
+    spdlog::info("event=alert_fallback key={} next_key={} from={} to={}", row.key, next.key,
+                 row.id.channel, next.id.channel);
+  }
+}
+
+CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
+  CycleReport report;
+  const Instant now = clock_.now();
+  const std::vector<AlertRow> due = ledger_.due(now, settings_.dispatch_limit);
+  std::map<std::string, std::unique_ptr<Loaded>> cache;
+  std::map<std::string, std::vector<std::pair<AlertRow, Loaded*>>> digests;
+  std::set<channels::Channel*> used;
+
+  auto finish = [&](const AlertRow& row, AlertState state, std::string detail) {
+    ledger_.finish(row.key, state, now, detail);
+    switch (state) {
+      case AlertState::cancelled:
+        ++report.cancelled;
+        break;
+      case AlertState::skipped:
+        ++report.skipped;
+        break;
+      case AlertState::dead:
+        ++report.dead;
+        break;
+      default:
+        break;
+    }
+    spdlog::info("event=alert_{} key={} code={} rule={} recipient={} channel={} reason={}",
+                 to_string(state), row.key, log::kv_value(row.id.code), row.id.rule,
+                 row.id.recipient, row.id.channel, log::kv_value(detail));
+  };
+
+  // Applies a channel's outcome to one row (several for a digest).
+  auto apply = [&](const AlertRow& row, const Outcome& o) {
+    record(row.id.channel, o.kind, report);
+    switch (o.kind) {
+      case Outcome::Kind::sent:
+        ledger_.finish(row.key, AlertState::sent, now, o.detail);
+        ++report.sent;
+        spdlog::info("event=alert_sent key={} code={} rule={} recipient={} channel={}", row.key,
+                     log::kv_value(row.id.code), row.id.rule, row.id.recipient, row.id.channel);
+        return;
+      case Outcome::Kind::retry: {
+        const int attempts = row.attempts + 1;
+        if (attempts >= settings_.max_attempts) {
+          finish(row, AlertState::dead,
+                 "gave up after " + std::to_string(attempts) + " attempts: " + o.detail);
+          return;
+        }
+        Instant next = now + backoff(attempts);
+        if (o.not_before && *o.not_before > next) next = *o.not_before;
+        ledger_.finish(row.key, AlertState::retry, now, o.detail, next);
+        ++report.retried;
+        spdlog::warn("event=alert_retry key={} channel={} attempt={} next={} detail={}", row.key,
+                     row.id.channel, attempts, calendar::format_iso(next, cal_->offset()),
+                     log::kv_value(o.detail));
+        return;
+      }
+      case Outcome::Kind::unreachable:
+        ledger_.finish(row.key, AlertState::unreachable, now, o.detail);
+        ++report.unreachable;
+        spdlog::warn("event=alert_unreachable key={} recipient={} channel={} detail={}", row.key,
+                     row.id.recipient, row.id.channel, log::kv_value(o.detail));
+        fallback(row, now, report);
+        return;
+      case Outcome::Kind::failed:
+        finish(row, AlertState::dead, o.detail);
+        if (o.operator_error) {
+          spdlog::error("event=channel_operator_error channel={} detail={}", row.id.channel,
+                        log::kv_value(o.detail));
+        }
+        fallback(row, now, report);
+        return;
+    }
+  };
+
+  for (const AlertRow& row : due) {
+    if (!keep_going()) break;
+    Loaded* l = load(row.id.code, cache, now);
+    if (l == nullptr) {
+      finish(row, AlertState::cancelled, "the dossier is no longer in the store");
+      continue;
+    }
+    const deadline::DossierClock& c = l->clock;
+    const deadline::Dossier& d = l->stored.dossier;
+    if (!c.valid) {
+      finish(row, AlertState::cancelled, "the dossier's clock is invalid: " + c.invalid_reason);
+      continue;
+    }
+    if (!deadline::is_open(c.state)) {
+      finish(row, AlertState::cancelled,
+             "the dossier is closed (" + std::string(deadline::to_string(c.state)) + ")");
+      continue;
+    }
+    if (row.id.due_version != c.due_version) {
+      finish(row, AlertState::cancelled,
+             "the appointment changed (due version " + std::to_string(c.due_version) + ")");
+      continue;
+    }
+    const Rule* rule = find_rule(row.id.rule);
+    if (rule == nullptr || !matches(*rule, d, c.extended)) {
+      finish(row, AlertState::cancelled, "the rule no longer applies to the dossier");
+      continue;
+    }
+    const std::vector<const Recipient*> to = settings_.directory.resolve(*rule, d);
+    const auto recipient = std::find_if(
+        to.begin(), to.end(), [&](const Recipient* r) { return r->id == row.id.recipient; });
+    if (recipient == to.end()) {
+      finish(row, AlertState::cancelled, "the rule no longer addresses this recipient");
+      continue;
+    }
+    if (rule->repeat) {
+      if (auto later = fire_time(*rule, c, *cal_, row.id.repeat + 1); later && *later <= now) {
+        finish(row, AlertState::skipped, "a later repetition came due");
+        continue;
+      }
+    }
+    if (!stage_holds(rule->when, c, row.fire_at, *cal_)) {
+      finish(row, AlertState::skipped,
+             "the stage no longer holds (state " + std::string(deadline::to_string(c.state)) + ")");
+      continue;
+    }
+    if (now - row.fire_at > settings_.max_age) {
+      finish(row, AlertState::dead, "older than the maximum age");
+      continue;
+    }
+    auto ch = channels_.find(row.id.channel);
+    if (ch == channels_.end() || ch->second == nullptr) {
+      finish(row, AlertState::dead, "channel " + row.id.channel + " is not configured");
+      fallback(row, now, report);
+      continue;
+    }
+    if (ch->second->send_window() == channels::SendWindow::office) {
+      const Instant open = cal_->roll_to_office_time(now);
+      if (open != now) {
+        ledger_.postpone(row.key, open, "outside office hours; waits for the next opening");
+        ++report.postponed;
+        continue;
+      }
+    }
+    if (!row.digest_key.empty()) {
+      digests[row.digest_key].emplace_back(row, l);
+      continue;
+    }
+    const render::Rendered r =
+        render::render_alert(templates_, *cal_,
+                             render::AlertView{&d, &c, rule->name, row.stage, row.id.recipient,
+                                               (*recipient)->name, row.key},
+                             rule->template_prefix);
+    channels::Message m{row.key, r.subject, r.text, r.html, r.short_text, r.params, r.json};
+    m.params["rule"] = rule->name;
+    m.params["fire_at"] = calendar::format_iso(row.fire_at, cal_->offset());
+    const channels::Address a{(*recipient)->id, (*recipient)->name, (*recipient)->email,
+                              (*recipient)->zalo_user_id, (*recipient)->phone};
+    if (!ledger_.begin_send(row.key, now)) continue;
+    used.insert(ch->second);
+    apply(row, ch->second->send(m, a));
+  }
+
+  for (auto& [key, group] : digests) {
+    if (!keep_going()) break;
+    const AlertRow& first = group.front().first;
+    const Rule* rule = find_rule(first.id.rule);
+    const Recipient* recipient = settings_.directory.find(first.id.recipient);
+    channels::Channel* ch = channels_.at(first.id.channel);
+    std::vector<render::AlertView> views;
+    std::vector<const AlertRow*> taken;
+    for (auto& [row, l] : group) {
+      if (!ledger_.begin_send(row.key, now)) continue;
+      taken.push_back(&row);
+      views.push_back(render::AlertView{&l->stored.dossier, &l->clock, rule->name, row.stage,
+                                        row.id.recipient, recipient->name, row.key});
+    }
+    if (views.empty()) continue;
+    const render::Rendered r =
+        render::render_digest(templates_, *cal_, views, key, rule->template_prefix);
+    channels::Message m{key, r.subject, r.text, r.html, r.short_text, r.params, r.json};
+    m.params["rule"] = rule->name;
+    m.params["fire_at"] = calendar::format_iso(first.fire_at, cal_->offset());
+    const channels::Address a{recipient->id, recipient->name, recipient->email,
+                              recipient->zalo_user_id, recipient->phone};
+    used.insert(ch);
+    const Outcome o = ch->send(m, a);
+    for (const AlertRow* row : taken) apply(*row, o);
+  }
+  for (channels::Channel* ch : used) ch->end_batch();
+  return report;
+}
+
+CycleReport Engine::run_cycle(const std::function<bool()>& keep_going) {
+  CycleReport planned = plan();
+  CycleReport sent = dispatch(keep_going);
+  sent.dossiers_read = planned.dossiers_read;
+  sent.rows_rejected = planned.rows_rejected;
+  sent.planned = planned.planned;
+  for (std::string& p : planned.problems) add_problem(sent.problems, std::move(p));
+  sent.next_wake = next_wake();
+  return sent;
+}
+
+std::optional<Instant> Engine::next_wake() {
+  std::optional<Instant> a = ledger_.next_attempt();
+  std::optional<Instant> b = schedule_.earliest();
+  if (a && b) return std::min(*a, *b);
+  return a ? a : b;
+}
+
+}  // namespace dunghan::alerting

@@ -1,0 +1,106 @@
+#pragma once
+// One cycle of the alert pipeline (DESIGN.md): read changed and due dossiers from the store →
+// clocks → rules → ledger → dispatch what is due now through the channels. The engine owns no
+// thread and reads no clock of its own: `now` comes from the injected Clock.
+//
+// Dispatch stages, in order, for each ledger row that is due (pending or retry, next attempt
+// reached):
+//  1. reload the dossier and compute its clock now; cancel when the dossier is gone or closed,
+//     the appointment changed (another due version), or the rule or recipient no longer applies;
+//  2. skip when a later repetition of the stage has come due, or the stage's condition no longer
+//     holds (stages that come due late);
+//  3. dead when older than max_age;
+//  4. postpone to the next opening when the channel's send window is closed;
+//  5. group digest rows (same digest key) into one message;
+//  6. render at send time, mark sending, send, record the outcome: sent; retry with bounded
+//     exponential backoff and jitter (honouring the channel's "not before"), dead after
+//     max_attempts; unreachable or failed → the next channel of the rule gets a new pending row.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "alerting/fire_schedule.h"
+#include "alerting/ledger.h"
+#include "alerting/planner.h"
+#include "alerting/rules.h"
+#include "calendar/clock.h"
+#include "calendar/work_calendar.h"
+#include "channels/channel.h"
+#include "deadline/clock.h"
+#include "render/templates.h"
+#include "store/store.h"
+
+namespace dunghan::alerting {
+
+struct EngineSettings {
+  deadline::DeadlineOptions deadline;
+  const deadline::ProcedureCatalogue* catalogue = nullptr;
+  std::vector<Rule> rules;
+  Directory directory;
+  int max_attempts = 8;
+  std::chrono::seconds retry_initial{60};
+  std::chrono::seconds retry_max{3600};
+  std::chrono::hours max_age{72};
+  std::size_t dispatch_limit = 1000;  // rows taken from the ledger per dispatch pass
+};
+
+/// What one cycle did.
+struct CycleReport {
+  std::int64_t dossiers_read = 0;
+  std::int64_t rows_rejected = 0;  // bad store rows (reported in problems)
+  std::int64_t planned = 0;        // new ledger rows (pending or skipped)
+  std::int64_t sent = 0, retried = 0, dead = 0, unreachable = 0, cancelled = 0, skipped = 0,
+               postponed = 0;
+  std::map<std::string, std::map<std::string, std::int64_t>> outcomes;  // channel → outcome → n
+  std::vector<std::string> problems;  // routing problems and bad rows (deduplicated, capped)
+  std::optional<calendar::Instant> next_wake;  // earliest next firing or retry
+};
+
+class Engine {
+ public:
+  /// `channels` maps channel names to channels; all pointers must outlive the engine.
+  Engine(EngineSettings settings, std::shared_ptr<const calendar::WorkCalendar> calendar,
+         store::DossierReader& store, Ledger& ledger, FireSchedule& schedule,
+         std::map<std::string, channels::Channel*> channels, const render::Templates& templates,
+         const calendar::Clock& clock, std::uint64_t seed = std::random_device{}());
+
+  /// Puts rows caught in `sending` by a crash back to pending. Call once at start-up.
+  std::size_t recover();
+  /// Reads what changed, plans, writes new rows. Returns the counts (planned, dossiers_read).
+  CycleReport plan();
+  /// Sends what is due now. `keep_going` is polled between sends (false: stop taking new work,
+  /// e.g. on SIGTERM; what is left stays pending).
+  CycleReport dispatch(const std::function<bool()>& keep_going = [] { return true; });
+  /// plan() then dispatch(), with next_wake filled in.
+  CycleReport run_cycle(const std::function<bool()>& keep_going = [] { return true; });
+
+  /// The earliest instant something is due: next firing or next retry.
+  std::optional<calendar::Instant> next_wake();
+
+ private:
+  struct Loaded;
+  Loaded* load(const std::string& code, std::map<std::string, std::unique_ptr<Loaded>>& cache,
+               calendar::Instant now);
+  const Rule* find_rule(const std::string& name) const;
+  std::chrono::seconds backoff(int attempts);
+  void fallback(const AlertRow& row, calendar::Instant now, CycleReport& report);
+  void record(const std::string& channel, channels::Outcome::Kind kind, CycleReport& report);
+
+  EngineSettings settings_;
+  std::shared_ptr<const calendar::WorkCalendar> cal_;
+  store::DossierReader& store_;
+  Ledger& ledger_;
+  FireSchedule& schedule_;
+  std::map<std::string, channels::Channel*> channels_;
+  const render::Templates& templates_;
+  const calendar::Clock& clock_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace dunghan::alerting

@@ -1,0 +1,101 @@
+#pragma once
+// Recipients and alert rules ([[recipient]], [[rule]] in the configuration), and the directory
+// that resolves a rule's targets to recipients. Plain values; no I/O.
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "calendar/due_date.h"
+#include "deadline/dossier.h"
+
+namespace dunghan::alerting {
+
+struct Recipient {
+  std::string id;  // unique, e.g. "nguyenvana"
+  std::string name;
+  std::string email;
+  std::string zalo_user_id;
+  std::string phone;
+  std::string department;
+  std::vector<std::string> roles;  // "handler", "head", "leader", or any word the admin uses
+  bool has_role(std::string_view role) const;
+};
+
+/// When a rule fires (SPEC §3 states; issue "Alerts").
+enum class Stage {
+  before_due,         // `offset` before the due instant
+  due_today,          // at the opening of the due date
+  overdue,            // just after the due instant
+  waiting_applicant,  // when a supplementation request or a pause starts
+  received,           // when the dossier is received
+};
+std::string_view to_string(Stage s);
+std::optional<Stage> parse_stage(std::string_view s);
+
+/// `offset` of a before_due rule: a duration ("2 working days", "4 giờ làm việc") or a
+/// percentage of the dossier's duration ("25%").
+struct Offset {
+  std::optional<calendar::Duration> duration;
+  int percent = 0;  // 1..99 when duration is empty
+};
+/// Parses "2 working days" / "4 working hours" / "3 days" / "25%". nullopt on error.
+std::optional<Offset> parse_offset(std::string_view s);
+
+/// One entry of a rule's `to`.
+struct Target {
+  enum class Kind { handler, department_head, role, recipient };
+  Kind kind = Kind::handler;
+  std::string value;  // the role name or recipient id
+};
+/// "handler" | "department_head" | "role:NAME" | a recipient id.
+Target parse_target(std::string_view s);
+
+/// Optional filters; an empty list matches everything.
+struct Match {
+  std::vector<std::string> procedure;   // procedure code globs, '*' and '?' ("2.000*")
+  std::vector<std::string> department;  // exact department names
+  std::vector<std::string> field;       // exact field (lĩnh vực) names
+  std::optional<bool> extended;         // true: only after an extension; false: only before
+};
+
+struct Rule {
+  std::string name;  // unique; part of the alert key
+  Stage when = Stage::before_due;
+  std::optional<Offset> offset;  // before_due only (required there)
+  std::vector<Target> to;
+  std::vector<std::string> channels;         // channel names, tried in order as fallbacks
+  std::optional<calendar::Duration> repeat;  // none: the stage fires once
+  std::optional<int> stop_after;  // at most this many messages of the stage (first included)
+  Match match;
+  std::optional<calendar::MinuteOfDay> digest;  // batch per recipient and channel at this time
+  std::string template_prefix;  // optional per-rule templates ("<prefix>.email_subject" …)
+};
+
+/// True when `pattern` ('*' any run, '?' one byte) matches all of `text`.
+bool glob_match(std::string_view pattern, std::string_view text);
+
+/// True when the rule's filters accept the dossier (extended: whether the clock is extended).
+bool matches(const Rule& rule, const deadline::Dossier& dossier, bool extended);
+
+/// Resolves targets to recipients.
+class Directory {
+ public:
+  Directory() = default;
+  explicit Directory(std::vector<Recipient> recipients);
+  const Recipient* find(std::string_view id) const;
+  std::span<const Recipient> all() const { return recipients_; }
+
+  /// The recipients a rule addresses for `dossier`, each once, in the order of the targets.
+  /// `problems` gets one English line per target that resolves to nobody (e.g. the dossier's
+  /// handler is not a configured recipient; no head in the department).
+  std::vector<const Recipient*> resolve(const Rule& rule, const deadline::Dossier& dossier,
+                                        std::vector<std::string>* problems = nullptr) const;
+
+ private:
+  std::vector<Recipient> recipients_;
+};
+
+}  // namespace dunghan::alerting

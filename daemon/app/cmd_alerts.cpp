@@ -1,0 +1,344 @@
+// run --once, alerts preview | explain | test: the alert pipeline from the command line.
+#include <iostream>
+#include <set>
+
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "alerting/planner.h"
+#include "app/app.h"
+#include "channels/options.h"
+#include "deadline/clock.h"
+#include "log/logging.h"
+#include "log/redact.h"
+#include "render/vn_format.h"
+#include "service/runtime.h"
+
+namespace dunghan::app {
+namespace {
+
+using calendar::Instant;
+using nlohmann::json;
+
+struct AlertArgs {
+  bool once = false;
+  std::optional<std::string> at;
+  std::string format = "table";
+  std::string code;
+  std::string channel;
+  std::string to;
+};
+
+std::optional<Instant> instant_arg(const std::optional<std::string>& text,
+                                   const calendar::UtcOffset offset, const calendar::Clock& clock) {
+  if (!text) return clock.now();
+  auto t = calendar::parse_instant(*text, offset);
+  if (!t) std::cerr << "error: --at: \"" << *text << "\" is not a date-time (YYYY-MM-DDTHH:MM)\n";
+  return t;
+}
+
+int run_once(const GlobalOptions& g) {
+  auto cfg = load_for_tool(g, std::cerr);
+  if (!cfg) return kUsageOrConfig;
+  setup_logging(g, &*cfg);
+  calendar::SystemClock clock;
+  std::unique_ptr<service::Runtime> rt;
+  try {
+    rt = service::build_runtime(std::move(*cfg), clock);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << log::redact(e.what()) << '\n';
+    return kUsageOrConfig;
+  }
+  rt->engine->recover();
+  const alerting::CycleReport r = rt->engine->run_cycle();
+  for (const std::string& p : r.problems)
+    spdlog::warn("event=cycle_problem detail={}", log::kv_value(p));
+  std::cout << "cycle: dossiers_read=" << r.dossiers_read << " planned=" << r.planned
+            << " sent=" << r.sent << " retry=" << r.retried << " dead=" << r.dead
+            << " unreachable=" << r.unreachable << " cancelled=" << r.cancelled
+            << " skipped=" << r.skipped << " postponed=" << r.postponed
+            << " rejected_rows=" << r.rows_rejected << '\n';
+  return r.rows_rejected > 0 ? kPartial : kOk;
+}
+
+/// Opens what preview and explain need without writing anything: calendar and store; the ledger
+/// only when state.db already exists (read to leave out what was already sent).
+struct ReadOnlyView {
+  config::Config cfg;
+  std::shared_ptr<const calendar::WorkCalendar> cal;
+  std::unique_ptr<store::DossierReader> store;
+  std::unique_ptr<alerting::Ledger> ledger;
+};
+
+std::optional<ReadOnlyView> open_view(const GlobalOptions& g) {
+  auto cfg = load_for_tool(g, std::cerr);
+  if (!cfg) return std::nullopt;
+  try {
+    ReadOnlyView v;
+    v.cal = config::build_calendar(*cfg);
+    v.store = store::open_reader(service::store_settings(*cfg));
+    const auto db = service::state_db_path(*cfg);
+    std::error_code ec;
+    if (std::filesystem::exists(db, ec)) v.ledger = alerting::open_sqlite_ledger(db);
+    v.cfg = std::move(*cfg);
+    return v;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << log::redact(e.what()) << '\n';
+  }
+  return std::nullopt;
+}
+
+int run_preview(const GlobalOptions& g, const AlertArgs& a) {
+  auto v = open_view(g);
+  if (!v) return kUsageOrConfig;
+  calendar::SystemClock clock;
+  auto at = instant_arg(a.at, v->cal->offset(), clock);
+  if (!at) return kUsageOrConfig;
+  const alerting::EngineSettings s = service::engine_settings(v->cfg);
+  std::vector<alerting::AlertRow> rows;
+  store::DossierFilter open;
+  open.open_only = true;
+  v->store->for_each(open, [&](const deadline::Dossier& d, std::span<const deadline::Event> ev) {
+    const deadline::DossierClock c =
+        deadline::compute_clock(d, ev, *v->cal, s.deadline, s.catalogue, *at);
+    alerting::DossierPlan p = alerting::plan_dossier(d, c, s.rules, s.directory, *v->cal, *at);
+    for (alerting::AlertRow& r : p.rows) {
+      if (r.state != alerting::AlertState::pending) continue;
+      if (v->ledger) {
+        auto existing = v->ledger->get(r.key);
+        if (existing && existing->state != alerting::AlertState::pending &&
+            existing->state != alerting::AlertState::retry) {
+          continue;  // already sent, or ended otherwise
+        }
+      }
+      rows.push_back(std::move(r));
+    }
+  });
+  std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
+    return std::tie(x.fire_at, x.id.code, x.id.rule, x.id.recipient) <
+           std::tie(y.fire_at, y.id.code, y.id.rule, y.id.recipient);
+  });
+  const calendar::UtcOffset off = v->cal->offset();
+  if (a.format == "json") {
+    json out = json::array();
+    for (const auto& r : rows) {
+      out.push_back({{"code", r.id.code},
+                     {"rule", r.id.rule},
+                     {"recipient", r.id.recipient},
+                     {"channel", r.id.channel},
+                     {"fire_at", calendar::format_iso(r.fire_at, off)}});
+    }
+    std::cout << out.dump(2) << '\n';
+    return kOk;
+  }
+  std::cout << "Cảnh báo sẽ gửi lúc " << calendar::format_iso(*at, off) << ": " << rows.size()
+            << "\n";
+  for (const auto& r : rows) {
+    std::cout << "  " << calendar::format_local_minutes(r.fire_at, off) << "  " << r.id.code << "  "
+              << r.id.rule << "  → " << r.id.recipient << " (" << r.id.channel << ")\n";
+  }
+  return kOk;
+}
+
+int run_explain(const GlobalOptions& g, const AlertArgs& a) {
+  auto v = open_view(g);
+  if (!v) return kUsageOrConfig;
+  calendar::SystemClock clock;
+  auto at = instant_arg(a.at, v->cal->offset(), clock);
+  if (!at) return kUsageOrConfig;
+  auto sd = v->store->get(a.code);
+  if (!sd) {
+    std::cerr << "error: no dossier with code " << a.code << " in the store\n";
+    return kUsageOrConfig;
+  }
+  const alerting::EngineSettings s = service::engine_settings(v->cfg);
+  const calendar::UtcOffset off = v->cal->offset();
+  const deadline::DossierClock c =
+      deadline::compute_clock(sd->dossier, sd->events, *v->cal, s.deadline, s.catalogue, *at);
+  json j;
+  j["code"] = a.code;
+  j["at"] = calendar::format_iso(*at, off);
+  j["valid"] = c.valid;
+  j["state"] = std::string(deadline::to_string(c.state));
+  if (c.valid) {
+    j["counting_from"] = calendar::format_iso(c.counting_from, off);
+    j["due_at"] = calendar::format_iso(c.current_due, off);
+    j["original_due_at"] = calendar::format_iso(c.original_due, off);
+    j["due_version"] = c.due_version;
+    j["extended"] = c.extended;
+    j["working_minutes_used"] = c.used.count;
+    j["working_minutes_left"] = c.left.count;
+  } else {
+    j["invalid_reason"] = c.invalid_reason;
+  }
+  json anomalies = json::array();
+  for (const auto& an : c.anomalies) anomalies.push_back(an.message);
+  j["anomalies"] = anomalies;
+  json rules = json::array();
+  for (const alerting::Rule& rule : s.rules) {
+    json r = {{"rule", rule.name}, {"when", std::string(alerting::to_string(rule.when))}};
+    const bool match = alerting::matches(rule, sd->dossier, c.extended);
+    r["matches"] = match;
+    if (match && c.valid && deadline::is_open(c.state)) {
+      std::vector<std::string> problems;
+      json to = json::array();
+      for (const auto* rec : s.directory.resolve(rule, sd->dossier, &problems))
+        to.push_back(rec->id);
+      r["recipients"] = to;
+      r["problems"] = problems;
+      json firings = json::array();
+      for (int k = 0; k < 1000; ++k) {
+        auto t = alerting::fire_time(rule, c, *v->cal, k);
+        if (!t) break;
+        json f = {{"repeat", k}, {"fire_at", calendar::format_iso(*t, off)}};
+        if (v->ledger && !to.empty()) {
+          const alerting::AlertId id{
+              a.code, rule.name, c.due_version, k, to[0].get<std::string>(), rule.channels.front()};
+          if (auto row = v->ledger->get(alerting::alert_key(id))) {
+            f["ledger_state"] = std::string(alerting::to_string(row->state));
+          }
+        }
+        firings.push_back(f);
+        if (*t > *at || !rule.repeat) break;
+      }
+      r["firings"] = firings;
+    }
+    rules.push_back(r);
+  }
+  j["rules"] = rules;
+  if (a.format == "json") {
+    std::cout << j.dump(2) << '\n';
+    return kOk;
+  }
+  std::cout << "Hồ sơ " << a.code << " lúc " << j["at"].get<std::string>() << ": "
+            << render::state_vn(j["state"].get<std::string>()) << '\n';
+  if (c.valid) {
+    std::cout << "  Hạn trả kết quả: " << render::date_with_weekday_vn(c.due_date) << " ("
+              << j["due_at"].get<std::string>() << ")" << (c.extended ? ", đã gia hạn" : "") << '\n'
+              << "  Thời gian " << (c.left.count < 0 ? "quá hạn: " : "còn lại: ")
+              << render::working_time_vn(c.left.count, v->cal->spec().hours_per_day) << '\n';
+  } else {
+    std::cout << "  Không tính được hạn: " << c.invalid_reason << '\n';
+  }
+  for (const auto& an : c.anomalies) std::cout << "  ! " << an.message << '\n';
+  for (const json& r : rules) {
+    std::cout << "  rule " << r["rule"].get<std::string>() << " (" << r["when"].get<std::string>()
+              << "): ";
+    if (!r["matches"].get<bool>()) {
+      std::cout << "does not match\n";
+      continue;
+    }
+    if (!r.contains("firings")) {
+      std::cout << "nothing to fire (dossier closed or clock invalid)\n";
+      continue;
+    }
+    std::cout << "to";
+    for (const json& t : r["recipients"]) std::cout << ' ' << t.get<std::string>();
+    std::cout << '\n';
+    for (const json& f : r["firings"]) {
+      std::cout << "      #" << f["repeat"].get<int>() << " " << f["fire_at"].get<std::string>();
+      if (f.contains("ledger_state"))
+        std::cout << " [" << f["ledger_state"].get<std::string>() << "]";
+      std::cout << '\n';
+    }
+    for (const json& p : r["problems"]) std::cout << "      ! " << p.get<std::string>() << '\n';
+  }
+  return kOk;
+}
+
+int run_test(const GlobalOptions& g, const AlertArgs& a) {
+  auto cfg = load_for_tool(g, std::cerr);
+  if (!cfg) return kUsageOrConfig;
+  setup_logging(g, &*cfg);
+  const channels::ChannelOptions* opt = nullptr;
+  for (const auto& o : cfg->channels) {
+    if (o.name == a.channel) opt = &o;
+  }
+  if (opt == nullptr) {
+    std::cerr << "error: no channel named " << a.channel << " in the configuration\n";
+    return kUsageOrConfig;
+  }
+  const alerting::Recipient* rec = nullptr;
+  for (const auto& r : cfg->recipients) {
+    if (r.id == a.to) rec = &r;
+  }
+  if (rec == nullptr) {
+    std::cerr << "error: no recipient with id " << a.to << " in the configuration\n";
+    return kUsageOrConfig;
+  }
+  calendar::SystemClock clock;
+  try {
+    auto ch = channels::make_channel(*opt, clock, cfg->service.state_dir);
+    const Instant now = clock.now();
+    channels::Message m;
+    m.key = "test" + std::to_string(now.time_since_epoch().count());
+    m.subject = "[Thử nghiệm] dunghan gửi thử qua kênh " + a.channel;
+    m.text = "Kính gửi " + (rec->name.empty() ? rec->id : rec->name) +
+             ",\n\nĐây là tin nhắn thử của dunghan qua kênh " + a.channel +
+             ". Nếu nhận được tin này, kênh đã được cấu hình đúng.\n";
+    m.html = "<p>Đây là tin nhắn thử của dunghan qua kênh " + a.channel + ".</p>";
+    m.short_text = "dunghan: tin nhắn thử qua kênh " + a.channel;
+    m.params = {{"code", "TEST"},
+                {"rule", "test"},
+                {"fire_at", calendar::format_iso(now, cfg->calendar.offset)},
+                {"recipient_name", rec->name},
+                {"stage", "test"}};
+    const channels::Outcome o = ch->send(
+        m, channels::Address{rec->id, rec->name, rec->email, rec->zalo_user_id, rec->phone});
+    ch->end_batch();
+    std::cout << "outcome: " << channels::to_string(o.kind);
+    if (!o.detail.empty()) std::cout << " (" << log::redact(o.detail) << ")";
+    std::cout << '\n';
+    return o.kind == channels::Outcome::Kind::sent ? kOk : kUsageOrConfig;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << log::redact(e.what()) << '\n';
+    return kUsageOrConfig;
+  }
+}
+
+}  // namespace
+
+void add_alert_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
+  auto a = std::make_shared<AlertArgs>();
+  auto config_opt = [&g](CLI::App* cmd) {
+    cmd->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
+  };
+
+  CLI::App* run = app.add_subcommand("run", "run the alert daemon (--once: one cycle, then exit)");
+  run->add_flag("--once", a->once, "run one cycle: read the store, plan, send what is due, exit");
+  config_opt(run);
+  run->callback([&g, &exit_code, a] {
+    if (!a->once) {
+      std::cerr << "error: the long-running daemon comes with the service issue; use --once\n";
+      exit_code = kUsageOrConfig;
+      return;
+    }
+    exit_code = run_once(g);
+  });
+
+  CLI::App* alerts = app.add_subcommand("alerts", "inspect and test the alert pipeline");
+  alerts->require_subcommand(1);
+  CLI::App* preview = alerts->add_subcommand("preview", "what would be sent at an instant");
+  preview->add_option("--at", a->at, "instant, local time YYYY-MM-DDTHH:MM (default: now)");
+  preview->add_option("--format", a->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  config_opt(preview);
+  preview->callback([&g, &exit_code, a] { exit_code = run_preview(g, *a); });
+
+  CLI::App* explain =
+      alerts->add_subcommand("explain", "one dossier's clock and every rule's firings");
+  explain->add_option("code", a->code, "dossier code")->required();
+  explain->add_option("--at", a->at, "instant, local time YYYY-MM-DDTHH:MM (default: now)");
+  explain->add_option("--format", a->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  config_opt(explain);
+  explain->callback([&g, &exit_code, a] { exit_code = run_explain(g, *a); });
+
+  CLI::App* test = alerts->add_subcommand("test", "send one test message now");
+  test->add_option("--channel", a->channel, "channel name")->required();
+  test->add_option("--to", a->to, "recipient id")->required();
+  config_opt(test);
+  test->callback([&g, &exit_code, a] { exit_code = run_test(g, *a); });
+}
+
+}  // namespace dunghan::app

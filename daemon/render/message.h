@@ -1,0 +1,48 @@
+#pragma once
+// An alert's message, rendered at send time from the dossier's current clock (the working time
+// left is today's, not the day the alert was planned).
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "calendar/work_calendar.h"
+#include "deadline/clock.h"
+#include "render/templates.h"
+
+namespace dunghan::render {
+
+/// What channels need; alerting copies it into a channels::Message.
+struct Rendered {
+  std::string subject;                        // email subject, one line
+  std::string text;                           // plain text body
+  std::string html;                           // HTML body (values HTML-escaped)
+  std::string short_text;                     // Zalo text
+  std::map<std::string, std::string> params;  // template parameters (Zalo template_data, file)
+  std::string json;                           // webhook body (type, timestamp, data)
+};
+
+/// One alert about one dossier.
+struct AlertView {
+  const deadline::Dossier* dossier = nullptr;
+  const deadline::DossierClock* clock = nullptr;  // the clock at send time (clock->at = now)
+  std::string rule;
+  std::string stage;  // "before_due", …
+  std::string recipient_id;
+  std::string recipient_name;
+  std::string key;  // the ledger key
+};
+
+/// Renders one alert with the templates email_subject, email_text, email_html, zalo_text (or
+/// `prefix`.NAME when present).
+Rendered render_alert(const Templates& templates, const calendar::WorkCalendar& cal,
+                      const AlertView& alert, std::string_view prefix = {});
+
+/// Renders a digest of several alerts of one rule for one recipient with the digest_* templates.
+/// `alerts` must not be empty; all share rule, stage and recipient.
+Rendered render_digest(const Templates& templates, const calendar::WorkCalendar& cal,
+                       const std::vector<AlertView>& alerts, const std::string& key,
+                       std::string_view prefix = {});
+
+}  // namespace dunghan::render

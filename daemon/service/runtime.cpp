@@ -1,0 +1,65 @@
+#include "service/runtime.h"
+
+#include <spdlog/spdlog.h>
+
+#include "channels/options.h"
+
+namespace dunghan::service {
+
+store::StoreSettings store_settings(const config::Config& config) {
+  store::StoreSettings s;
+  s.path = store::resolve_store_path(config.store.path, config.service.state_dir);
+  s.offset = config.calendar.offset;
+  s.busy_timeout = config.store.busy_timeout;
+  if (config.store.mapping) {
+    s.mapping = store::Mapping{config.store.mapping->dossiers, config.store.mapping->events};
+  }
+  return s;
+}
+
+std::filesystem::path state_db_path(const config::Config& config) {
+  return config.service.state_dir / "state.db";
+}
+
+alerting::EngineSettings engine_settings(const config::Config& config) {
+  alerting::EngineSettings s;
+  s.deadline = config.deadline;
+  s.catalogue = &config.procedures;
+  s.rules = config.rules;
+  s.directory = alerting::Directory(config.recipients);
+  s.max_attempts = config.alerts.max_attempts;
+  s.retry_initial = config.alerts.retry_initial;
+  s.retry_max = config.alerts.retry_max;
+  s.max_age = config.alerts.max_age;
+  return s;
+}
+
+std::unique_ptr<Runtime> build_runtime(config::Config cfg, const calendar::Clock& clock) {
+  auto rt = std::make_unique<Runtime>();
+  rt->config = std::move(cfg);
+  const config::Config& c = rt->config;
+  rt->calendar = config::build_calendar(c);
+  std::error_code ec;
+  std::filesystem::create_directories(c.service.state_dir, ec);
+  if (ec) {
+    throw std::runtime_error("cannot create the state directory " + c.service.state_dir.string() +
+                             ": " + ec.message());
+  }
+  rt->store = store::open_reader(store_settings(c));
+  rt->ledger = alerting::open_sqlite_ledger(state_db_path(c));
+  rt->schedule = alerting::FireSchedule::open(state_db_path(c));
+  rt->templates =
+      std::make_unique<render::Templates>(render::Templates::load(c.alerts.templates_dir));
+  std::map<std::string, channels::Channel*> by_name;
+  for (const channels::ChannelOptions& o : c.channels) {
+    auto ch = channels::make_channel(o, clock, c.service.state_dir);
+    by_name[o.name] = ch.get();
+    rt->channels[o.name] = std::move(ch);
+  }
+  rt->engine =
+      std::make_unique<alerting::Engine>(engine_settings(c), rt->calendar, *rt->store, *rt->ledger,
+                                         *rt->schedule, std::move(by_name), *rt->templates, clock);
+  return rt;
+}
+
+}  // namespace dunghan::service
