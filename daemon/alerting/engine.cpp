@@ -88,24 +88,30 @@ CycleReport Engine::plan() {
     schedule_.set_all(fires);
     fires.clear();
   };
-  const store::ChangedRead read = store_.read_changed(
-      cursor, due_codes, [&](const deadline::Dossier& d, std::span<const deadline::Event> events) {
-        ++report.dossiers_read;
-        const deadline::DossierClock c =
-            deadline::compute_clock(d, events, *cal_, settings_.deadline, settings_.catalogue, now);
-        if (!c.valid) {
-          add_problem(report.problems, "dossier " + d.code + ": " + c.invalid_reason);
-          fires.emplace_back(d.code, std::nullopt);
-        } else if (!deadline::is_open(c.state)) {
-          fires.emplace_back(d.code, std::nullopt);
-        } else {
-          DossierPlan p = plan_dossier(d, c, settings_.rules, settings_.directory, *cal_, now);
-          for (AlertRow& r : p.rows) rows.push_back(std::move(r));
-          for (std::string& pr : p.problems) add_problem(report.problems, std::move(pr));
-          fires.emplace_back(d.code, p.next_fire);
-        }
-        if (rows.size() >= kPlanBatch) flush();
-      });
+  auto visit = [&](const deadline::Dossier& d, std::span<const deadline::Event> events) {
+    ++report.dossiers_read;
+    const deadline::DossierClock c =
+        deadline::compute_clock(d, events, *cal_, settings_.deadline, settings_.catalogue, now);
+    if (!c.valid) {
+      add_problem(report.problems, "dossier " + d.code + ": " + c.invalid_reason);
+      fires.emplace_back(d.code, std::nullopt);
+    } else if (!deadline::is_open(c.state)) {
+      fires.emplace_back(d.code, std::nullopt);
+    } else {
+      DossierPlan p = plan_dossier(d, c, settings_.rules, settings_.directory, *cal_, now);
+      for (AlertRow& r : p.rows) rows.push_back(std::move(r));
+      for (std::string& pr : p.problems) add_problem(report.problems, std::move(pr));
+      fires.emplace_back(d.code, p.next_fire);
+    }
+    if (rows.size() >= kPlanBatch) flush();
+  };
+  const bool replan_all = ledger_.get_meta("plan_fingerprint") != settings_.fingerprint;
+  if (replan_all) {
+    store::DossierFilter open;
+    open.open_only = true;
+    store_.for_each(open, visit);
+  }
+  const store::ChangedRead read = store_.read_changed(cursor, due_codes, visit);
   flush();
   report.rows_rejected = read.summary.rejected;
   for (const store::RowProblem& p : read.summary.problems) {
@@ -115,6 +121,7 @@ CycleReport Engine::plan() {
                                      p.reason);
   }
   ledger_.set_meta("store_cursor", cursor_text(read.next));
+  if (replan_all) ledger_.set_meta("plan_fingerprint", settings_.fingerprint);
   return report;
 }
 
@@ -294,8 +301,8 @@ CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
              "the stage no longer holds (state " + std::string(deadline::to_string(c.state)) + ")");
       continue;
     }
-    if (now - row.fire_at > settings_.max_age) {
-      finish(row, AlertState::dead, "older than the maximum age");
+    if (now - row.created_at > settings_.max_age) {
+      finish(row, AlertState::dead, "undelivered for longer than the maximum age");
       continue;
     }
     auto ch = channels_.find(row.id.channel);

@@ -9,7 +9,8 @@
 //     the appointment changed (another due version), or the rule or recipient no longer applies;
 //  2. skip when a later repetition of the stage has come due, or the stage's condition no longer
 //     holds (stages that come due late);
-//  3. dead when older than max_age;
+//  3. dead when it has waited in the ledger longer than max_age (a stage that comes due late
+//     is judged by its condition in step 2, not by its age);
 //  4. postpone to the next opening when the channel's send window is closed;
 //  5. group digest rows (same digest key) into one message;
 //  6. render at send time, mark sending, send, record the outcome: sent; retry with bounded
@@ -48,6 +49,10 @@ struct EngineSettings {
   std::chrono::seconds retry_max{3600};
   std::chrono::hours max_age{72};
   std::size_t dispatch_limit = 1000;  // rows taken from the ledger per dispatch pass
+  /// Identifies the rules, calendar and deadline settings in force. When it differs from the one
+  /// recorded in the ledger (first start, a reload with new rules), the next plan() re-plans every
+  /// open dossier, not only the changed ones, so new rules reach existing dossiers.
+  std::string fingerprint;
 };
 
 /// What one cycle did.

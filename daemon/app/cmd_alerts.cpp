@@ -12,6 +12,7 @@
 #include "log/logging.h"
 #include "log/redact.h"
 #include "render/vn_format.h"
+#include "service/daemon.h"
 #include "service/runtime.h"
 
 namespace dunghan::app {
@@ -22,6 +23,8 @@ using nlohmann::json;
 
 struct AlertArgs {
   bool once = false;
+  std::optional<std::string> start_clock_at;
+  std::optional<int> stall_after;
   std::optional<std::string> at;
   std::string format = "table";
   std::string code;
@@ -296,6 +299,15 @@ int run_test(const GlobalOptions& g, const AlertArgs& a) {
   }
 }
 
+/// The platform's way to run the daemon: on Windows the SCM-or-console dual mode.
+int run_daemon_platform(const service::DaemonOptions& opts) {
+#ifdef _WIN32
+  return run_service_or_console(opts);
+#else
+  return service::run_daemon(opts);
+#endif
+}
+
 }  // namespace
 
 void add_alert_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
@@ -306,14 +318,34 @@ void add_alert_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
 
   CLI::App* run = app.add_subcommand("run", "run the alert daemon (--once: one cycle, then exit)");
   run->add_flag("--once", a->once, "run one cycle: read the store, plan, send what is due, exit");
+  run->add_option("--start-clock-at", a->start_clock_at,
+                  "TESTING ONLY: run the daemon's clock from this local instant (normal speed)");
+  run->add_option("--test-stall-loop-after", a->stall_after,
+                  "TESTING ONLY: block the event loop after N seconds (watchdog tests)")
+      ->group("");
   config_opt(run);
   run->callback([&g, &exit_code, a] {
-    if (!a->once) {
-      std::cerr << "error: the long-running daemon comes with the service issue; use --once\n";
-      exit_code = kUsageOrConfig;
+    if (a->once) {
+      exit_code = run_once(g);
       return;
     }
-    exit_code = run_once(g);
+    service::DaemonOptions opts;
+    opts.config_path = g.config;
+    opts.log_level = g.log_level;
+    opts.test_stall_loop_after = a->stall_after;
+    if (a->start_clock_at) {
+      // Local time at the configured offset (or with an explicit Z / ±HH:MM suffix).
+      calendar::UtcOffset offset{};
+      if (auto cfg = load_for_tool(g, std::cerr)) offset = cfg->calendar.offset;
+      opts.start_clock_at = calendar::parse_instant(*a->start_clock_at, offset);
+      if (!opts.start_clock_at) {
+        std::cerr << "error: --start-clock-at: \"" << *a->start_clock_at
+                  << "\" is not a date-time (YYYY-MM-DDTHH:MM)\n";
+        exit_code = kUsageOrConfig;
+        return;
+      }
+    }
+    exit_code = run_daemon_platform(opts);
   });
 
   CLI::App* alerts = app.add_subcommand("alerts", "inspect and test the alert pipeline");

@@ -1,5 +1,8 @@
 #include "service/runtime.h"
 
+#include <fstream>
+#include <sstream>
+
 #include <spdlog/spdlog.h>
 
 #include "channels/options.h"
@@ -31,6 +34,16 @@ alerting::EngineSettings engine_settings(const config::Config& config) {
   s.retry_initial = config.alerts.retry_initial;
   s.retry_max = config.alerts.retry_max;
   s.max_age = config.alerts.max_age;
+  // Any change of the configuration file (or of the schedules it names) re-plans open dossiers.
+  std::string material = config.source.string();
+  if (!config.source.empty()) {
+    std::ifstream in(config.source, std::ios::binary);
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    material += buf.str();
+  }
+  for (const std::string& origin : config.schedule_origins) material += "|" + origin;
+  s.fingerprint = std::to_string(std::hash<std::string>{}(material));
   return s;
 }
 

@@ -1,0 +1,558 @@
+#include "service/daemon.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio.hpp>
+
+#include "config/config.h"
+#include "deadline/clock.h"
+#include "log/logging.h"
+#include "log/redact.h"
+#include "render/vn_format.h"
+#include "service/health.h"
+#include "service/http_server.h"
+#include "service/notify.h"
+#include "service/runtime.h"
+
+#ifndef DUNGHAN_VERSION
+#define DUNGHAN_VERSION "dev"
+#endif
+
+namespace dunghan::service {
+
+std::string_view to_string(Lifecycle l) {
+  switch (l) {
+    case Lifecycle::starting:
+      return "starting";
+    case Lifecycle::running:
+      return "running";
+    case Lifecycle::reloading:
+      return "reloading";
+    case Lifecycle::stopping:
+      return "stopping";
+    case Lifecycle::stopped:
+      return "stopped";
+  }
+  return "stopped";
+}
+
+namespace {
+
+namespace asio = boost::asio;
+using calendar::Instant;
+using std::chrono::seconds;
+using steady = std::chrono::steady_clock;
+
+/// How long in-flight sends may take to finish after a stop request.
+constexpr seconds kStopGrace{20};
+/// How often the open dossiers are counted by state for metrics and the local page.
+constexpr seconds kOpenScanInterval{300};
+/// A cycle busy longer than this counts as stuck: the watchdog stops being fed.
+constexpr seconds kStuckCycle{600};
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+class Daemon final : public DaemonControl {
+ public:
+  Daemon(DaemonOptions options, DaemonHooks hooks)
+      : opt_(std::move(options)),
+        hooks_(std::move(hooks)),
+        signals_(io_),
+        cycle_timer_(io_),
+        watchdog_timer_(io_),
+        daily_timer_(io_),
+        stall_timer_(io_),
+        grace_timer_(io_),
+        notifier_(hooks_.systemd_notify) {}
+
+  ~Daemon() override {
+    if (worker_.joinable()) worker_.join();
+  }
+
+  void request_stop() override {
+    asio::post(io_, [this] { stop("stop requested"); });
+  }
+  void request_reload() override {
+    asio::post(io_, [this] { reload(); });
+  }
+
+  int run();
+
+ private:
+  void lifecycle(Lifecycle l, const std::string& detail) {
+    if (hooks_.on_lifecycle) hooks_.on_lifecycle(l, detail);
+  }
+  bool start();
+  void wait_signals();
+  void schedule_cycle(steady::duration delay);
+  void start_cycle();
+  void cycle_job(std::shared_ptr<Runtime> rt);
+  void on_cycle_done(std::optional<Instant> next_wake);
+  void stop(const std::string& why);
+  void finish_stop(bool forced);
+  void reload();
+  void watchdog_tick();
+  void daily_tick();
+  void check_provisional();
+  HttpResponse page();
+  void submit(std::function<void()> job);
+  void worker_loop();
+
+  DaemonOptions opt_;
+  DaemonHooks hooks_;
+  asio::io_context io_;
+  asio::signal_set signals_;
+  asio::steady_timer cycle_timer_, watchdog_timer_, daily_timer_, stall_timer_, grace_timer_;
+  Notifier notifier_;
+  Health health_;
+  std::unique_ptr<calendar::Clock> clock_;
+  config::ConfigChoice config_choice_;
+  std::shared_ptr<Runtime> rt_;  // event-loop thread only; the worker gets copies
+  std::unique_ptr<HttpServer> http_;
+  std::atomic<bool> stopping_{false};
+  bool stopped_ = false;
+  bool cycle_running_ = false;
+  bool cycle_again_ = false;
+  std::atomic<steady::rep> busy_since_{0};  // 0: the worker is idle
+  steady::time_point last_open_scan_{};
+  calendar::Date last_provisional_warning_{};
+  std::vector<std::string> last_problems_;
+
+  std::thread worker_;
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::deque<std::function<void()>> queue_;
+  bool quit_ = false;
+};
+
+void Daemon::submit(std::function<void()> job) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    queue_.push_back(std::move(job));
+  }
+  queue_cv_.notify_one();
+}
+
+void Daemon::worker_loop() {
+  for (;;) {
+    std::function<void()> job;
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_cv_.wait(lock, [this] { return quit_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // quit requested and nothing left
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    busy_since_ = steady::now().time_since_epoch().count();
+    job();
+    busy_since_ = 0;
+  }
+}
+
+bool Daemon::start() {
+  lifecycle(Lifecycle::starting, "");
+  config_choice_ = config::choose_config_path(opt_.config_path);
+  config::Config cfg;
+  try {
+    cfg = config::load_config(config_choice_.path);
+  } catch (const config::ConfigError& e) {
+    for (const config::Diagnostic& d : e.diagnostics())
+      std::cerr << "error: " << to_string(d) << '\n';
+    std::cerr << e.diagnostics().size() << " error(s) in the configuration; not starting.\n";
+    return false;
+  }
+  log::LogSetup setup;
+  setup.level =
+      log::parse_level(opt_.log_level.value_or(cfg.log.level)).value_or(spdlog::level::info);
+  if (cfg.log.file) {
+    setup.file = cfg.log.file->string();
+    setup.file_max_bytes = cfg.log.max_size_mb * 1024 * 1024;
+    setup.file_max_files = cfg.log.max_files;
+  }
+  log::init_logging(setup);
+  if (opt_.start_clock_at) {
+    clock_ = std::make_unique<calendar::OffsetClock>(*opt_.start_clock_at);
+    spdlog::warn("event=testing_clock start={} note=\"--start-clock-at is a testing option\"",
+                 calendar::format_iso(*opt_.start_clock_at, cfg.calendar.offset));
+  } else {
+    clock_ = std::make_unique<calendar::SystemClock>();
+  }
+  const std::string listen = cfg.service.listen;
+  std::optional<std::string> token;
+  if (cfg.service.reload_token) token = cfg.service.reload_token->reveal();
+  try {
+    rt_ = std::shared_ptr<Runtime>(build_runtime(std::move(cfg), *clock_).release());
+  } catch (const std::exception& e) {
+    spdlog::critical("event=startup_failed error={}", log::kv_value(e.what()));
+    std::cerr << "error: " << log::redact(e.what()) << '\n';
+    return false;
+  }
+  const std::size_t recovered = rt_->engine->recover();
+  try {
+    HttpHandlers h;
+    h.healthz = [this] {
+      const seconds max_age = 3 * rt_->config.service.poll_interval + seconds{120};
+      const bool ok = health_.healthy(clock_->now(), max_age);
+      return HttpResponse{ok ? 200 : 503, "application/json",
+                          health_.healthz_json(clock_->now(), max_age, rt_->calendar->offset())};
+    };
+    h.metrics = [this] {
+      return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
+                          health_.metrics_text(DUNGHAN_VERSION)};
+    };
+    h.page = [this] { return page(); };
+    h.reload = [this] {
+      reload();
+      return HttpResponse{202, "text/plain; charset=utf-8", "reload requested\n"};
+    };
+    h.reload_token = token;
+    http_ = std::make_unique<HttpServer>(io_, listen, std::move(h));
+  } catch (const std::exception& e) {
+    spdlog::critical("event=startup_failed error={}", log::kv_value(e.what()));
+    std::cerr << "error: " << e.what() << '\n';
+    return false;
+  }
+  health_.reload_result(true, clock_->now(), "");
+  spdlog::info(
+      "event=started version={} config={} state_dir={} listen={} port={} rules={} channels={} "
+      "recovered_sending={}",
+      DUNGHAN_VERSION, log::kv_value(config_choice_.path.string()),
+      log::kv_value(rt_->config.service.state_dir.string()), listen, http_->port(),
+      rt_->config.rules.size(), rt_->channels.size(), recovered);
+  for (const auto& ch : rt_->config.channels) {
+    if (const auto* e = std::get_if<channels::EmailOptions>(&ch.kind); e && !e->tls_verify) {
+      spdlog::warn("event=tls_verification_off channel={} note=\"tls_verify = false\"", ch.name);
+    }
+  }
+  return true;
+}
+
+void Daemon::wait_signals() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    if (sig == SIGHUP) {
+      reload();
+    } else {
+      stop(sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    }
+    if (!stopped_) wait_signals();
+  });
+}
+
+int Daemon::run() {
+  if (hooks_.on_control_ready) hooks_.on_control_ready(*this);
+  if (!start()) {
+    lifecycle(Lifecycle::stopped, "start-up failed");
+    return 1;
+  }
+  worker_ = std::thread([this] { worker_loop(); });
+  if (hooks_.handle_signals) {
+    signals_.add(SIGTERM);
+    signals_.add(SIGINT);
+#ifdef SIGHUP
+    signals_.add(SIGHUP);
+#endif
+    wait_signals();
+  }
+  if (notifier_.watchdog_interval()) watchdog_tick();
+  daily_tick();
+  if (opt_.test_stall_loop_after) {
+    stall_timer_.expires_after(seconds{*opt_.test_stall_loop_after});
+    stall_timer_.async_wait([](const boost::system::error_code& ec) {
+      if (ec) return;
+      spdlog::warn("event=testing_stall note=\"the event loop blocks now (testing option)\"");
+      for (;;) std::this_thread::sleep_for(std::chrono::hours{1});
+    });
+  }
+  health_.set_phase("running");
+  notifier_.ready();
+  notifier_.status("starting first cycle");
+  lifecycle(Lifecycle::running, "");
+  schedule_cycle(steady::duration::zero());
+  io_.run();
+  return 0;
+}
+
+void Daemon::schedule_cycle(steady::duration delay) {
+  cycle_timer_.expires_after(delay);
+  cycle_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) start_cycle();
+  });
+}
+
+void Daemon::start_cycle() {
+  if (stopping_) return;
+  if (cycle_running_) {
+    cycle_again_ = true;
+    return;
+  }
+  cycle_running_ = true;
+  submit([this, rt = rt_] { cycle_job(rt); });
+}
+
+void Daemon::cycle_job(std::shared_ptr<Runtime> rt) {
+  const Instant started = clock_->now();
+  const auto t0 = steady::now();
+  std::optional<Instant> next_wake;
+  try {
+    const alerting::CycleReport report =
+        rt->engine->run_cycle([this] { return !stopping_.load(); });
+    next_wake = report.next_wake;
+    if (steady::now() - last_open_scan_ >= kOpenScanInterval ||
+        last_open_scan_ == steady::time_point{}) {
+      std::map<std::string, std::int64_t> by_state;
+      store::DossierFilter open;
+      open.open_only = true;
+      const Instant now = clock_->now();
+      rt->store->for_each(
+          open, [&](const deadline::Dossier& d, std::span<const deadline::Event> ev) {
+            const deadline::DossierClock c = deadline::compute_clock(
+                d, ev, *rt->calendar, rt->config.deadline, &rt->config.procedures, now);
+            if (deadline::is_open(c.state)) ++by_state[std::string(deadline::to_string(c.state))];
+          });
+      health_.open_dossiers(by_state);
+      last_open_scan_ = steady::now();
+    }
+    health_.cycle_done(started, steady::now() - t0, report, rt->ledger->counts());
+    // Log each routing or data problem when it first appears, not every cycle.
+    std::vector<std::string> fresh;
+    for (const std::string& p : report.problems) {
+      if (std::find(last_problems_.begin(), last_problems_.end(), p) == last_problems_.end()) {
+        spdlog::warn("event=cycle_problem detail={}", log::kv_value(p));
+      }
+      fresh.push_back(p);
+    }
+    last_problems_ = std::move(fresh);
+    spdlog::debug("event=cycle_done seconds={:.3f} read={} planned={} sent={} retry={} dead={}",
+                  std::chrono::duration<double>(steady::now() - t0).count(), report.dossiers_read,
+                  report.planned, report.sent, report.retried, report.dead);
+  } catch (const std::exception& e) {
+    health_.cycle_failed(started, log::redact(e.what()));
+    spdlog::error("event=cycle_failed error={}", log::kv_value(log::redact(e.what())));
+  }
+  asio::post(io_, [this, next_wake] { on_cycle_done(next_wake); });
+}
+
+void Daemon::on_cycle_done(std::optional<Instant> next_wake) {
+  cycle_running_ = false;
+  notifier_.status(health_.status_line());
+  if (stopping_) {
+    finish_stop(false);
+    return;
+  }
+  if (cycle_again_) {
+    cycle_again_ = false;
+    schedule_cycle(steady::duration::zero());
+    return;
+  }
+  steady::duration delay = rt_->config.service.poll_interval;
+  if (next_wake) {
+    const auto until = *next_wake - clock_->now();
+    delay = std::clamp<steady::duration>(until, seconds{1}, rt_->config.service.poll_interval);
+  }
+  schedule_cycle(delay);
+}
+
+void Daemon::stop(const std::string& why) {
+  if (stopping_) return;
+  stopping_ = true;
+  spdlog::info("event=stopping reason={}", log::kv_value(why));
+  health_.set_phase("stopping");
+  notifier_.stopping();
+  lifecycle(Lifecycle::stopping, why);
+  cycle_timer_.cancel();
+  watchdog_timer_.cancel();
+  daily_timer_.cancel();
+  if (http_) http_->stop();
+  if (!cycle_running_) {
+    finish_stop(false);
+    return;
+  }
+  grace_timer_.expires_after(kStopGrace);
+  grace_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) finish_stop(true);
+  });
+}
+
+void Daemon::finish_stop(bool forced) {
+  if (stopped_) return;
+  stopped_ = true;
+  grace_timer_.cancel();
+  boost::system::error_code ignored;
+  signals_.cancel(ignored);
+  {
+    std::lock_guard lock(queue_mutex_);
+    quit_ = true;
+    queue_.clear();
+  }
+  queue_cv_.notify_all();
+  if (forced) {
+    // A send is still blocked after the grace period: its row stays `sending` and is resent with
+    // the same key at the next start (ledger recovery). Leave without waiting for it.
+    spdlog::warn("event=stop_forced grace_seconds={} note=\"in-flight send resent at next start\"",
+                 kStopGrace.count());
+    spdlog::default_logger()->flush();
+    lifecycle(Lifecycle::stopped, "stopped after the grace period");
+    std::_Exit(0);
+  }
+  spdlog::info("event=stopped");
+  io_.stop();
+}
+
+void Daemon::reload() {
+  if (stopping_) return;
+  spdlog::info("event=reload_requested config={}", log::kv_value(config_choice_.path.string()));
+  notifier_.reloading();
+  lifecycle(Lifecycle::reloading, "");
+  // Runs on the worker, between cycles; the swap happens on the event loop.
+  submit([this] {
+    std::shared_ptr<Runtime> fresh;
+    std::string error;
+    try {
+      config::Config cfg = config::load_config(config_choice_.path);
+      fresh = std::shared_ptr<Runtime>(build_runtime(std::move(cfg), *clock_).release());
+    } catch (const config::ConfigError& e) {
+      for (const config::Diagnostic& d : e.diagnostics()) {
+        spdlog::error("event=reload_config_error detail={}", log::kv_value(to_string(d)));
+      }
+      error = std::to_string(e.diagnostics().size()) + " error(s) in " +
+              config_choice_.path.string() + ": " +
+              (e.diagnostics().empty() ? std::string() : to_string(e.diagnostics().front()));
+    } catch (const std::exception& e) {
+      error = log::redact(e.what());
+      spdlog::error("event=reload_failed error={}", log::kv_value(error));
+    }
+    asio::post(io_, [this, fresh, error] {
+      const Instant now = clock_->now();
+      if (fresh) {
+        if (fresh->config.service.listen != rt_->config.service.listen) {
+          spdlog::warn(
+              "event=reload_listen_unchanged note=\"a new listen address needs a restart\"");
+        }
+        rt_ = fresh;
+        spdlog::set_level(log::parse_level(opt_.log_level.value_or(rt_->config.log.level))
+                              .value_or(spdlog::level::info));
+        health_.reload_result(true, now, "");
+        spdlog::info("event=reloaded rules={} channels={}", rt_->config.rules.size(),
+                     rt_->channels.size());
+        check_provisional();
+        start_cycle();
+      } else {
+        health_.reload_result(false, now, error);
+        spdlog::error("event=reload_rejected note=\"the previous configuration stays in force\"");
+      }
+      notifier_.ready();
+      notifier_.status(health_.status_line());
+      lifecycle(Lifecycle::running,
+                fresh ? "reloaded" : "reload failed; previous configuration kept");
+    });
+  });
+}
+
+void Daemon::watchdog_tick() {
+  const auto interval = notifier_.watchdog_interval();
+  if (!interval || stopping_) return;
+  const steady::rep since = busy_since_.load();
+  const bool stuck =
+      since != 0 && steady::now() - steady::time_point(steady::duration(since)) > kStuckCycle;
+  if (stuck) {
+    spdlog::error("event=cycle_stuck note=\"not feeding the watchdog; systemd will restart us\"");
+  } else {
+    notifier_.watchdog();
+  }
+  watchdog_timer_.expires_after(*interval);
+  watchdog_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) watchdog_tick();
+  });
+}
+
+void Daemon::check_provisional() {
+  const Instant now = clock_->now();
+  const calendar::Date today = calendar::local_date(now, rt_->calendar->offset());
+  const std::chrono::year_month_day ymd{today};
+  const int next_year = static_cast<int>(ymd.year()) + 1;
+  if (static_cast<unsigned>(ymd.month()) >= 10 && next_year <= calendar::kLastSupportedYear &&
+      rt_->calendar->is_provisional(next_year)) {
+    const std::string msg = "the official holiday schedule for " + std::to_string(next_year) +
+                            " is not loaded; its calendar is provisional (statutory rules)";
+    health_.provisional_warning(msg);
+    if (last_provisional_warning_ != today) {
+      last_provisional_warning_ = today;
+      spdlog::warn("event=calendar_provisional year={} detail={}", next_year, log::kv_value(msg));
+    }
+  } else {
+    health_.provisional_warning(std::nullopt);
+  }
+}
+
+void Daemon::daily_tick() {
+  if (stopping_) return;
+  check_provisional();
+  daily_timer_.expires_after(std::chrono::hours{1});
+  daily_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) daily_tick();
+  });
+}
+
+HttpResponse Daemon::page() {
+  const auto open = health_.open_by_state();
+  const calendar::UtcOffset off = rt_->calendar->offset();
+  std::string body =
+      "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
+      "<meta http-equiv=\"refresh\" content=\"60\"><title>dunghan – tình hình hồ sơ</title>"
+      "<style>body{font-family:Arial,sans-serif;margin:2em}td,th{padding:4px 12px;text-align:left}"
+      ".overdue{color:#b00;font-weight:bold}</style></head><body>"
+      "<h1>Tình hình hồ sơ đang giải quyết</h1><p>Cập nhật: " +
+      html_escape(calendar::format_iso(clock_->now(), off)) + "</p><table>";
+  std::int64_t total = 0;
+  for (const char* s : {"overdue", "due_today", "due_soon", "not_due", "waiting_applicant"}) {
+    auto it = open.find(s);
+    const std::int64_t n = it == open.end() ? 0 : it->second;
+    total += n;
+    body += std::string("<tr") + (std::string(s) == "overdue" ? " class=\"overdue\"" : "") +
+            "><th>" + html_escape(render::state_vn(s)) + "</th><td>" + std::to_string(n) +
+            "</td></tr>";
+  }
+  body += "<tr><th>Tổng số</th><td>" + std::to_string(total) +
+          "</td></tr></table><p><a href=\"/healthz\">/healthz</a> · <a "
+          "href=\"/metrics\">/metrics</a></p></body></html>";
+  return HttpResponse{200, "text/html; charset=utf-8", body};
+}
+
+}  // namespace
+
+int run_daemon(const DaemonOptions& options, DaemonHooks hooks) {
+  auto d = std::make_unique<Daemon>(options, std::move(hooks));
+  const int code = d->run();
+  d.reset();
+  return code;
+}
+
+}  // namespace dunghan::service

@@ -1,0 +1,202 @@
+#include "service/health.h"
+
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace dunghan::service {
+namespace {
+
+std::string escape_label(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Health::cycle_done(calendar::Instant started, std::chrono::duration<double> took,
+                        const alerting::CycleReport& report, const alerting::StateCounts& ledger) {
+  std::lock_guard lock(mutex_);
+  last_cycle_at_ = started;
+  last_cycle_seconds_ = took.count();
+  last_cycle_ok_ = true;
+  last_error_.clear();
+  ++cycles_;
+  cycle_seconds_sum_ += took.count();
+  for (std::size_t i = 0; i < kCycleBuckets.size(); ++i) {
+    if (took.count() <= kCycleBuckets[i]) ++bucket_counts_[i];
+  }
+  for (const auto& [channel, outcomes] : report.outcomes) {
+    for (const auto& [outcome, n] : outcomes) outcomes_[channel][outcome] += n;
+  }
+  rows_rejected_ = report.rows_rejected;
+  ledger_ = ledger;
+}
+
+void Health::cycle_failed(calendar::Instant at, const std::string& error) {
+  std::lock_guard lock(mutex_);
+  last_cycle_at_ = at;
+  last_cycle_ok_ = false;
+  last_error_ = error;
+  ++cycle_failures_;
+}
+
+void Health::open_dossiers(const std::map<std::string, std::int64_t>& by_state) {
+  std::lock_guard lock(mutex_);
+  open_ = by_state;
+}
+
+void Health::reload_result(bool ok, calendar::Instant at, const std::string& error) {
+  std::lock_guard lock(mutex_);
+  reload_ok_ = ok;
+  reload_at_ = at;
+  reload_error_ = error;
+}
+
+void Health::provisional_warning(std::optional<std::string> warning) {
+  std::lock_guard lock(mutex_);
+  provisional_ = std::move(warning);
+}
+
+void Health::set_phase(const std::string& phase) {
+  std::lock_guard lock(mutex_);
+  phase_ = phase;
+}
+
+bool Health::healthy(calendar::Instant now, std::chrono::seconds max_age) const {
+  std::lock_guard lock(mutex_);
+  return phase_ == "running" && last_cycle_ok_ && last_cycle_at_ &&
+         now - *last_cycle_at_ <= max_age;
+}
+
+std::string Health::healthz_json(calendar::Instant now, std::chrono::seconds max_age,
+                                 calendar::UtcOffset offset) const {
+  const bool ok = healthy(now, max_age);
+  std::lock_guard lock(mutex_);
+  nlohmann::json j;
+  j["status"] = ok ? "ok" : "unhealthy";
+  j["phase"] = phase_;
+  j["last_cycle"] = last_cycle_at_ ? nlohmann::json(calendar::format_iso(*last_cycle_at_, offset))
+                                   : nlohmann::json(nullptr);
+  j["last_cycle_seconds"] = last_cycle_seconds_;
+  j["store_reachable"] = last_cycle_ok_;
+  if (!last_error_.empty()) j["last_error"] = last_error_;
+  nlohmann::json backlog = nlohmann::json::object();
+  for (const auto& [state, n] : ledger_) backlog[std::string(alerting::to_string(state))] = n;
+  j["ledger"] = backlog;
+  j["open_dossiers"] = open_;
+  j["last_reload"] = {{"successful", reload_ok_},
+                      {"at", reload_at_ ? nlohmann::json(calendar::format_iso(*reload_at_, offset))
+                                        : nlohmann::json(nullptr)}};
+  if (!reload_error_.empty()) j["last_reload"]["error"] = reload_error_;
+  j["provisional_calendar_warning"] =
+      provisional_ ? nlohmann::json(*provisional_) : nlohmann::json(nullptr);
+  return j.dump();
+}
+
+std::string Health::metrics_text(const std::string& version) const {
+  std::lock_guard lock(mutex_);
+  std::ostringstream m;
+  m << "# HELP dunghan_build_info Build information.\n# TYPE dunghan_build_info gauge\n"
+    << "dunghan_build_info{version=\"" << escape_label(version) << "\"} 1\n";
+  m << "# HELP dunghan_open_dossiers Open dossiers by clock state.\n"
+       "# TYPE dunghan_open_dossiers gauge\n";
+  for (const char* s : {"not_due", "due_soon", "due_today", "overdue", "waiting_applicant"}) {
+    auto it = open_.find(s);
+    m << "dunghan_open_dossiers{state=\"" << s << "\"} " << (it == open_.end() ? 0 : it->second)
+      << '\n';
+  }
+  m << "# HELP dunghan_alerts_total Send attempts by channel and outcome.\n"
+       "# TYPE dunghan_alerts_total counter\n";
+  for (const auto& [channel, outcomes] : outcomes_) {
+    for (const auto& [outcome, n] : outcomes) {
+      m << "dunghan_alerts_total{channel=\"" << escape_label(channel) << "\",outcome=\"" << outcome
+        << "\"} " << n << '\n';
+    }
+  }
+  m << "# HELP dunghan_ledger_alerts Alerts in the ledger by state.\n"
+       "# TYPE dunghan_ledger_alerts gauge\n";
+  for (alerting::AlertState s :
+       {alerting::AlertState::pending, alerting::AlertState::sending, alerting::AlertState::sent,
+        alerting::AlertState::retry, alerting::AlertState::dead, alerting::AlertState::cancelled,
+        alerting::AlertState::skipped, alerting::AlertState::unreachable}) {
+    auto it = ledger_.find(s);
+    m << "dunghan_ledger_alerts{state=\"" << alerting::to_string(s) << "\"} "
+      << (it == ledger_.end() ? 0 : it->second) << '\n';
+  }
+  auto count = [this](alerting::AlertState s) {
+    auto it = ledger_.find(s);
+    return it == ledger_.end() ? 0 : it->second;
+  };
+  m << "# HELP dunghan_ledger_backlog Alerts waiting to be sent (pending, retry, sending).\n"
+       "# TYPE dunghan_ledger_backlog gauge\n"
+    << "dunghan_ledger_backlog "
+    << count(alerting::AlertState::pending) + count(alerting::AlertState::retry) +
+           count(alerting::AlertState::sending)
+    << '\n';
+  m << "# HELP dunghan_dead_alerts Alerts given up (dead letters; see `dunghan outbox list "
+       "--state dead`).\n# TYPE dunghan_dead_alerts gauge\n"
+    << "dunghan_dead_alerts " << count(alerting::AlertState::dead) << '\n';
+  m << "# HELP dunghan_cycle_duration_seconds Duration of a daemon cycle.\n"
+       "# TYPE dunghan_cycle_duration_seconds histogram\n";
+  for (std::size_t i = 0; i < kCycleBuckets.size(); ++i) {
+    m << "dunghan_cycle_duration_seconds_bucket{le=\"" << kCycleBuckets[i] << "\"} "
+      << bucket_counts_[i] << '\n';
+  }
+  m << "dunghan_cycle_duration_seconds_bucket{le=\"+Inf\"} " << cycles_ << '\n'
+    << "dunghan_cycle_duration_seconds_sum " << cycle_seconds_sum_ << '\n'
+    << "dunghan_cycle_duration_seconds_count " << cycles_ << '\n';
+  m << "# HELP dunghan_cycle_failures_total Cycles that failed (store unreachable, …).\n"
+       "# TYPE dunghan_cycle_failures_total counter\n"
+    << "dunghan_cycle_failures_total " << cycle_failures_ << '\n';
+  m << "# HELP dunghan_store_rows_rejected Store rows rejected in the last cycle.\n"
+       "# TYPE dunghan_store_rows_rejected gauge\n"
+    << "dunghan_store_rows_rejected " << rows_rejected_ << '\n';
+  m << "# HELP dunghan_config_last_reload_successful Whether the last configuration reload "
+       "succeeded.\n# TYPE dunghan_config_last_reload_successful gauge\n"
+    << "dunghan_config_last_reload_successful " << (reload_ok_ ? 1 : 0) << '\n';
+  m << "# HELP dunghan_config_last_reload_success_timestamp_seconds Time of the last successful "
+       "reload (or start).\n# TYPE dunghan_config_last_reload_success_timestamp_seconds gauge\n"
+    << "dunghan_config_last_reload_success_timestamp_seconds "
+    << (reload_at_ ? reload_at_->time_since_epoch().count() : 0) << '\n';
+  m << "# HELP dunghan_calendar_provisional Whether next year's calendar is still provisional.\n"
+       "# TYPE dunghan_calendar_provisional gauge\n"
+    << "dunghan_calendar_provisional " << (provisional_ ? 1 : 0) << '\n';
+  return m.str();
+}
+
+std::string Health::status_line() const {
+  std::lock_guard lock(mutex_);
+  std::int64_t open = 0;
+  for (const auto& [s, n] : open_) open += n;
+  auto get = [this](const std::string& s) {
+    auto it = open_.find(s);
+    return it == open_.end() ? 0 : it->second;
+  };
+  auto led = [this](alerting::AlertState s) {
+    auto it = ledger_.find(s);
+    return it == ledger_.end() ? 0 : it->second;
+  };
+  std::ostringstream out;
+  out << "open=" << open << " overdue=" << get("overdue") << " due_today=" << get("due_today")
+      << " pending=" << led(alerting::AlertState::pending) + led(alerting::AlertState::retry)
+      << " dead=" << led(alerting::AlertState::dead);
+  if (!last_cycle_ok_ && !last_error_.empty()) out << " last_cycle=failed";
+  if (!reload_ok_) out << " reload=failed";
+  return out.str();
+}
+
+std::map<std::string, std::int64_t> Health::open_by_state() const {
+  std::lock_guard lock(mutex_);
+  return open_;
+}
+
+}  // namespace dunghan::service

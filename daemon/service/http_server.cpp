@@ -1,0 +1,234 @@
+#include "service/http_server.h"
+
+#include <atomic>
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace dunghan::service {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+constexpr std::size_t kHeaderLimit = 8 * 1024;
+constexpr std::size_t kBodyLimit = 16 * 1024;
+constexpr auto kRequestTimeout = std::chrono::seconds(10);
+constexpr int kMaxRequestsPerConnection = 100;
+
+tcp::endpoint parse_listen(const std::string& listen) {
+  std::string host, port;
+  if (!listen.empty() && listen.front() == '[') {
+    const auto close = listen.find(']');
+    if (close == std::string::npos || close + 1 >= listen.size() || listen[close + 1] != ':') {
+      throw std::runtime_error("listen address \"" + listen + "\" is not [host]:port");
+    }
+    host = listen.substr(1, close - 1);
+    port = listen.substr(close + 2);
+  } else {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos) {
+      throw std::runtime_error("listen address \"" + listen + "\" is not host:port");
+    }
+    host = listen.substr(0, colon);
+    port = listen.substr(colon + 1);
+  }
+  if (host == "localhost") host = "127.0.0.1";
+  boost::system::error_code ec;
+  const asio::ip::address addr = asio::ip::make_address(host, ec);
+  if (ec) throw std::runtime_error("listen address \"" + listen + "\": bad host " + host);
+  int p = -1;
+  try {
+    p = std::stoi(port);
+  } catch (...) {
+  }
+  if (p < 0 || p > 65535) throw std::runtime_error("listen address \"" + listen + "\": bad port");
+  return tcp::endpoint(addr, static_cast<unsigned short>(p));
+}
+
+bool constant_time_equal(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  }
+  return diff == 0;
+}
+
+}  // namespace
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+  Impl(asio::io_context& io_, HttpHandlers h) : io(io_), acceptor(io_), handlers(std::move(h)) {}
+
+  asio::io_context& io;
+  tcp::acceptor acceptor;
+  HttpHandlers handlers;
+  std::atomic<int> connections{0};
+  bool stopped = false;
+
+  HttpResponse route(const http::request<http::string_body>& req) {
+    const std::string target(req.target());
+    const std::string path = target.substr(0, target.find('?'));
+    if (path == "/healthz" &&
+        (req.method() == http::verb::get || req.method() == http::verb::head)) {
+      return handlers.healthz();
+    }
+    if (path == "/metrics" &&
+        (req.method() == http::verb::get || req.method() == http::verb::head)) {
+      return handlers.metrics();
+    }
+    if (path == "/" && (req.method() == http::verb::get || req.method() == http::verb::head)) {
+      return handlers.page();
+    }
+    if (path == "/-/reload") {
+      if (req.method() != http::verb::post) return {405, "text/plain; charset=utf-8", "use POST\n"};
+      if (!handlers.reload_token) {
+        return {403, "text/plain; charset=utf-8",
+                "reload over HTTP is off: set [service] reload_token_file\n"};
+      }
+      const auto auth = req.find(http::field::authorization);
+      const std::string expected = "Bearer " + *handlers.reload_token;
+      if (auth == req.end() || !constant_time_equal(std::string(auth->value()), expected)) {
+        return {401, "text/plain; charset=utf-8", "missing or wrong bearer token\n"};
+      }
+      return handlers.reload();
+    }
+    return {404, "text/plain; charset=utf-8", "not found\n"};
+  }
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<HttpServer::Impl> server)
+      : stream_(std::move(socket)), server_(std::move(server)) {}
+  ~Session() { --server_->connections; }
+
+  void start() { read(); }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(kBodyLimit);
+    stream_.expires_after(kRequestTimeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted) {
+      close();
+      return;
+    }
+    if (ec) {
+      // Malformed request, too large header or body: answer 400/413 once, then close.
+      const bool too_large = ec == http::error::header_limit || ec == http::error::body_limit;
+      respond(HttpResponse{too_large ? 413 : 400, "text/plain; charset=utf-8",
+                           too_large ? "request too large\n" : "bad request\n"},
+              false, 11);
+      return;
+    }
+    const http::request<http::string_body>& req = parser_->get();
+    HttpResponse r;
+    try {
+      r = server_->route(req);
+    } catch (const std::exception& e) {
+      spdlog::error("event=http_handler_error target={} error={}", std::string(req.target()),
+                    e.what());
+      r = HttpResponse{500, "text/plain; charset=utf-8", "internal error\n"};
+    }
+    ++requests_;
+    const bool keep = req.keep_alive() && requests_ < kMaxRequestsPerConnection;
+    respond(std::move(r), keep, req.version(), req.method() == http::verb::head);
+  }
+
+  void respond(HttpResponse r, bool keep_alive, unsigned version, bool head = false) {
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(r.status), version);
+    res->set(http::field::server, "dunghan");
+    res->set(http::field::content_type, r.content_type);
+    res->set(http::field::cache_control, "no-store");
+    res->keep_alive(keep_alive);
+    if (!head) res->body() = std::move(r.body);
+    res->prepare_payload();
+    stream_.expires_after(kRequestTimeout);
+    http::async_write(
+        stream_, *res,
+        [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+          if (ec || !keep_alive) {
+            self->close();
+            return;
+          }
+          self->read();
+        });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_{kHeaderLimit + kBodyLimit};
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<HttpServer::Impl> server_;
+  int requests_ = 0;
+};
+
+void accept_next(const std::shared_ptr<HttpServer::Impl>& impl) {
+  impl->acceptor.async_accept([impl](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || impl->stopped) return;
+    if (!ec) {
+      if (impl->connections.load() >= kMaxConnections) {
+        beast::error_code ignored;
+        socket.close(ignored);  // flood: refuse beyond the limit
+      } else {
+        ++impl->connections;
+        std::make_shared<Session>(std::move(socket), impl)->start();
+      }
+    }
+    accept_next(impl);
+  });
+}
+
+}  // namespace
+
+HttpServer::HttpServer(asio::io_context& io, const std::string& listen, HttpHandlers handlers)
+    : impl_(std::make_shared<Impl>(io, std::move(handlers))) {
+  const tcp::endpoint ep = parse_listen(listen);
+  beast::error_code ec;
+  impl_->acceptor.open(ep.protocol(), ec);
+  if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl_->acceptor.bind(ep, ec);
+  if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw std::runtime_error("cannot listen on " + listen + ": " + ec.message());
+  accept_next(impl_);
+}
+
+HttpServer::~HttpServer() {
+  stop();
+}
+
+unsigned short HttpServer::port() const {
+  beast::error_code ec;
+  return impl_->acceptor.local_endpoint(ec).port();
+}
+
+void HttpServer::stop() {
+  if (impl_->stopped) return;
+  impl_->stopped = true;
+  beast::error_code ignored;
+  impl_->acceptor.close(ignored);
+}
+
+}  // namespace dunghan::service

@@ -1,0 +1,307 @@
+#!/usr/bin/python3
+"""End-to-end tests of `dunghan run`: the real binary as a child process, a real SMTP server
+(Debian's aiosmtpd) on loopback, real signals, a socket standing in for systemd's NOTIFY_SOCKET.
+
+Run: DUNGHAN_BINARY=build/dunghan /usr/bin/python3 -m unittest -v tests/e2e/test_daemon.py
+"""
+import datetime
+import email
+import email.policy
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+from aiosmtpd.controller import Controller
+
+BINARY = os.environ.get("DUNGHAN_BINARY", "build/dunghan")
+ICT = datetime.timezone(datetime.timedelta(hours=7))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Recorder:
+    """aiosmtpd handler: records each message; optionally slow."""
+
+    def __init__(self):
+        self.messages = []
+        self.delay = 0.0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            import asyncio
+            await asyncio.sleep(self.delay)
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(msg)
+        return "250 OK"
+
+    def ids(self):
+        with self.lock:
+            return [m["Message-ID"] for m in self.messages]
+
+
+def http_get(port, path):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+class DaemonTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="dunghan-e2e-")
+        self.dir = self.tmp.name
+        self.recorder = Recorder()
+        self.smtp = Controller(self.recorder, hostname="127.0.0.1", port=free_port())
+        self.smtp.start()
+        self.http_port = free_port()
+        self.procs = []
+        self.logs = []
+
+    def tearDown(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        for f in self.logs:
+            f.close()
+        self.smtp.stop()
+        self.tmp.cleanup()
+
+    # ---- helpers ----------------------------------------------------------------------------
+    def config_text(self, extra=""):
+        return f"""
+[service]
+state_dir = "state"
+listen = "127.0.0.1:{self.http_port}"
+poll_interval = 1
+
+[[procedure]]
+code = "1.001"
+name = "Cấp phép lao động"
+field = "Lao động"
+duration = "5 working days"
+
+[[recipient]]
+id = "cvien"
+name = "Nguyễn Văn Á"
+email = "cvien@example.gov.vn"
+department = "Phòng Lao động"
+roles = ["handler"]
+
+[channel.mail]
+type = "email"
+url = "smtp://127.0.0.1:{self.smtp.port}"
+starttls = false
+from = "Một cửa <motcua@example.gov.vn>"
+send_window = "always"
+
+[channel.audit]
+type = "file"
+path = "alerts.jsonl"
+send_window = "always"
+
+[[rule]]
+name = "qua-han"
+when = "overdue"
+to = ["handler"]
+channels = ["mail"]
+{extra}
+"""
+
+    def write_config(self, text):
+        path = os.path.join(self.dir, "dunghan.toml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def import_dossiers(self, n):
+        """n open dossiers received two months ago: all overdue now."""
+        received = (datetime.datetime.now(ICT) - datetime.timedelta(days=60)).strftime("%Y-%m-%d 09:00")
+        path = os.path.join(self.dir, "dossiers.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("code,procedure_code,procedure_name,field,department,handler,applicant,channel,received_at,status\n")
+            for i in range(n):
+                f.write(f"HS-{i:03d},1.001,Cấp phép lao động,Lao động,Phòng Lao động,cvien,"
+                        f"Công ty số {i},direct,{received},processing\n")
+        r = subprocess.run([BINARY, "import", "--dossiers", path, "--config", self.cfg],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def start(self, *args, env=None):
+        log = open(os.path.join(self.dir, f"daemon-{len(self.procs)}.log"), "w")
+        self.logs.append(log)
+        p = subprocess.Popen([BINARY, "run", "--config", self.cfg, *args], stdout=log,
+                             stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        self.procs.append(p)
+        return p
+
+    def daemon_log(self):
+        out = ""
+        for i in range(len(self.procs)):
+            with open(os.path.join(self.dir, f"daemon-{i}.log"), encoding="utf-8") as f:
+                out += f.read()
+        return out
+
+    def healthz(self):
+        status, body = http_get(self.http_port, "/healthz")
+        return status, json.loads(body)
+
+    def wait_healthy(self):
+        def ok():
+            try:
+                return self.healthz()[0] == 200
+            except OSError:
+                return False
+        wait_for(ok, 20, "/healthz to turn healthy")
+
+    # ---- tests ------------------------------------------------------------------------------
+    def test_healthy_and_alerts_reach_smtp_and_file(self):
+        self.cfg = self.write_config(self.config_text(
+            '[[rule]]\nname = "ghi-nhat-ky"\nwhen = "overdue"\nto = ["handler"]\nchannels = ["audit"]\n'))
+        self.import_dossiers(3)
+        self.start()
+        self.wait_healthy()
+        wait_for(lambda: len(self.recorder.messages) >= 3, 20, "three emails")
+        subjects = sorted(m["Subject"] for m in self.recorder.messages)
+        self.assertTrue(all("Quá hạn" in s for s in subjects), subjects)
+        self.assertEqual([s.split("Hồ sơ ")[1].split(" ")[0] for s in subjects], ["HS-000", "HS-001", "HS-002"])
+        body = self.recorder.messages[0].get_body(preferencelist=("plain",)).get_content()
+        self.assertIn("Nguyễn Văn Á", body)
+        lines = wait_for(lambda: self._file_lines() if len(self._file_lines()) >= 3 else None, 20, "file lines")
+        self.assertEqual(sorted(l["code"] for l in lines), ["HS-000", "HS-001", "HS-002"])
+        status, metrics = http_get(self.http_port, "/metrics")
+        self.assertEqual(status, 200)
+        self.assertIn('dunghan_alerts_total{channel="mail",outcome="sent"} 3', metrics)
+        self.assertIn("dunghan_config_last_reload_successful 1", metrics)
+        _, h = self.healthz()
+        self.assertEqual(h["ledger"].get("sent"), 6)
+        status, page = http_get(self.http_port, "/")
+        self.assertIn("quá hạn", page)
+        self.assertEqual(http_get(self.http_port, "/-/reload")[0], 405)
+
+    def _file_lines(self):
+        path = os.path.join(self.dir, "alerts.jsonl")
+        if not os.path.exists(path):
+            return []
+        with open(path, encoding="utf-8") as f:
+            return [json.loads(l) for l in f if l.strip()]
+
+    def test_sighup_with_broken_config_keeps_old_and_good_config_applies(self):
+        self.cfg = self.write_config(self.config_text())
+        self.import_dossiers(1)
+        p = self.start()
+        self.wait_healthy()
+        wait_for(lambda: len(self.recorder.messages) >= 1, 20, "first email")
+        with open(self.cfg, encoding="utf-8") as f:
+            good = f.read()
+        self.write_config(good + "\n[calendar]\nsesions = [\"07:00-11:30\"]\n")
+        p.send_signal(signal.SIGHUP)
+        wait_for(lambda: self.healthz()[1]["last_reload"]["successful"] is False, 15, "reload rejected")
+        _, h = self.healthz()
+        self.assertIn("sesions", h["last_reload"]["error"])
+        self.assertEqual(self.healthz()[0], 200)  # still healthy on the old configuration
+        self.assertIn("dunghan_config_last_reload_successful 0", http_get(self.http_port, "/metrics")[1])
+        self.assertIsNone(p.poll())
+        # A good configuration with a second rule on the file channel applies from the next cycle.
+        self.write_config(good + '[[rule]]\nname = "ghi-nhat-ky"\nwhen = "overdue"\nto = ["handler"]\nchannels = ["audit"]\n')
+        p.send_signal(signal.SIGHUP)
+        wait_for(lambda: self.healthz()[1]["last_reload"]["successful"] is True, 15, "reload applied")
+        wait_for(lambda: len(self._file_lines()) >= 1, 20, "the new rule's alert in the file")
+        self.assertIn("dunghan_config_last_reload_successful 1", http_get(self.http_port, "/metrics")[1])
+        self.assertEqual(len(self.recorder.messages), 1)  # the first rule's email is not repeated
+
+    def test_sigterm_during_slow_sends_exits_in_time_and_loses_nothing(self):
+        self.cfg = self.write_config(self.config_text())
+        self.import_dossiers(6)
+        self.recorder.delay = 1.5
+        p = self.start()
+        wait_for(lambda: len(self.recorder.messages) >= 1, 30, "first slow email")
+        t0 = time.time()
+        p.send_signal(signal.SIGTERM)
+        code = p.wait(timeout=30)
+        self.assertEqual(code, 0)
+        self.assertLess(time.time() - t0, 25)
+        delivered_before = len(self.recorder.messages)
+        self.assertLess(delivered_before, 6, "the stop should come before the batch ends")
+        # Restart with a fast server: every remaining alert goes out, none twice.
+        self.recorder.delay = 0
+        self.start()
+        wait_for(lambda: len(set(self.recorder.ids())) >= 6, 30, "all six alerts")
+        time.sleep(2)
+        ids = self.recorder.ids()
+        self.assertEqual(len(set(ids)), 6)
+        self.assertLessEqual(len(ids) - len(set(ids)), 1, ids)  # at most the in-flight one twice
+
+    def test_kill_9_and_restart_sends_every_pending_once(self):
+        self.cfg = self.write_config(self.config_text())
+        self.import_dossiers(8)
+        self.recorder.delay = 0.4
+        p = self.start()
+        wait_for(lambda: len(self.recorder.messages) >= 2, 30, "two emails")
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        self.recorder.delay = 0
+        self.start()
+        wait_for(lambda: len(set(self.recorder.ids())) >= 8, 30, "all eight alerts")
+        time.sleep(2)
+        ids = self.recorder.ids()
+        self.assertEqual(len(set(ids)), 8)
+        self.assertLessEqual(len(ids) - len(set(ids)), 1, ids)
+
+    def test_stuck_event_loop_stops_watchdog_pings(self):
+        self.cfg = self.write_config(self.config_text())
+        sock_path = os.path.join(self.dir, "notify.sock")
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(sock_path)
+        sock.settimeout(0.2)
+        messages = []
+
+        def receive(until):
+            while time.time() < until:
+                try:
+                    messages.append((time.time(), sock.recv(4096).decode()))
+                except socket.timeout:
+                    pass
+
+        t0 = time.time()
+        self.start("--test-stall-loop-after", "3",
+                   env={"NOTIFY_SOCKET": sock_path, "WATCHDOG_USEC": "500000"})
+        receive(t0 + 8)
+        sock.close()
+        texts = [m for _, m in messages]
+        self.assertTrue(any("READY=1" in m for m in texts), texts)
+        pings = [t - t0 for t, m in messages if "WATCHDOG=1" in m]
+        self.assertGreaterEqual(len(pings), 3, texts)
+        stall = min(t - t0 for t, m in messages if "READY=1" in m) + 3
+        late = [t for t in pings if t > stall + 1.0]
+        self.assertEqual(late, [], f"pings after the loop stalled at {stall:.1f}s: {pings}")
+        self.assertTrue(any(m.startswith("STATUS=") for m in texts), texts)
+
+
+if __name__ == "__main__":
+    unittest.main()
