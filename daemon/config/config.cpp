@@ -98,6 +98,17 @@ std::string summary(const Config& config, const calendar::WorkCalendar* cal) {
            " (later years are provisional)";
     }
   }
+  s += ". Alerts: " + std::to_string(config.rules.size()) + " rule(s), " +
+       std::to_string(config.recipients.size()) + " recipient(s), " +
+       std::to_string(config.channels.size()) + " channel(s)";
+  if (!config.channels.empty()) {
+    s += " (";
+    for (std::size_t i = 0; i < config.channels.size(); ++i) {
+      s += (i ? ", " : "") + config.channels[i].name + ": " + config.channels[i].type;
+    }
+    s += ")";
+  }
+  s += "; " + std::to_string(config.procedures.size()) + " procedure(s) in the catalogue";
   s += ". State directory " + config.service.state_dir.string() + ", poll every " +
        std::to_string(config.service.poll_interval.count()) + " s, endpoint " +
        config.service.listen + ", log level " + config.log.level;

@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "alerting/rules.h"
 #include "calendar/work_calendar.h"
+#include "channels/options.h"
 #include "config/diagnostics.h"
 #include "config/secret.h"
 #include "deadline/dossier.h"
@@ -51,6 +53,15 @@ struct StoreOptions {
   std::optional<Mapping> mapping;
 };
 
+/// `[alerts]`: the dispatcher's limits and the message templates.
+struct AlertOptions {
+  int max_attempts = 8;                    // then `dead`
+  std::chrono::seconds retry_initial{60};  // first backoff; doubles each attempt, with jitter
+  std::chrono::seconds retry_max{3600};    // backoff cap
+  std::chrono::hours max_age{72};          // an alert older than this is `dead`, not retried
+  std::optional<std::filesystem::path> templates_dir;  // overrides of config/templates/*.mustache
+};
+
 struct Config {
   /// The file this was loaded from; empty for the built-in defaults.
   std::filesystem::path source;
@@ -60,6 +71,11 @@ struct Config {
   StoreOptions store;
   deadline::DeadlineOptions deadline;
   deadline::ProcedureCatalogue procedures;
+  std::vector<alerting::Recipient> recipients;
+  std::vector<alerting::Rule> rules;
+  AlertOptions alerts;
+  /// [channel.NAME] tables, in file order.
+  std::vector<channels::ChannelOptions> channels;
   /// Where each of calendar.schedules came from (a path or "builtin:vn"), for the summary.
   std::vector<std::string> schedule_origins;
   /// The calendar built from `calendar` while validating (set by load_config); null otherwise.

@@ -6,6 +6,7 @@
 
 #include "config/config.h"
 #include "config/schedule_file.h"
+#include "config/sections.h"
 #include "config/table_reader.h"
 #include "log/logging.h"
 
@@ -312,6 +313,14 @@ Config load_config(const std::filesystem::path& path) {
   if (auto st = top.subtable("store")) read_store(*st, config);
   if (auto dl = top.subtable("deadline")) read_deadline(*dl, config);
   read_procedures(top, config);
+  read_channels(top, config);
+  {
+    std::vector<std::string> channel_names;
+    if (const toml::table* ch = root.get_as<toml::table>("channel")) {
+      for (const auto& [k, v] : *ch) channel_names.emplace_back(k.str());
+    }
+    read_alerting(top, config, channel_names);
+  }
   top.finish();
 
   if (ctx.diagnostics.empty()) {

@@ -1,0 +1,59 @@
+#pragma once
+// Internal to the channels module: a small blocking HTTP POST over libcurl (Zalo, webhooks) and
+// libcurl's one-time global initialisation. Redirects are never followed.
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace dunghan::channels {
+
+/// Calls curl_global_init once per process (thread-safe).
+void ensure_curl_global();
+
+/// Owns one easy handle (kept across requests so connections are reused).
+class CurlHandle {
+ public:
+  CurlHandle();
+  ~CurlHandle();
+  CurlHandle(const CurlHandle&) = delete;
+  CurlHandle& operator=(const CurlHandle&) = delete;
+  CURL* get() const { return h_; }
+
+ private:
+  CURL* h_;
+};
+
+struct HttpRequest {
+  std::string url;
+  std::vector<std::string> headers;  // "Name: value"
+  std::string body;
+  /// Allowed protocols for CURLOPT_PROTOCOLS_STR: "https" or "http,https".
+  std::string protocols = "https";
+  std::filesystem::path ca_file;  // empty: system trust store
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds timeout{15000};
+};
+
+struct HttpResponse {
+  CURLcode code = CURLE_OK;  // transport result
+  long status = 0;           // HTTP status, 0 when none was received
+  std::string body;          // at most 64 KiB kept
+  long retry_after = 0;      // seconds from Retry-After (CURLINFO_RETRY_AFTER), clamped >= 0
+  std::string error;         // libcurl's message when code != CURLE_OK
+};
+
+/// POSTs `req` with `handle` (reset first). Never throws for transport problems.
+HttpResponse http_post(CurlHandle& handle, const HttpRequest& req);
+
+/// True for transport failures worth retrying: resolve, connect, timeout, empty reply, send and
+/// receive errors, and TLS handshake errors that are not certificate verification failures.
+bool is_transient_transport_error(CURLcode code);
+
+/// The first `max` bytes of `s`, with control characters escaped (for outcome details).
+std::string excerpt(std::string_view s, std::size_t max = 300);
+
+}  // namespace dunghan::channels

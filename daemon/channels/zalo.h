@@ -1,0 +1,103 @@
+#pragma once
+// The Zalo channel: ZBS template messages by phone or by OA user id, and OA consultation (CS)
+// text messages; the OA access/refresh token pair in a token file (channels.md §1-3).
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "calendar/clock.h"
+#include "channels/channel.h"
+#include "channels/options.h"
+
+namespace dunghan::channels {
+
+class CurlHandle;
+
+/// The OA token pair as kept in the token file:
+///   {"access_token": "...", "refresh_token": "...", "obtained_at": <Unix seconds>,
+///    "expires_in": <seconds>}
+struct ZaloToken {
+  std::string access_token;
+  std::string refresh_token;
+  calendar::Instant obtained_at{};
+  std::chrono::seconds expires_in{90000};  // 25 h
+};
+
+/// Reads the token file. nullopt when it does not exist; throws ChannelError when it exists but
+/// cannot be read or parsed (message names the path, never a token). Registers both tokens with
+/// log::register_secret.
+std::optional<ZaloToken> read_zalo_token(const std::filesystem::path& file);
+/// Writes the token file durably: a temporary file in the same folder (mode 0600), fsync, rename
+/// over `file`, fsync of the folder. Throws ChannelError on any I/O error (the old file is then
+/// untouched).
+void write_zalo_token(const std::filesystem::path& file, const ZaloToken& token);
+/// The token file of `options`: token_file, resolved against `state_dir` when relative.
+std::filesystem::path zalo_token_path(const ZaloOptions& options,
+                                      const std::filesystem::path& state_dir);
+
+/// Sends with the mode of ZaloOptions:
+///  - template_phone: POST business_api_url/message/template {"phone": 84…, "template_id",
+///    "template_data", "tracking_id": derive_id(key, "t", 48)}; no usable phone → unreachable;
+///  - template_uid: POST api_url/v3.0/oa/message/template {"user_id", "template_id",
+///    "template_data"}; no zalo_user_id → unreachable;
+///  - cs: POST api_url/v3.0/oa/message/cs {"recipient":{"user_id"},"message":{"text"}} with
+///    Message::short_text (or text), cut to 2,000 code points (not NFC-normalised).
+/// template_data is Message::params (only the names in ZaloOptions::template_params when that is
+/// set). Header `access_token`. Every body is parsed: HTTP 200 with "error" ≠ 0 is a failure.
+///
+/// Outcomes: error 0 → sent (provider_id = msg_id/message_id); -216/-220/-124 → refresh the
+/// token once and retry once; -32 → retry not before now+60 s; ZNS -100, HTTP 429/5xx, network
+/// errors → retry; night ban -133/-234 → retry not before the next 06:00 ICT (+ up to 10 min
+/// jitter derived from the key); daily quota -144/-147/-211/-218 → retry not before the next
+/// 00:00 ICT (+ up to 30 min jitter); recipient codes (-213, -217, -227, -230, -232, -244; ZNS
+/// -108, -110, -114, -118, -119, -139, -140, -141) → unreachable; anything else → failed +
+/// operator_error.
+///
+/// Tokens: loaded from the token file (seeded from initial_*_token when the file is missing);
+/// re-read whenever the file changes on disk (`dunghan zalo set-token`), which also restarts a
+/// stopped channel. Refreshed under a mutex once now ≥ obtained_at + min(20 h, 80% of
+/// expires_in), or after a token error; the new pair is written durably before it is used. A
+/// refresh refused by Zalo (anything but -32 or a transient transport failure) stops the
+/// channel: that send and every later one returns failed + operator_error without a request.
+class ZaloChannel final : public Channel {
+ public:
+  /// `options.token_file` must be absolute (make_channel resolves it). Throws ChannelError when
+  /// a template mode has no template_id, or app_id/secret_key is empty.
+  ZaloChannel(std::string name, SendWindow window, ZaloOptions options,
+              const calendar::Clock& clock);
+  ~ZaloChannel() override;
+  const std::string& name() const override { return name_; }
+  std::string_view type() const override { return "zalo"; }
+  SendWindow send_window() const override { return window_; }
+  Outcome send(const Message& message, const Address& to) override;
+  void end_batch() override;
+
+  /// Refreshes the token pair now (single-flight). sent_ok on success; otherwise the outcome the
+  /// failed refresh gives a send (retry, or failed and the channel stopped).
+  Outcome refresh_now();
+  /// True after a refused refresh, until the token file changes.
+  bool stopped() const;
+
+ private:
+  Outcome ensure_token_locked();
+  Outcome refresh_locked();
+  Outcome post_locked(const std::string& url, const std::string& body, bool business,
+                      const Message& message, bool& token_error);
+
+  std::string name_;
+  SendWindow window_;
+  ZaloOptions options_;
+  const calendar::Clock& clock_;
+  mutable std::mutex mu_;
+  std::optional<ZaloToken> token_;
+  std::optional<std::filesystem::file_time_type> file_stamp_;
+  bool stopped_ = false;
+  std::string stop_reason_;
+  std::unique_ptr<CurlHandle> handle_;
+};
+
+}  // namespace dunghan::channels
