@@ -1,0 +1,73 @@
+// Alert states as text, and the alert key (SHA-256 over the length-prefixed identity fields).
+#include "alerting/ledger.h"
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace dunghan::alerting {
+
+namespace {
+
+constexpr std::array<std::pair<AlertState, std::string_view>, 8> kStateNames{{
+    {AlertState::pending, "pending"},
+    {AlertState::sending, "sending"},
+    {AlertState::sent, "sent"},
+    {AlertState::retry, "retry"},
+    {AlertState::dead, "dead"},
+    {AlertState::cancelled, "cancelled"},
+    {AlertState::skipped, "skipped"},
+    {AlertState::unreachable, "unreachable"},
+}};
+
+/// Appends `field` as a netstring ("<length>:<bytes>,"): no two field lists encode alike.
+void append_field(std::string& buf, std::string_view field) {
+  buf += std::to_string(field.size());
+  buf += ':';
+  buf += field;
+  buf += ',';
+}
+
+}  // namespace
+
+std::string_view to_string(AlertState s) {
+  for (const auto& [state, name] : kStateNames) {
+    if (state == s) return name;
+  }
+  return "unknown";
+}
+
+std::optional<AlertState> parse_alert_state(std::string_view s) {
+  for (const auto& [state, name] : kStateNames) {
+    if (name == s) return state;
+  }
+  return std::nullopt;
+}
+
+std::string alert_key(const AlertId& id) {
+  std::string buf = "dunghan-alert-v1;";
+  append_field(buf, id.code);
+  append_field(buf, id.rule);
+  append_field(buf, std::to_string(id.due_version));
+  append_field(buf, std::to_string(id.repeat));
+  append_field(buf, id.recipient);
+  append_field(buf, id.channel);
+
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  if (EVP_Digest(buf.data(), buf.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1 ||
+      length < 16) {
+    throw std::runtime_error("alert_key: SHA-256 failed (OpenSSL)");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string key = "a";
+  key.reserve(33);
+  for (std::size_t i = 0; i < 16; ++i) {
+    key += kHex[digest[i] >> 4];
+    key += kHex[digest[i] & 0x0F];
+  }
+  return key;
+}
+
+}  // namespace dunghan::alerting
