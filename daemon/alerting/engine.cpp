@@ -191,8 +191,21 @@ CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
   std::map<std::string, std::vector<std::pair<AlertRow, Loaded*>>> digests;
   std::set<channels::Channel*> used;
 
+  // A row may change under us (an operator's `outbox cancel` between due() and here): the ledger
+  // refuses the transition; the operator's decision stands.
+  auto ledger_finish = [&](const std::string& key, AlertState state, const std::string& detail,
+                           std::optional<Instant> next = std::nullopt) {
+    try {
+      ledger_.finish(key, state, now, detail, next);
+      return true;
+    } catch (const std::logic_error& e) {
+      spdlog::warn("event=alert_changed_meanwhile key={} wanted={} error={}", key, to_string(state),
+                   log::kv_value(e.what()));
+      return false;
+    }
+  };
   auto finish = [&](const AlertRow& row, AlertState state, std::string detail) {
-    ledger_.finish(row.key, state, now, detail);
+    if (!ledger_finish(row.key, state, detail)) return;
     switch (state) {
       case AlertState::cancelled:
         ++report.cancelled;
@@ -216,7 +229,7 @@ CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
     record(row.id.channel, o.kind, report);
     switch (o.kind) {
       case Outcome::Kind::sent:
-        ledger_.finish(row.key, AlertState::sent, now, o.detail);
+        ledger_finish(row.key, AlertState::sent, o.detail);
         ++report.sent;
         spdlog::info("event=alert_sent key={} code={} rule={} recipient={} channel={}", row.key,
                      log::kv_value(row.id.code), row.id.rule, row.id.recipient, row.id.channel);
@@ -230,7 +243,7 @@ CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
         }
         Instant next = now + backoff(attempts);
         if (o.not_before && *o.not_before > next) next = *o.not_before;
-        ledger_.finish(row.key, AlertState::retry, now, o.detail, next);
+        ledger_finish(row.key, AlertState::retry, o.detail, next);
         ++report.retried;
         spdlog::warn("event=alert_retry key={} channel={} attempt={} next={} detail={}", row.key,
                      row.id.channel, attempts, calendar::format_iso(next, cal_->offset()),
@@ -238,7 +251,7 @@ CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
         return;
       }
       case Outcome::Kind::unreachable:
-        ledger_.finish(row.key, AlertState::unreachable, now, o.detail);
+        ledger_finish(row.key, AlertState::unreachable, o.detail);
         ++report.unreachable;
         spdlog::warn("event=alert_unreachable key={} recipient={} channel={} detail={}", row.key,
                      row.id.recipient, row.id.channel, log::kv_value(o.detail));
@@ -301,11 +314,18 @@ CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
              "the stage no longer holds (state " + std::string(deadline::to_string(c.state)) + ")");
       continue;
     }
-    if (now - row.created_at > settings_.max_age) {
+    auto ch = channels_.find(row.id.channel);
+    // Age counts from when the alert could first go out: time spent waiting for a closed send
+    // window (a night, a weekend, Tết) is not age — such an alert waits for the next opening, it
+    // is not dropped (issue "Alerts", dispatcher).
+    const bool office_window = ch != channels_.end() && ch->second != nullptr &&
+                               ch->second->send_window() == channels::SendWindow::office;
+    const Instant age_from =
+        office_window ? cal_->roll_to_office_time(row.created_at) : row.created_at;
+    if (now - age_from > settings_.max_age) {
       finish(row, AlertState::dead, "undelivered for longer than the maximum age");
       continue;
     }
-    auto ch = channels_.find(row.id.channel);
     if (ch == channels_.end() || ch->second == nullptr) {
       finish(row, AlertState::dead, "channel " + row.id.channel + " is not configured");
       fallback(row, now, report);

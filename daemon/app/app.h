@@ -9,6 +9,10 @@
 
 #include "config/config.h"
 
+namespace dunghan::service {
+struct DaemonOptions;
+}
+
 namespace dunghan::app {
 
 /// Process exit codes (documented in `dunghan help`).
@@ -38,5 +42,17 @@ std::string help_epilogue();
 // callback that stores the exit code in `exit_code`.
 void add_config_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
 void add_calendar_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
+void add_dossier_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
+void add_alert_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
+void add_zalo_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
+void add_outbox_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
+void add_service_commands(CLI::App& app, GlobalOptions& g, int& exit_code);  // cmd_service.cpp
+
+#ifdef _WIN32
+/// `dunghan run` on Windows: as the service when the Service Control Manager started the process,
+/// otherwise in the console (Ctrl+C stops, Ctrl+Break reloads). Returns the exit code.
+/// See windows-service/windows_service.h.
+int run_service_or_console(const service::DaemonOptions& options);
+#endif
 
 }  // namespace dunghan::app

@@ -40,17 +40,17 @@ std::optional<Date> date_arg(const std::string& text, const char* option) {
   return d;
 }
 
-struct Tool {
+struct CalendarTool {
   config::Config cfg;
   std::shared_ptr<const calendar::WorkCalendar> cal;
 };
 
-std::optional<Tool> open_tool(const GlobalOptions& g) {
+std::optional<CalendarTool> open_tool(const GlobalOptions& g) {
   auto cfg = load_for_tool(g, std::cerr);
   if (!cfg) return std::nullopt;
   try {
     auto cal = config::build_calendar(*cfg);
-    return Tool{std::move(*cfg), std::move(cal)};
+    return CalendarTool{std::move(*cfg), std::move(cal)};
   } catch (const calendar::CalendarError& e) {
     std::cerr << "error: calendar: " << e.what() << '\n';
   }

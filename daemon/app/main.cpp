@@ -35,6 +35,20 @@ std::string help_epilogue() {
   return R"(Commands:
   help                     this text
   check-config             validate the configuration and summarise it
+  run [--once]             the alert daemon (--once: one cycle, then exit)
+  store init               create or migrate the embedded dossier store
+  import --dossiers F.csv [--events F.csv]
+                           load dossiers and events (bad rows rejected with line and column)
+  status                   open dossiers, most urgent first
+  report --from D --to D   form 6a (Biểu II.06a/VPCP/KSTT) for a period
+  audit                    issued appointments that disagree with the calendar
+  alerts preview | explain CODE | test --channel C --to R
+                           what would be sent, one dossier's clock, a test message
+  outbox list | retry KEY|--dead | cancel KEY
+                           the alert ledger
+  zalo set-token           store a Zalo OA token pair
+  service install|uninstall|start|stop|status
+                           the Windows service (on Linux: use systemd)
   calendar --year Y        the working calendar of a year (days off, make-up days, holidays)
   workdays --from D --to D working days between two dates, both included
   deadline --received T --duration "15 working days"
@@ -78,6 +92,11 @@ int main(int argc, char** argv) {
   });
   add_config_commands(app, g, exit_code);
   add_calendar_commands(app, g, exit_code);
+  add_dossier_commands(app, g, exit_code);
+  add_alert_commands(app, g, exit_code);
+  add_zalo_commands(app, g, exit_code);
+  add_outbox_commands(app, g, exit_code);
+  add_service_commands(app, g, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -59,10 +59,13 @@ void Form6aBuilder::add(const deadline::Dossier& d, std::span<const deadline::Ev
   const calendar::Date received = calendar::local_date(d.received_at, offset);
   if (received > to_) return;
   const std::optional<calendar::Instant> closing = deadline::closed_at(d);
-  const std::optional<calendar::Date> closed =
-      closing ? std::optional(calendar::local_date(*closing, offset)) : std::nullopt;
+  // A plain date and a flag rather than optional<Date>: GCC 12 at -O2 reports a false
+  // maybe-uninitialized on the optional's payload.
+  const bool is_closed = closing.has_value();
+  const calendar::Date closed_date =
+      is_closed ? calendar::local_date(*closing, offset) : calendar::Date{};
   const bool received_in_period = received >= from_;
-  const bool carried = !received_in_period && (!closed || *closed >= from_);
+  const bool carried = !received_in_period && (!is_closed || closed_date >= from_);
   if (!received_in_period && !carried) return;
 
   const std::string& key = group_by_ == GroupBy::field ? d.field : d.department;
@@ -85,7 +88,7 @@ void Form6aBuilder::add(const deadline::Dossier& d, std::span<const deadline::Ev
   provisional_ = provisional_ || clock.provisional;
   if (!clock.anomalies.empty()) ++anomalous_;
 
-  if (closed && *closed <= to_) {
+  if (is_closed && closed_date <= to_) {
     ++c.resolved_total;
     if (!clock.valid) {
       ++c.on_time;

@@ -1,0 +1,576 @@
+// store init, import, status, report, audit: the dossier store as command-line tools.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "app/app.h"
+
+#ifdef DUNGHAN_HAVE_store
+#include "calendar/due_date.h"
+#include "deadline/clock.h"
+#include "store/csv_import.h"
+#include "store/sqlite_store.h"
+#include "store/store.h"
+#ifdef DUNGHAN_HAVE_report
+#include "report/form6a.h"
+#include "report/render.h"
+#endif
+#endif
+
+namespace dunghan::app {
+
+#ifdef DUNGHAN_HAVE_store
+namespace {
+
+using calendar::Date;
+using calendar::Instant;
+using nlohmann::json;
+
+struct StoreTool {
+  config::Config cfg;
+  std::shared_ptr<const calendar::WorkCalendar> cal;
+  store::StoreSettings settings;
+};
+
+std::optional<StoreTool> open_store_tool(const GlobalOptions& g) {
+  auto cfg = load_for_tool(g, std::cerr);
+  if (!cfg) return std::nullopt;
+  try {
+    auto cal = config::build_calendar(*cfg);
+    store::StoreSettings s;
+    s.path = store::resolve_store_path(cfg->store.path, cfg->service.state_dir);
+    s.offset = cal->offset();
+    s.busy_timeout = cfg->store.busy_timeout;
+    if (cfg->store.mapping)
+      s.mapping = store::Mapping{cfg->store.mapping->dossiers, cfg->store.mapping->events};
+    return StoreTool{std::move(*cfg), std::move(cal), std::move(s)};
+  } catch (const calendar::CalendarError& e) {
+    std::cerr << "error: calendar: " << e.what() << '\n';
+  }
+  return std::nullopt;
+}
+
+Instant now_instant() {
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+std::optional<Date> date_arg(const std::string& text, const char* option) {
+  auto d = calendar::parse_date(text);
+  if (!d) d = calendar::parse_date_dmy(text);
+  if (!d) {
+    std::cerr << "error: " << option << ": \"" << text
+              << "\" is not a date (YYYY-MM-DD or DD/MM/YYYY)\n";
+  }
+  return d;
+}
+
+void add_config_option(CLI::App* cmd, GlobalOptions& g) {
+  cmd->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
+}
+
+/// Prints the bad rows of a read to stderr; returns kPartial when there were any.
+int report_read_problems(const store::ReadSummary& s) {
+  for (const store::RowProblem& p : s.problems) {
+    std::cerr << "warning: store row " << p.row;
+    if (!p.code.empty()) std::cerr << " (code " << p.code << ")";
+    if (!p.column.empty()) std::cerr << ", column `" << p.column << "`";
+    std::cerr << ": " << p.reason << " — skipped\n";
+  }
+  if (s.rejected > static_cast<std::int64_t>(s.problems.size())) {
+    std::cerr << "warning: … and " << (s.rejected - static_cast<std::int64_t>(s.problems.size()))
+              << " more bad rows\n";
+  }
+  return s.rejected > 0 ? kPartial : kOk;
+}
+
+std::string csv_quote(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + '"';
+}
+
+std::size_t display_width(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string pad(std::string_view s, std::size_t width) {
+  std::string out(s);
+  const std::size_t w = display_width(s);
+  if (w < width) out.append(width - w, ' ');
+  return out;
+}
+
+// ---- store init ---------------------------------------------------------------------------------
+
+int run_store_init(const GlobalOptions& g) {
+  auto tool = open_store_tool(g);
+  if (!tool) return kUsageOrConfig;
+  if (tool->settings.mapping) {
+    std::cerr << "error: [store.mapping] is set: " << tool->settings.path.string()
+              << " is another program's database, read-only for dunghan; nothing to initialise\n";
+    return kUsageOrConfig;
+  }
+  try {
+    store::SqliteStore s(tool->settings);
+    std::cout << "Store ready: " << tool->settings.path.string() << " (schema version "
+              << s.schema_version() << ", " << s.count() << " dossiers)\n";
+    return kOk;
+  } catch (const store::StoreError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return kUsageOrConfig;
+  }
+}
+
+// ---- import -------------------------------------------------------------------------------------
+
+/// A one-line progress bar on stderr, only on a terminal and for files of at least 4 MiB.
+class Progress {
+ public:
+  Progress(const std::string& label, std::uintmax_t total)
+      : label_(label), total_(total), on_(isatty(2) == 1 && total >= (4u << 20)) {}
+  ~Progress() {
+    if (on_ && shown_) std::cerr << '\n';
+  }
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+  void update(std::uint64_t done) {
+    if (!on_ || total_ == 0) return;
+    const int pct = static_cast<int>(std::min<std::uint64_t>(100, done * 100 / total_));
+    if (pct == last_) return;
+    last_ = pct;
+    shown_ = true;
+    const int bar = pct * 30 / 100;
+    std::cerr << '\r' << label_ << " [" << std::string(static_cast<std::size_t>(bar), '#')
+              << std::string(static_cast<std::size_t>(30 - bar), ' ') << "] " << pct << "%"
+              << std::flush;
+  }
+
+ private:
+  std::string label_;
+  std::uintmax_t total_;
+  bool on_;
+  bool shown_ = false;
+  int last_ = -1;
+};
+
+int run_import(const GlobalOptions& g, const std::optional<std::string>& dossiers_file,
+               const std::optional<std::string>& events_file) {
+  if (!dossiers_file && !events_file) {
+    std::cerr << "error: import: give --dossiers FILE.csv and/or --events FILE.csv\n";
+    return kUsageOrConfig;
+  }
+  for (const auto* f : {&dossiers_file, &events_file}) {
+    if (*f && !std::filesystem::is_regular_file(**f)) {
+      std::cerr << "error: " << **f << ": no such file\n";
+      return kUsageOrConfig;
+    }
+  }
+  auto tool = open_store_tool(g);
+  if (!tool) return kUsageOrConfig;
+  if (tool->settings.mapping) {
+    std::cerr << "error: [store.mapping] is set: the dossiers live in another program's database, "
+                 "which dunghan never writes; import is for dunghan's own store\n";
+    return kUsageOrConfig;
+  }
+  std::unique_ptr<store::DossierStore> st;
+  try {
+    st = store::open_store(tool->settings);
+  } catch (const store::StoreError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return kUsageOrConfig;
+  }
+  bool rejected = false;
+  const auto one = [&](const std::string& file, bool dossiers) -> bool {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      std::cerr << "error: " << file << ": cannot open\n";
+      return false;
+    }
+    std::error_code ec;
+    Progress progress(file, std::filesystem::file_size(file, ec));
+    store::ImportOptions o;
+    o.offset = tool->settings.offset;
+    o.catalogue = &tool->cfg.procedures;
+    o.now = now_instant();
+    o.progress = [&](std::uint64_t done) { progress.update(done); };
+    o.on_problem = [&](const store::ImportProblem& p) {
+      std::cerr << file << ":" << p.line << ": ";
+      if (!p.column.empty()) std::cerr << "column `" << p.column << "`: ";
+      std::cerr << p.reason;
+      if (!p.code.empty()) std::cerr << " (code " << p.code << ")";
+      std::cerr << " — row rejected\n";
+    };
+    try {
+      const store::ImportResult r =
+          dossiers ? store::import_dossiers_csv(in, *st, o) : store::import_events_csv(in, *st, o);
+      for (const std::string& c : r.ignored_columns) {
+        std::cerr << file << ":1: warning: unknown column `" << c << "` ignored\n";
+      }
+      std::cout << file << ": " << r.rows << (dossiers ? " dossier" : " event") << " rows, "
+                << r.taken << " imported (" << r.changed << " new or changed), " << r.rejected
+                << " rejected\n";
+      rejected = rejected || r.rejected > 0;
+      return true;
+    } catch (const store::CsvError& e) {
+      std::cerr << "error: " << file << ": " << e.what() << " — nothing imported from it\n";
+    } catch (const store::StoreError& e) {
+      std::cerr << "error: " << e.what() << '\n';
+    }
+    return false;
+  };
+  if (dossiers_file && !one(*dossiers_file, true)) return kUsageOrConfig;
+  if (events_file && !one(*events_file, false)) return kUsageOrConfig;
+  return rejected ? kPartial : kOk;
+}
+
+// ---- status -------------------------------------------------------------------------------------
+
+std::string_view state_label_vn(deadline::ClockState s) {
+  using S = deadline::ClockState;
+  switch (s) {
+    case S::waiting_applicant:
+      return "Chờ bổ sung/tạm dừng";
+    case S::overdue:
+      return "Quá hạn";
+    case S::due_today:
+      return "Đến hạn hôm nay";
+    case S::due_soon:
+      return "Sắp đến hạn";
+    case S::not_due:
+      return "Trong hạn";
+    default:
+      return deadline::to_string(s);
+  }
+}
+
+/// Working time as "[-]H:MM" (hours of office time).
+std::string format_working(std::int64_t minutes) {
+  const bool neg = minutes < 0;
+  const std::int64_t m = neg ? -minutes : minutes;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%s%lld:%02lld", neg ? "-" : "", static_cast<long long>(m / 60),
+                static_cast<long long>(m % 60));
+  return buf;
+}
+
+struct StatusRow {
+  std::string code;
+  deadline::ClockState state;
+  bool valid;
+  Instant due;
+  Date due_date;
+  std::int64_t left;
+  std::string department;
+  std::string handler;
+};
+
+int urgency_rank(const StatusRow& r) {
+  if (!r.valid) return 2;
+  return r.state == deadline::ClockState::waiting_applicant ? 1 : 0;
+}
+
+int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text,
+               const std::optional<std::string>& state_filter,
+               const std::optional<std::string>& department, const std::string& format) {
+  auto tool = open_store_tool(g);
+  if (!tool) return kUsageOrConfig;
+  const calendar::UtcOffset off = tool->settings.offset;
+  Instant at = now_instant();
+  if (at_text) {
+    auto t = calendar::parse_instant(*at_text, off);
+    if (!t) {
+      std::cerr << "error: --at: \"" << *at_text
+                << "\" is not a date-time (YYYY-MM-DDTHH:MM, optionally with Z or +07:00)\n";
+      return kUsageOrConfig;
+    }
+    at = *t;
+  }
+  std::vector<StatusRow> rows;
+  bool provisional = false;
+  store::ReadSummary summary;
+  try {
+    auto reader = store::open_reader(tool->settings);
+    store::DossierFilter filter;
+    filter.open_only = true;
+    filter.department = department;
+    const calendar::WorkCalendar& cal = *tool->cal;
+    summary = reader->for_each(
+        filter, [&](const deadline::Dossier& d, std::span<const deadline::Event> ev) {
+          if (d.received_at > at) return;  // not yet received at the query instant
+          const deadline::DossierClock c =
+              deadline::compute_clock(d, ev, cal, tool->cfg.deadline, &tool->cfg.procedures, at);
+          if (!deadline::is_open(c.state)) return;
+          if (state_filter && deadline::to_string(c.state) != *state_filter) return;
+          provisional = provisional || c.provisional;
+          rows.push_back(StatusRow{d.code, c.state, c.valid, c.current_due, c.due_date,
+                                   c.left.count, d.department, d.handler});
+        });
+  } catch (const store::StoreError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return kUsageOrConfig;
+  }
+  std::sort(rows.begin(), rows.end(), [](const StatusRow& a, const StatusRow& b) {
+    const int ra = urgency_rank(a), rb = urgency_rank(b);
+    if (ra != rb) return ra < rb;
+    if (ra != 2 && a.due != b.due) return a.due < b.due;
+    return a.code < b.code;
+  });
+  if (format == "json") {
+    // Written object by object: the output of 10^5 dossiers is never held as one JSON tree.
+    std::cout << '[';
+    bool first = true;
+    for (const StatusRow& r : rows) {
+      json o = {{"code", r.code}, {"state", std::string(deadline::to_string(r.state))}};
+      o["due_at"] = r.valid ? json(calendar::format_iso(r.due, off)) : json(nullptr);
+      o["due_date"] = r.valid ? json(calendar::format_date(r.due_date)) : json(nullptr);
+      o["working_minutes_left"] = r.valid ? json(r.left) : json(nullptr);
+      o["department"] = r.department;
+      o["handler"] = r.handler;
+      std::cout << (first ? "\n  " : ",\n  ") << o.dump();
+      first = false;
+    }
+    std::cout << (first ? "]\n" : "\n]\n");
+  } else if (format == "csv") {
+    std::cout << "code,state,due_at,due_date,working_minutes_left,department,handler\r\n";
+    for (const StatusRow& r : rows) {
+      std::cout << csv_quote(r.code) << ',' << deadline::to_string(r.state) << ','
+                << (r.valid ? calendar::format_iso(r.due, off) : "") << ','
+                << (r.valid ? calendar::format_date(r.due_date) : "") << ','
+                << (r.valid ? std::to_string(r.left) : "") << ',' << csv_quote(r.department) << ','
+                << csv_quote(r.handler) << "\r\n";
+    }
+  } else {
+    std::cout << "Hồ sơ đang giải quyết tại " << calendar::format_local_minutes(at, off) << " ("
+              << rows.size() << " hồ sơ)\n\n";
+    std::size_t wcode = 10, wdep = 6;
+    for (const StatusRow& r : rows) {
+      wcode = std::max(wcode, display_width(r.code));
+      wdep = std::max(wdep, display_width(r.department));
+    }
+    std::cout << pad("Mã hồ sơ", wcode) << "  " << pad("Tình trạng", 21) << "  "
+              << pad("Hạn xử lý", 16) << "  " << pad("Còn lại", 9) << "  " << pad("Đơn vị", wdep)
+              << "  Cán bộ\n";
+    std::map<deadline::ClockState, std::int64_t> by_state;
+    for (const StatusRow& r : rows) {
+      ++by_state[r.state];
+      std::cout << pad(r.code, wcode) << "  " << pad(state_label_vn(r.state), 21) << "  "
+                << pad(r.valid ? calendar::format_date_vn(r.due_date) + " " +
+                                     calendar::format_local_minutes(r.due, off).substr(11)
+                               : "(không xác định)",
+                       16)
+                << "  " << pad(r.valid ? format_working(r.left) : "", 9) << "  "
+                << pad(r.department, wdep) << "  " << r.handler << '\n';
+    }
+    std::cout << "\nTổng:";
+    for (const auto& [s, n] : by_state) std::cout << "  " << state_label_vn(s) << " " << n << ";";
+    std::cout << "\n(Còn lại: giờ làm việc H:MM; số âm là đã quá hạn)\n";
+    if (provisional) {
+      std::cout << "Lưu ý: một số hạn tính theo lịch TẠM TÍNH (chưa có lịch nghỉ chính thức).\n";
+    }
+  }
+  return report_read_problems(summary);
+}
+
+// ---- report -------------------------------------------------------------------------------------
+
+#ifdef DUNGHAN_HAVE_report
+int run_report(const GlobalOptions& g, const std::string& from_text, const std::string& to_text,
+               const std::string& by, const std::string& format) {
+  auto from = date_arg(from_text, "--from");
+  auto to = date_arg(to_text, "--to");
+  if (!from || !to) return kUsageOrConfig;
+  if (*to < *from) {
+    std::cerr << "error: --to is before --from\n";
+    return kUsageOrConfig;
+  }
+  const auto group = report::parse_group_by(by);
+  const auto fmt = report::parse_format(format);
+  if (!group || !fmt) {
+    std::cerr << "error: --by field|department, --format text|md|csv|json|html\n";
+    return kUsageOrConfig;
+  }
+  auto tool = open_store_tool(g);
+  if (!tool) return kUsageOrConfig;
+  const calendar::UtcOffset off = tool->settings.offset;
+  store::ReadSummary summary;
+  report::Form6a form;
+  try {
+    auto reader = store::open_reader(tool->settings);
+    store::DossierFilter filter;
+    filter.received_at_or_before =
+        calendar::to_instant(*to + std::chrono::days{1}, std::chrono::seconds{0}, off) -
+        std::chrono::seconds{1};
+    filter.not_closed_before = calendar::to_instant(*from, std::chrono::seconds{0}, off);
+    report::Form6aBuilder builder(*from, *to, *group, *tool->cal, tool->cfg.deadline,
+                                  &tool->cfg.procedures);
+    summary =
+        reader->for_each(filter, [&](const deadline::Dossier& d,
+                                     std::span<const deadline::Event> ev) { builder.add(d, ev); });
+    form = builder.result();
+  } catch (const store::StoreError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return kUsageOrConfig;
+  }
+  std::cout << report::render(form, *fmt);
+  return report_read_problems(summary);
+}
+#endif
+
+// ---- audit --------------------------------------------------------------------------------------
+
+int run_audit(const GlobalOptions& g, const std::optional<std::string>& from_text,
+              const std::optional<std::string>& to_text, const std::string& format) {
+  std::optional<Date> from, to;
+  if (from_text && !(from = date_arg(*from_text, "--from"))) return kUsageOrConfig;
+  if (to_text && !(to = date_arg(*to_text, "--to"))) return kUsageOrConfig;
+  auto tool = open_store_tool(g);
+  if (!tool) return kUsageOrConfig;
+  const calendar::UtcOffset off = tool->settings.offset;
+  std::vector<deadline::AuditFinding> findings;
+  std::int64_t checked = 0;
+  store::ReadSummary summary;
+  try {
+    auto reader = store::open_reader(tool->settings);
+    store::DossierFilter filter;
+    if (to) {
+      filter.received_at_or_before =
+          calendar::to_instant(*to + std::chrono::days{1}, std::chrono::seconds{0}, off) -
+          std::chrono::seconds{1};
+    }
+    summary = reader->for_each(filter, [&](const deadline::Dossier& d,
+                                           std::span<const deadline::Event>) {
+      if (!d.due_at) return;
+      if (from && calendar::local_date(d.received_at, off) < *from) return;
+      ++checked;
+      try {
+        if (auto f = deadline::audit(d, *tool->cal, tool->cfg.deadline, &tool->cfg.procedures)) {
+          findings.push_back(std::move(*f));
+        }
+      } catch (const calendar::CalendarError& e) {
+        std::cerr << "warning: " << d.code << ": " << e.what() << '\n';
+      }
+    });
+  } catch (const store::StoreError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return kUsageOrConfig;
+  }
+  if (format == "json") {
+    json out = json::array();
+    for (const auto& f : findings) {
+      out.push_back({{"code", f.code},
+                     {"issued_date", calendar::format_date(f.issued_date)},
+                     {"computed_date", calendar::format_date(f.computed_date)},
+                     {"working_days_difference", f.working_days_difference},
+                     {"reason", f.reason}});
+    }
+    std::cout << out.dump(2) << '\n';
+  } else {
+    std::cout << "Đối chiếu ngày hẹn trả với lịch làm việc: " << checked << " hồ sơ có ngày hẹn, "
+              << findings.size() << " hồ sơ lệch\n";
+    if (!findings.empty()) {
+      std::size_t w = 10;
+      for (const auto& f : findings) w = std::max(w, display_width(f.code));
+      std::cout << '\n'
+                << pad("Mã hồ sơ", w) << "  Ngày hẹn trả  Theo lịch   Lệch (ngày LV)  Lý do\n";
+      for (const auto& f : findings) {
+        std::cout << pad(f.code, w) << "  " << pad(calendar::format_date_vn(f.issued_date), 12)
+                  << "  " << pad(calendar::format_date_vn(f.computed_date), 10) << "  "
+                  << pad((f.working_days_difference > 0 ? "+" : "") +
+                             std::to_string(f.working_days_difference),
+                         14)
+                  << "  " << f.reason << '\n';
+      }
+    }
+  }
+  return report_read_problems(summary);
+}
+
+struct DossierArgs {
+  std::optional<std::string> dossiers_file, events_file;
+  std::optional<std::string> at, state, department;
+  std::string format = "table";
+  std::string from, to, by = "field", report_format = "text";
+  std::optional<std::string> audit_from, audit_to;
+  std::string audit_format = "table";
+};
+
+}  // namespace
+
+void add_dossier_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
+  auto a = std::make_shared<DossierArgs>();
+
+  CLI::App* st = app.add_subcommand("store", "the dossier store");
+  st->require_subcommand(1);
+  CLI::App* init = st->add_subcommand("init", "create or migrate the SQLite dossier store");
+  add_config_option(init, g);
+  add_config_option(st, g);
+  init->callback([&g, &exit_code] { exit_code = run_store_init(g); });
+
+  CLI::App* imp = app.add_subcommand("import", "import dossiers and events from CSV files");
+  imp->add_option("--dossiers", a->dossiers_file, "dossiers CSV (header row, canonical names)")
+      ->option_text("FILE");
+  imp->add_option("--events", a->events_file, "events CSV (code,at,kind,new_due_at,note)")
+      ->option_text("FILE");
+  add_config_option(imp, g);
+  imp->callback(
+      [&g, &exit_code, a] { exit_code = run_import(g, a->dossiers_file, a->events_file); });
+
+  CLI::App* sts = app.add_subcommand("status", "open dossiers, most urgent first");
+  sts->add_option("--at", a->at, "the instant, local YYYY-MM-DDTHH:MM (default: now)");
+  sts->add_option("--state", a->state, "only this state")
+      ->check(CLI::IsMember({"waiting_applicant", "overdue", "due_today", "due_soon", "not_due"}));
+  sts->add_option("--department", a->department, "only this department");
+  sts->add_option("--format", a->format, "table, json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+  add_config_option(sts, g);
+  sts->callback([&g, &exit_code, a] {
+    exit_code = run_status(g, a->at, a->state, a->department, a->format);
+  });
+
+#ifdef DUNGHAN_HAVE_report
+  CLI::App* rep = app.add_subcommand("report", "form 6a (Biểu II.06a/VPCP/KSTT) for a period");
+  rep->add_option("--from", a->from, "first date (YYYY-MM-DD)")->required();
+  rep->add_option("--to", a->to, "last date (YYYY-MM-DD)")->required();
+  rep->add_option("--by", a->by, "field or department")
+      ->check(CLI::IsMember({"field", "department"}));
+  rep->add_option("--format", a->report_format, "text, md, csv, json or html")
+      ->check(CLI::IsMember({"text", "md", "markdown", "csv", "json", "html"}));
+  add_config_option(rep, g);
+  rep->callback(
+      [&g, &exit_code, a] { exit_code = run_report(g, a->from, a->to, a->by, a->report_format); });
+#endif
+
+  CLI::App* aud =
+      app.add_subcommand("audit", "issued appointments that disagree with the calendar");
+  aud->add_option("--from", a->audit_from, "first receipt date (YYYY-MM-DD)");
+  aud->add_option("--to", a->audit_to, "last receipt date (YYYY-MM-DD)");
+  aud->add_option("--format", a->audit_format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  add_config_option(aud, g);
+  aud->callback([&g, &exit_code, a] {
+    exit_code = run_audit(g, a->audit_from, a->audit_to, a->audit_format);
+  });
+}
+
+#else  // no store module in this build
+
+void add_dossier_commands(CLI::App&, GlobalOptions&, int&) {}
+
+#endif
+
+}  // namespace dunghan::app

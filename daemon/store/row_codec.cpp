@@ -1,0 +1,254 @@
+#include "store/row_codec.h"
+
+#include <cstdio>
+
+#include "calendar/due_date.h"
+
+namespace dunghan::store {
+namespace {
+
+using deadline::Dossier;
+using deadline::Event;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+bool iequals_ascii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+template <std::size_t N>
+std::optional<std::size_t> column_index(const std::array<std::string_view, N>& names,
+                                        std::string_view name) {
+  name = trim(name);
+  for (std::size_t i = 0; i < N; ++i) {
+    if (iequals_ascii(names[i], name)) return i;
+  }
+  return std::nullopt;
+}
+
+/// The trimmed value, or nullopt when absent or blank.
+template <typename Fields, typename Col>
+std::optional<std::string_view> value(const Fields& f, Col c) {
+  const auto& v = f[static_cast<std::size_t>(c)];
+  if (!v) return std::nullopt;
+  const std::string_view t = trim(*v);
+  if (t.empty()) return std::nullopt;
+  return t;
+}
+
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  out.append(s.substr(0, 80));
+  if (s.size() > 80) out += "…";
+  out += '"';
+  return out;
+}
+
+std::optional<deadline::Channel> parse_channel_alias(std::string_view s) {
+  if (auto c = deadline::parse_channel(s)) return c;
+  // Vietnamese spellings as one-stop software exports them (NFC, lower or title case).
+  static constexpr std::pair<std::string_view, deadline::Channel> kAliases[] = {
+      {"trực tuyến", deadline::Channel::online}, {"Trực tuyến", deadline::Channel::online},
+      {"truc tuyen", deadline::Channel::online}, {"trực tiếp", deadline::Channel::direct},
+      {"Trực tiếp", deadline::Channel::direct},  {"truc tiep", deadline::Channel::direct},
+      {"bưu chính", deadline::Channel::post},    {"Bưu chính", deadline::Channel::post},
+      {"buu chinh", deadline::Channel::post},    {"bcci", deadline::Channel::post},
+  };
+  for (const auto& [name, ch] : kAliases) {
+    if (iequals_ascii(name, s)) return ch;
+  }
+  return std::nullopt;
+}
+
+constexpr std::string_view kDateTimeForms =
+    "expected YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS]";
+
+}  // namespace
+
+std::optional<std::size_t> dossier_column_index(std::string_view name) {
+  return column_index(kDossierColumns, name);
+}
+std::optional<std::size_t> event_column_index(std::string_view name) {
+  return column_index(kEventColumns, name);
+}
+
+std::string format_local_text(calendar::Instant t, calendar::UtcOffset offset) {
+  const calendar::LocalDateTime l = calendar::to_local(t, offset);
+  const std::chrono::year_month_day ymd{l.date};
+  const long long secs = l.time_of_day.count();
+  char buf[96];  // generous: -Wformat-truncation cannot see the value ranges
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02lld:%02lld:%02lld",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), secs / 3600, (secs / 60) % 60, secs % 60);
+  return buf;
+}
+
+std::optional<calendar::Instant> parse_local_text(std::string_view s, calendar::UtcOffset offset) {
+  const auto l = calendar::parse_local_datetime(trim(s));
+  if (!l) return std::nullopt;
+  if (!calendar::in_supported_range(l->date)) return std::nullopt;
+  return calendar::to_instant(*l, offset);
+}
+
+std::variant<Dossier, FieldError> decode_dossier(const DossierFields& f,
+                                                 const DecodeOptions& options) {
+  using C = DossierColumn;
+  Dossier d;
+  const auto name = [](C c) { return std::string(kDossierColumns[static_cast<std::size_t>(c)]); };
+  const auto required_missing = [&](C c) { return FieldError{name(c), "required value is empty"}; };
+  const auto bad_time = [&](C c, std::string_view v) {
+    return FieldError{name(c),
+                      quoted(v) + " is not a date-time (" + std::string(kDateTimeForms) + ")"};
+  };
+
+  const auto code = value(f, C::code);
+  if (!code) return required_missing(C::code);
+  d.code = std::string(*code);
+
+  const auto text = [&](C c) { return std::string(value(f, c).value_or(std::string_view{})); };
+  d.procedure_code = text(C::procedure_code);
+  d.procedure_name = text(C::procedure_name);
+  d.field = text(C::field);
+  d.department = text(C::department);
+  d.handler = text(C::handler);
+  d.applicant = text(C::applicant);
+
+  if (const auto ch = value(f, C::channel)) {
+    const auto parsed =
+        options.channel_aliases ? parse_channel_alias(*ch) : deadline::parse_channel(*ch);
+    if (!parsed) {
+      return FieldError{name(C::channel),
+                        quoted(*ch) + " is not a channel (online, direct or post)"};
+    }
+    d.channel = *parsed;
+  }
+
+  const auto received = value(f, C::received_at);
+  if (!received) return required_missing(C::received_at);
+  const auto received_at = parse_local_text(*received, options.offset);
+  if (!received_at) return bad_time(C::received_at, *received);
+  d.received_at = *received_at;
+
+  if (const auto dur = value(f, C::duration)) {
+    d.duration = calendar::parse_duration(*dur);
+    if (!d.duration) {
+      return FieldError{name(C::duration), quoted(*dur) +
+                                               " is not a duration (e.g. \"15 working days\", "
+                                               "\"15 ngày làm việc\", \"4 working hours\", "
+                                               "\"30 days\")"};
+    }
+  }
+
+  if (const auto due = value(f, C::due_at)) {
+    d.due_at = parse_local_text(*due, options.offset);
+    if (!d.due_at) return bad_time(C::due_at, *due);
+    if (*d.due_at < d.received_at) {
+      return FieldError{name(C::due_at),
+                        "due_at " + quoted(*due) + " is before received_at " + quoted(*received)};
+    }
+  }
+
+  const auto status = value(f, C::status);
+  if (!status) return required_missing(C::status);
+  const auto st = deadline::parse_status(*status);
+  if (!st) {
+    return FieldError{name(C::status),
+                      quoted(*status) +
+                          " is not a status (processing, waiting_supplement, paused, resolved, "
+                          "returned or withdrawn)"};
+  }
+  d.status = *st;
+
+  if (const auto res = value(f, C::resolved_at)) {
+    d.resolved_at = parse_local_text(*res, options.offset);
+    if (!d.resolved_at) return bad_time(C::resolved_at, *res);
+    if (!deadline::is_closed(d.status)) {
+      return FieldError{name(C::resolved_at), "resolved_at is set but status \"" +
+                                                  std::string(deadline::to_string(d.status)) +
+                                                  "\" is open"};
+    }
+  }
+
+  if (const auto upd = value(f, C::updated_at)) {
+    const auto u = parse_local_text(*upd, options.offset);
+    if (!u) return bad_time(C::updated_at, *upd);
+    d.updated_at = *u;
+  } else {
+    d.updated_at = options.default_updated_at.value_or(d.received_at);
+  }
+
+  if (options.require_deadline && !d.duration && !d.due_at &&
+      (options.catalogue == nullptr || options.catalogue->find(d.procedure_code) == nullptr)) {
+    return FieldError{name(C::duration),
+                      d.procedure_code.empty()
+                          ? std::string("no deadline: duration and due_at are empty and there is "
+                                        "no procedure_code")
+                          : "no deadline: duration and due_at are empty and procedure " +
+                                quoted(d.procedure_code) + " is not in the catalogue"};
+  }
+  return d;
+}
+
+std::variant<Event, FieldError> decode_event(const EventFields& f, const DecodeOptions& options) {
+  using C = EventColumn;
+  const auto name = [](C c) { return std::string(kEventColumns[static_cast<std::size_t>(c)]); };
+  Event e;
+  const auto code = value(f, C::code);
+  if (!code) return FieldError{name(C::code), "required value is empty"};
+  e.code = std::string(*code);
+
+  const auto at = value(f, C::at);
+  if (!at) return FieldError{name(C::at), "required value is empty"};
+  const auto at_i = parse_local_text(*at, options.offset);
+  if (!at_i) {
+    return FieldError{name(C::at),
+                      quoted(*at) + " is not a date-time (" + std::string(kDateTimeForms) + ")"};
+  }
+  e.at = *at_i;
+
+  const auto kind = value(f, C::kind);
+  if (!kind) return FieldError{name(C::kind), "required value is empty"};
+  const auto k = deadline::parse_event_kind(*kind);
+  if (!k) {
+    return FieldError{name(C::kind),
+                      quoted(*kind) +
+                          " is not an event kind (supplement_requested, supplement_received, "
+                          "paused, resumed or extended)"};
+  }
+  e.kind = *k;
+
+  const auto nd = value(f, C::new_due_at);
+  if (e.kind == deadline::EventKind::extended) {
+    if (!nd) return FieldError{name(C::new_due_at), "required for an extended event"};
+  } else if (nd) {
+    return FieldError{name(C::new_due_at), "only an extended event has a new_due_at"};
+  }
+  if (nd) {
+    e.new_due_at = parse_local_text(*nd, options.offset);
+    if (!e.new_due_at) {
+      return FieldError{name(C::new_due_at),
+                        quoted(*nd) + " is not a date-time (" + std::string(kDateTimeForms) + ")"};
+    }
+  }
+  if (const auto note = f[static_cast<std::size_t>(C::note)]) e.note = std::string(trim(*note));
+  return e;
+}
+
+}  // namespace dunghan::store

@@ -1,0 +1,402 @@
+#include "store/sqlite_store.h"
+
+#include <filesystem>
+#include <unordered_set>
+
+#include "calendar/due_date.h"
+#include "store/sqlite_common.h"
+
+namespace dunghan::store {
+namespace {
+
+using deadline::Dossier;
+using deadline::Event;
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Forward-only: never edit a shipped migration; append a new one.
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE dossiers (
+  id             INTEGER PRIMARY KEY,
+  code           TEXT NOT NULL UNIQUE,
+  procedure_code TEXT NOT NULL DEFAULT '',
+  procedure_name TEXT NOT NULL DEFAULT '',
+  field          TEXT NOT NULL DEFAULT '',
+  department     TEXT NOT NULL DEFAULT '',
+  handler        TEXT NOT NULL DEFAULT '',
+  applicant      TEXT NOT NULL DEFAULT '',
+  channel        TEXT NOT NULL,
+  received_at    TEXT NOT NULL,
+  duration       TEXT,
+  due_at         TEXT,
+  status         TEXT NOT NULL,
+  resolved_at    TEXT,
+  updated_at     TEXT NOT NULL,
+  open           INTEGER NOT NULL,
+  version        INTEGER NOT NULL
+);
+CREATE INDEX dossiers_open ON dossiers(open);
+CREATE INDEX dossiers_version ON dossiers(version);
+CREATE INDEX dossiers_received ON dossiers(received_at);
+CREATE TABLE events (
+  seq        INTEGER PRIMARY KEY,
+  dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
+  at         TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  new_due_at TEXT,
+  note       TEXT NOT NULL DEFAULT '',
+  UNIQUE (dossier_id, at, kind)
+);
+CREATE INDEX events_by_dossier ON events(dossier_id, at, seq);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT INTO meta (key, value) VALUES ('row_version', 0);
+)sql"},
+};
+
+constexpr const char* kDossierSelect =
+    "SELECT d.id AS _id, d.code AS code, d.procedure_code AS procedure_code, d.procedure_name AS "
+    "procedure_name, d.field AS field, d.department AS department, d.handler AS handler, "
+    "d.applicant AS applicant, d.channel AS channel, d.received_at AS received_at, d.duration AS "
+    "duration, d.due_at AS due_at, d.status AS status, d.resolved_at AS resolved_at, "
+    "d.updated_at AS updated_at FROM dossiers d";
+constexpr const char* kEventSelect =
+    "SELECT e.dossier_id AS _id, d.code AS code, e.at AS at, e.kind AS kind, e.new_due_at AS "
+    "new_due_at, e.note AS note FROM events e JOIN dossiers d ON d.id = e.dossier_id";
+
+constexpr std::size_t kCodeChunk = 500;
+
+std::string placeholders(std::size_t n) {
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) s += i == 0 ? "?" : ",?";
+  return s;
+}
+
+}  // namespace
+
+struct SqliteStore::Impl {
+  StoreSettings settings;
+  SQLite::Database db;
+
+  explicit Impl(const StoreSettings& s)
+      : settings(s),
+        db(s.path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+           static_cast<int>(s.busy_timeout.count())) {}
+
+  DecodeOptions decode_options() const {
+    DecodeOptions o;
+    o.offset = settings.offset;
+    return o;
+  }
+
+  std::string where(const DossierFilter& f) const {
+    std::string w;
+    const auto add = [&](const std::string& cond) {
+      w += (w.empty() ? " WHERE " : " AND ") + cond;
+    };
+    if (f.open_only) add("d.open = 1");
+    if (f.received_at_or_before) add("d.received_at <= :received_max");
+    if (f.not_closed_before) {
+      add("(d.open = 1 OR MAX(d.received_at, COALESCE(d.resolved_at, d.updated_at)) >= "
+          ":closed_min)");
+    }
+    if (f.department) add("d.department = :department");
+    return w;
+  }
+
+  void bind(SQLite::Statement& st, const DossierFilter& f) const {
+    if (f.received_at_or_before) {
+      st.bind(":received_max", format_local_text(*f.received_at_or_before, settings.offset));
+    }
+    if (f.not_closed_before) {
+      st.bind(":closed_min", format_local_text(*f.not_closed_before, settings.offset));
+    }
+    if (f.department) st.bind(":department", *f.department);
+  }
+
+  /// Walks dossiers selected by `where_sql` (bound by `binder`) with their events, ordered by id.
+  template <typename Binder, typename Keep>
+  void walk(const std::string& where_sql, Binder binder, Keep keep, const DossierVisitor& visit,
+            ReadSummary& summary) {
+    SQLite::Statement dq(db, std::string(kDossierSelect) + where_sql + " ORDER BY d.id");
+    SQLite::Statement eq(
+        db, std::string(kEventSelect) + where_sql + " ORDER BY e.dossier_id, e.at, e.seq");
+    binder(dq);
+    binder(eq);
+    const auto dmap = detail::map_columns<kDossierColumnCount>(dq, &dossier_column_index);
+    const auto emap = detail::map_columns<kEventColumnCount>(eq, &event_column_index);
+    const auto key = [](SQLite::Statement& st) { return st.getColumn(0).getInt64(); };
+    std::int64_t row = 0;
+    detail::merge_walk(dq, dmap, &eq, emap, key, key, decode_options(), keep, visit, summary, row);
+  }
+
+  int schema_version() {
+    SQLite::Statement st(db, "SELECT version FROM schema_version");
+    return st.executeStep() ? st.getColumn(0).getInt() : 0;
+  }
+
+  void migrate() {
+    db.exec("PRAGMA journal_mode=WAL");
+    db.exec("PRAGMA synchronous=NORMAL");
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+      int current = 0;
+      {
+        SQLite::Statement st(db, "SELECT version FROM schema_version");
+        if (st.executeStep()) {
+          current = st.getColumn(0).getInt();
+        } else {
+          db.exec("INSERT INTO schema_version (version) VALUES (0)");
+        }
+      }
+      const int latest = SqliteStore::latest_schema_version();
+      if (current > latest) {
+        throw StoreError(settings.path.string() + ": schema version " + std::to_string(current) +
+                         " is newer than this dunghan understands (" + std::to_string(latest) +
+                         "); upgrade dunghan");
+      }
+      for (const Migration& m : kMigrations) {
+        if (m.version <= current) continue;
+        db.exec(m.sql);
+        SQLite::Statement up(db, "UPDATE schema_version SET version = ?");
+        up.bind(1, m.version);
+        up.exec();
+      }
+      db.exec("COMMIT");
+    } catch (...) {
+      db.exec("ROLLBACK");
+      throw;
+    }
+  }
+};
+
+SqliteStore::SqliteStore(const StoreSettings& settings) {
+  if (settings.mapping) {
+    throw StoreError(settings.path.string() +
+                     ": a database with [store.mapping] is read-only; dunghan never writes to it");
+  }
+  try {
+    if (settings.path.has_parent_path()) {
+      std::error_code ec;
+      std::filesystem::create_directories(settings.path.parent_path(), ec);
+      if (ec) {
+        throw StoreError("cannot create the folder " + settings.path.parent_path().string() + ": " +
+                         ec.message());
+      }
+    }
+    impl_ = std::make_unique<Impl>(settings);
+    impl_->migrate();
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(settings.path.string() + ": " + e.what());
+  }
+}
+
+SqliteStore::~SqliteStore() = default;
+
+int SqliteStore::latest_schema_version() {
+  return kMigrations[std::size(kMigrations) - 1].version;
+}
+
+int SqliteStore::schema_version() {
+  try {
+    return impl_->schema_version();
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(impl_->settings.path.string() + ": " + e.what());
+  }
+}
+
+std::optional<StoredDossier> SqliteStore::get(std::string_view code) {
+  try {
+    std::optional<StoredDossier> out;
+    detail::ReadTransaction tx(impl_->db);
+    ReadSummary summary;
+    const std::string c(code);
+    impl_->walk(
+        " WHERE d.code = :code", [&](SQLite::Statement& st) { st.bind(":code", c); },
+        [](const Dossier&) { return true; },
+        [&](const Dossier& d, std::span<const Event> ev) {
+          out = StoredDossier{d, std::vector<Event>(ev.begin(), ev.end())};
+        },
+        summary);
+    tx.finish();
+    return out;
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(impl_->settings.path.string() + ": " + e.what());
+  }
+}
+
+std::int64_t SqliteStore::count() {
+  try {
+    SQLite::Statement st(impl_->db, "SELECT count(*) FROM dossiers");
+    st.executeStep();
+    return st.getColumn(0).getInt64();
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(impl_->settings.path.string() + ": " + e.what());
+  }
+}
+
+ReadSummary SqliteStore::for_each(const DossierFilter& filter, const DossierVisitor& visit) {
+  try {
+    ReadSummary summary;
+    detail::ReadTransaction tx(impl_->db);
+    impl_->walk(
+        impl_->where(filter), [&](SQLite::Statement& st) { impl_->bind(st, filter); },
+        [&](const Dossier& d) { return matches(filter, d); }, visit, summary);
+    tx.finish();
+    return summary;
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(impl_->settings.path.string() + ": " + e.what());
+  }
+}
+
+ChangedRead SqliteStore::read_changed(const ChangeCursor& since,
+                                      std::span<const std::string> also_codes,
+                                      const DossierVisitor& visit) {
+  try {
+    ChangedRead out;
+    detail::ReadTransaction tx(impl_->db);
+    {
+      SQLite::Statement st(impl_->db, "SELECT value FROM meta WHERE key = 'row_version'");
+      out.next.version = st.executeStep() ? st.getColumn(0).getInt64() : 0;
+    }
+    std::unordered_set<std::string> seen;
+    const auto all = [](const Dossier&) { return true; };
+    impl_->walk(
+        " WHERE d.version > :since",
+        [&](SQLite::Statement& st) { st.bind(":since", static_cast<int64_t>(since.version)); }, all,
+        [&](const Dossier& d, std::span<const Event> ev) {
+          if (!also_codes.empty()) seen.insert(d.code);
+          visit(d, ev);
+        },
+        out.summary);
+    for (std::size_t i = 0; i < also_codes.size(); i += kCodeChunk) {
+      const std::size_t n = std::min(kCodeChunk, also_codes.size() - i);
+      impl_->walk(
+          " WHERE d.code IN (" + placeholders(n) + ")",
+          [&](SQLite::Statement& st) {
+            for (std::size_t k = 0; k < n; ++k) st.bind(static_cast<int>(k + 1), also_codes[i + k]);
+          },
+          [&](const Dossier& d) { return !seen.contains(d.code); }, visit, out.summary);
+    }
+    tx.finish();
+    return out;
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(impl_->settings.path.string() + ": " + e.what());
+  }
+}
+
+WriteResult SqliteStore::upsert(std::span<const Dossier> dossiers, std::span<const Event> events) {
+  WriteResult result;
+  SQLite::Database& db = impl_->db;
+  const calendar::UtcOffset off = impl_->settings.offset;
+  try {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      std::int64_t version = 0;
+      {
+        SQLite::Statement st(db, "SELECT value FROM meta WHERE key = 'row_version'");
+        version = (st.executeStep() ? st.getColumn(0).getInt64() : 0) + 1;
+      }
+      SQLite::Statement ins(
+          db,
+          "INSERT INTO dossiers (code, procedure_code, procedure_name, field, department, handler, "
+          "applicant, channel, received_at, duration, due_at, status, resolved_at, updated_at, "
+          "open, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+          "?15, ?16) ON CONFLICT(code) DO UPDATE SET procedure_code = excluded.procedure_code, "
+          "procedure_name = excluded.procedure_name, field = excluded.field, department = "
+          "excluded.department, handler = excluded.handler, applicant = excluded.applicant, "
+          "channel = excluded.channel, received_at = excluded.received_at, duration = "
+          "excluded.duration, due_at = excluded.due_at, status = excluded.status, resolved_at = "
+          "excluded.resolved_at, updated_at = excluded.updated_at, open = excluded.open, version "
+          "= excluded.version WHERE procedure_code IS NOT excluded.procedure_code OR "
+          "procedure_name IS NOT excluded.procedure_name OR field IS NOT excluded.field OR "
+          "department IS NOT excluded.department OR handler IS NOT excluded.handler OR applicant "
+          "IS NOT excluded.applicant OR channel IS NOT excluded.channel OR received_at IS NOT "
+          "excluded.received_at OR duration IS NOT excluded.duration OR due_at IS NOT "
+          "excluded.due_at OR status IS NOT excluded.status OR resolved_at IS NOT "
+          "excluded.resolved_at OR updated_at IS NOT excluded.updated_at");
+      const auto bind_opt = [&](SQLite::Statement& st, int i, const std::optional<Instant>& t) {
+        if (t) {
+          st.bind(i, format_local_text(*t, off));
+        } else {
+          st.bind(i);
+        }
+      };
+      for (const Dossier& d : dossiers) {
+        ins.reset();
+        ins.bind(1, d.code);
+        ins.bind(2, d.procedure_code);
+        ins.bind(3, d.procedure_name);
+        ins.bind(4, d.field);
+        ins.bind(5, d.department);
+        ins.bind(6, d.handler);
+        ins.bind(7, d.applicant);
+        ins.bind(8, std::string(deadline::to_string(d.channel)));
+        ins.bind(9, format_local_text(d.received_at, off));
+        if (d.duration) {
+          ins.bind(10, calendar::format_duration(*d.duration));
+        } else {
+          ins.bind(10);
+        }
+        bind_opt(ins, 11, d.due_at);
+        ins.bind(12, std::string(deadline::to_string(d.status)));
+        bind_opt(ins, 13, d.resolved_at);
+        ins.bind(14, format_local_text(d.updated_at, off));
+        ins.bind(15, deadline::is_closed(d.status) ? 0 : 1);
+        ins.bind(16, static_cast<int64_t>(version));
+        result.dossiers_changed += ins.exec();
+      }
+
+      SQLite::Statement find(db, "SELECT id FROM dossiers WHERE code = ?");
+      SQLite::Statement ev_ins(
+          db,
+          "INSERT INTO events (dossier_id, at, kind, new_due_at, note) VALUES (?1, ?2, ?3, ?4, "
+          "?5) ON CONFLICT(dossier_id, at, kind) DO UPDATE SET new_due_at = excluded.new_due_at, "
+          "note = excluded.note WHERE new_due_at IS NOT excluded.new_due_at OR note IS NOT "
+          "excluded.note");
+      SQLite::Statement touch(db,
+                              "UPDATE dossiers SET version = ?1 WHERE id = ?2 AND version <> ?1");
+      for (std::size_t i = 0; i < events.size(); ++i) {
+        const Event& e = events[i];
+        find.reset();
+        find.bind(1, e.code);
+        if (!find.executeStep()) {
+          result.events_without_dossier.push_back(i);
+          continue;
+        }
+        const std::int64_t id = find.getColumn(0).getInt64();
+        ev_ins.reset();
+        ev_ins.bind(1, static_cast<int64_t>(id));
+        ev_ins.bind(2, format_local_text(e.at, off));
+        ev_ins.bind(3, std::string(deadline::to_string(e.kind)));
+        bind_opt(ev_ins, 4, e.new_due_at);
+        ev_ins.bind(5, e.note);
+        if (ev_ins.exec() > 0) {
+          ++result.events_changed;
+          touch.reset();
+          touch.bind(1, static_cast<int64_t>(version));
+          touch.bind(2, static_cast<int64_t>(id));
+          touch.exec();
+        }
+      }
+      if (result.dossiers_changed > 0 || result.events_changed > 0) {
+        SQLite::Statement up(db, "UPDATE meta SET value = ? WHERE key = 'row_version'");
+        up.bind(1, static_cast<int64_t>(version));
+        up.exec();
+      }
+      db.exec("COMMIT");
+    } catch (...) {
+      db.exec("ROLLBACK");
+      throw;
+    }
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(impl_->settings.path.string() + ": " + e.what());
+  }
+  return result;
+}
+
+}  // namespace dunghan::store

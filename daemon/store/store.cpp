@@ -1,0 +1,35 @@
+#include "store/store.h"
+
+#include "store/mapped_store.h"
+#include "store/sqlite_store.h"
+
+namespace dunghan::store {
+
+std::filesystem::path resolve_store_path(const std::filesystem::path& configured,
+                                         const std::filesystem::path& state_dir) {
+  if (!configured.empty()) return configured;
+  return state_dir / "dossiers.db";
+}
+
+bool matches(const DossierFilter& filter, const deadline::Dossier& d) {
+  const bool open = !deadline::is_closed(d.status);
+  if (filter.open_only && !open) return false;
+  if (filter.received_at_or_before && d.received_at > *filter.received_at_or_before) return false;
+  if (filter.not_closed_before && !open) {
+    const auto closed = deadline::closed_at(d);
+    if (closed && *closed < *filter.not_closed_before) return false;
+  }
+  if (filter.department && d.department != *filter.department) return false;
+  return true;
+}
+
+std::unique_ptr<DossierReader> open_reader(const StoreSettings& settings) {
+  if (settings.mapping) return std::make_unique<MappedStore>(settings);
+  return std::make_unique<SqliteStore>(settings);
+}
+
+std::unique_ptr<DossierStore> open_store(const StoreSettings& settings) {
+  return std::make_unique<SqliteStore>(settings);
+}
+
+}  // namespace dunghan::store
