@@ -74,7 +74,12 @@ Outcome FileChannel::send(const Message& message, const Address& to) {
 
   std::lock_guard lock(mu_);
   if (fd_ < 0) {
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+#ifdef O_CLOEXEC
+    constexpr int kCloexec = O_CLOEXEC;
+#else
+    constexpr int kCloexec = 0;  // Windows: no such flag (handles are not inherited by default)
+#endif
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | kCloexec, 0640);
     if (fd_ < 0) {
       return Outcome::retry_later("cannot open " + path_.string() + ": " + std::strerror(errno));
     }

@@ -257,11 +257,14 @@ bool Daemon::start() {
 void Daemon::wait_signals() {
   signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
     if (ec) return;
+#ifdef SIGHUP
     if (sig == SIGHUP) {
       reload();
-    } else {
-      stop(sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      if (!stopped_) wait_signals();
+      return;
     }
+#endif
+    { stop(sig == SIGTERM ? "SIGTERM" : "SIGINT"); }
     if (!stopped_) wait_signals();
   });
 }

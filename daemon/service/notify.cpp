@@ -17,6 +17,8 @@ void Notifier::send(const std::string& state) {
   if (!enabled_) return;
 #ifndef _WIN32
   sd_notify(0, state.c_str());
+#else
+  (void)state;
 #endif
 }
 
