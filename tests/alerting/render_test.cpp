@@ -1,0 +1,194 @@
+// Messages: what a specialist reads. Clocks come from deadline::compute_clock on the real
+// calendar; expected values are worked out by hand in the comments.
+#include <gtest/gtest.h>
+
+#include "deadline/clock.h"
+#include "fixtures.h"
+#include "render/message.h"
+#include "render/templates.h"
+#include "render/vn_format.h"
+
+namespace dunghan::render {
+namespace {
+
+using alerting::testing::local;
+using alerting::testing::make_dossier;
+using alerting::testing::wd;
+using calendar::Instant;
+
+const calendar::WorkCalendar& cal() {
+  return *alerting::testing::real_calendar();
+}
+const Templates& templates() {
+  static const Templates t = Templates::load(std::nullopt);
+  return t;
+}
+
+bool contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
+
+// Received Mon 17/02/2025 09:00, 5 working days: Tue 18 … Mon 24/02/2025, due 17:00.
+deadline::Dossier feb_2025(std::string code = "000.00.01.H01-250217-0001") {
+  deadline::Dossier d = make_dossier(std::move(code), local(2025, 2, 17, 9), wd(5));
+  d.procedure_name = "Đăng ký thành lập doanh nghiệp";
+  return d;
+}
+
+Rendered render_at(const deadline::Dossier& d, Instant at, const std::string& stage,
+                   deadline::DossierClock* out = nullptr) {
+  const deadline::DossierClock c =
+      deadline::compute_clock(d, {}, cal(), deadline::DeadlineOptions{}, nullptr, at);
+  EXPECT_TRUE(c.valid) << c.invalid_reason;
+  if (out != nullptr) *out = c;
+  return render_alert(templates(), cal(),
+                      AlertView{&d, &c, "rule", stage, "cv1", "Nguyễn Văn A", "akey"});
+}
+
+constexpr const char* kLastDayText = "Hôm nay là ngày cuối cùng để gửi văn bản xin lỗi";
+
+TEST(VnFormat, DateWithWeekday) {
+  EXPECT_EQ(date_with_weekday_vn(alerting::testing::ymd(2025, 2, 24)), "Thứ Hai, 24/02/2025");
+  EXPECT_EQ(date_with_weekday_vn(alerting::testing::ymd(2026, 3, 8)), "Chủ Nhật, 08/03/2026");
+}
+
+TEST(VnFormat, WorkingTime) {
+  EXPECT_EQ(working_time_vn(600, 8), "1 ngày 2 giờ làm việc");
+  EXPECT_EQ(working_time_vn(45, 8), "45 phút làm việc");
+  EXPECT_EQ(working_time_vn(0, 8), "0 phút làm việc");
+  EXPECT_EQ(working_time_vn(-125, 8), "2 giờ 5 phút làm việc");
+}
+
+TEST(RenderAlert, SubjectNamesTheStateAndTheCodeAndTheDueDateWithWeekday) {
+  const deadline::Dossier d = feb_2025();
+  const Rendered r = render_at(d, local(2025, 2, 20, 7), "before_due");
+  EXPECT_EQ(r.subject, "[Sắp đến hạn] Hồ sơ 000.00.01.H01-250217-0001 – hạn Thứ Hai, 24/02/2025");
+  EXPECT_TRUE(contains(render_at(d, local(2025, 2, 24, 7), "due_today").subject,
+                       "[Đến hạn hôm nay] Hồ sơ 000.00.01.H01-250217-0001"));
+  EXPECT_TRUE(contains(render_at(d, local(2025, 2, 25, 9), "overdue").subject,
+                       "[Quá hạn] Hồ sơ 000.00.01.H01-250217-0001"));
+  EXPECT_EQ(r.subject.find('\n'), std::string::npos);
+}
+
+TEST(RenderAlert, BodiesGiveProcedureApplicantAndDueDateWithWeekday) {
+  const deadline::Dossier d = feb_2025();
+  const Rendered r = render_at(d, local(2025, 2, 20, 7), "before_due");
+  for (const std::string* body : {&r.text, &r.html}) {
+    EXPECT_TRUE(contains(*body, "Đăng ký thành lập doanh nghiệp")) << *body;
+    EXPECT_TRUE(contains(*body, "Công ty TNHH Thử")) << *body;
+    EXPECT_TRUE(contains(*body, "Thứ Hai, 24/02/2025 lúc 17:00")) << *body;
+  }
+  EXPECT_TRUE(contains(r.short_text, "Thứ Hai, 24/02/2025"));
+  EXPECT_EQ(r.params.at("code"), d.code);
+  EXPECT_EQ(r.params.at("due_date"), "24/02/2025");
+}
+
+TEST(RenderAlert, WorkingTimeLeftIsTodays) {
+  // Fri 21/02/2025 10:00 → Mon 24 17:00: 1.5 h + 3.5 h on Friday, 8 h on Monday = 780 min
+  // = 1 day 5 hours.
+  const deadline::Dossier d = feb_2025();
+  const Rendered r = render_at(d, local(2025, 2, 21, 10), "before_due");
+  EXPECT_TRUE(contains(r.text, "Thời gian còn lại: 1 ngày 5 giờ làm việc")) << r.text;
+  EXPECT_TRUE(contains(r.short_text, "còn 1 ngày 5 giờ làm việc")) << r.short_text;
+  // Rendered a day later, the same alert tells the time left then (Mon 07:00: 8 h).
+  const Rendered later = render_at(d, local(2025, 2, 24, 7), "before_due");
+  EXPECT_TRUE(contains(later.text, "Thời gian còn lại: 1 ngày làm việc")) << later.text;
+}
+
+TEST(RenderAlert, OverdueByTellsHowLongPastTheDueInstant) {
+  // Tue 25/02/2025 09:00: 07:00–09:00 past the due instant = 2 hours.
+  const deadline::Dossier d = feb_2025();
+  const Rendered r = render_at(d, local(2025, 2, 25, 9), "overdue");
+  EXPECT_TRUE(contains(r.text, "Đã quá hạn:     2 giờ làm việc")) << r.text;
+  EXPECT_TRUE(contains(r.html, "2 giờ làm việc"));
+  EXPECT_TRUE(contains(r.short_text, "đã quá hạn 2 giờ làm việc")) << r.short_text;
+  EXPECT_FALSE(contains(r.text, "Thời gian còn lại"));
+}
+
+TEST(RenderAlert, LastDayForAnExtensionAppearsExactlyOnTheWorkingDayBeforeTheDueDate) {
+  // Due Mon 24/02/2025: the working day before is Fri 21/02 (Sat and Sun are days off).
+  const deadline::Dossier d = feb_2025();
+  for (int day = 17; day <= 24; ++day) {
+    for (int hh : {7, 16}) {
+      const Rendered r = render_at(d, local(2025, 2, static_cast<unsigned>(day), hh), "before_due");
+      const bool expected = day == 21;
+      EXPECT_EQ(contains(r.text, kLastDayText), expected) << "day " << day << " " << hh << "h";
+      EXPECT_EQ(contains(r.html, kLastDayText), expected) << "day " << day;
+    }
+  }
+  // The other stages never say it.
+  EXPECT_FALSE(contains(render_at(d, local(2025, 2, 21, 9), "received").text, kLastDayText));
+}
+
+TEST(RenderAlert, LastDayForAnExtensionSkipsTet) {
+  // Received Fri 24/01/2025 09:00, 1 working day: Tết 27–31/01 and the weekends are days off,
+  // due Mon 03/02/2025; the last day to ask for an extension is Fri 24/01 itself.
+  const deadline::Dossier d = make_dossier("TET", local(2025, 1, 24, 9), wd(1));
+  EXPECT_TRUE(contains(render_at(d, local(2025, 1, 24, 10), "before_due").text, kLastDayText));
+  EXPECT_TRUE(
+      contains(render_at(d, local(2025, 1, 24, 10), "before_due").subject, "Thứ Hai, 03/02/2025"));
+}
+
+TEST(RenderAlert, HtmlBodyEscapesValuesAndTextBodyDoesNot) {
+  deadline::Dossier d = feb_2025();
+  d.applicant = "<script>alert(1)</script> & \"Co\"";
+  const Rendered r = render_at(d, local(2025, 2, 20, 7), "before_due");
+  EXPECT_TRUE(contains(r.html, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;"))
+      << r.html;
+  EXPECT_FALSE(contains(r.html, "<script>"));
+  EXPECT_TRUE(contains(r.text, "<script>alert(1)</script> & \"Co\""));
+  EXPECT_FALSE(contains(r.text, "&lt;"));
+  EXPECT_FALSE(contains(r.subject, "&"));
+}
+
+TEST(RenderAlert, WebhookJsonCarriesTheKeyAndTheDue) {
+  const deadline::Dossier d = feb_2025();
+  const Rendered r = render_at(d, local(2025, 2, 20, 7), "before_due");
+  const nlohmann::json j = nlohmann::json::parse(r.json);
+  EXPECT_EQ(j["type"], "deadline.before_due");
+  EXPECT_EQ(j["data"]["alert_id"], "akey");
+  EXPECT_EQ(j["data"]["dossier"]["code"], d.code);
+  EXPECT_EQ(j["data"]["due"]["due_date"], "2025-02-24");
+}
+
+TEST(RenderDigest, ListsEveryDossier) {
+  std::vector<deadline::Dossier> ds;
+  for (int i = 1; i <= 3; ++i) ds.push_back(feb_2025("CODE-" + std::to_string(i)));
+  ds[1].applicant = "A & <B>";
+  std::vector<deadline::DossierClock> clocks;
+  for (const auto& d : ds) {
+    clocks.push_back(deadline::compute_clock(d, {}, cal(), deadline::DeadlineOptions{}, nullptr,
+                                             local(2025, 2, 24, 7, 30)));
+  }
+  std::vector<AlertView> views;
+  for (std::size_t i = 0; i < ds.size(); ++i) {
+    views.push_back(AlertView{&ds[i], &clocks[i], "den-han", "due_today", "cv1", "Nguyễn Văn A",
+                              "k" + std::to_string(i)});
+  }
+  const Rendered r = render_digest(templates(), cal(), views, "digestkey");
+  EXPECT_TRUE(contains(r.subject, "3 hồ sơ")) << r.subject;
+  for (const auto& d : ds) {
+    EXPECT_TRUE(contains(r.text, d.code)) << d.code;
+    EXPECT_TRUE(contains(r.html, "<td>" + d.code + "</td>")) << d.code;
+    EXPECT_TRUE(contains(r.short_text, d.code)) << d.code;
+  }
+  EXPECT_TRUE(contains(r.html, "A &amp; &lt;B&gt;"));
+  EXPECT_EQ(r.params.at("code"), "CODE-1, CODE-2, CODE-3");
+  EXPECT_EQ(nlohmann::json::parse(r.json)["data"]["alerts"].size(), 3u);
+}
+
+TEST(Templates, PerRulePrefixOverridesAndMissingTemplatesThrow) {
+  alerting::testing::ScratchDir dir;
+  { std::ofstream(dir.path() / "urgent.email_subject.mustache") << "KHẨN {{code}}"; }
+  const Templates t = Templates::load(dir.path());
+  Values v;
+  v.text["code"] = "X1";
+  EXPECT_EQ(t.render("email_subject", v, Escape::none, "urgent"), "KHẨN X1");
+  EXPECT_NE(t.render("email_subject", v, Escape::none, "other"), "KHẨN X1");
+  EXPECT_THROW(t.render("no_such_template", v, Escape::none), std::runtime_error);
+  { std::ofstream(dir.path() / "broken.mustache") << "{{#open}} never closed"; }
+  EXPECT_THROW(Templates::load(dir.path()), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace dunghan::render
