@@ -38,16 +38,17 @@ struct DueOptions {
 };
 
 struct DueResult {
-  Instant received;        // as given
-  Instant counting_from;   // the normalised receipt (after rolling and cut-off)
-  Date due_date;           // local date of the due instant
-  Instant due_at;          // the due instant
+  Instant received;          // as given
+  Instant counting_from;     // the normalised receipt (after rolling and cut-off)
+  Date due_date;             // local date of the due instant
+  Instant due_at;            // the due instant
   bool provisional = false;  // some date between receipt and due lies in a provisional year
 };
 
 /// The due instant of a dossier received at `received` with `duration` (SPEC §2):
 ///  - working_days: day 1 is the working day after the (normalised) receipt day; the due instant
-///    is the close of the last session of the N-th working day. N = 0: the close of the receipt day.
+///    is the close of the last session of the N-th working day. N = 0: the close of the receipt
+///    day.
 ///  - working_hours: the first instant at which N hours of office time have elapsed since the
 ///    normalised receipt.
 ///  - calendar_days: receipt day + N, moved to the next working day if it is not one; due

@@ -57,8 +57,8 @@ struct DayEntry {
 
 /// One official schedule file: the years it declares authoritative, and its entries.
 struct Schedule {
-  std::string origin;          // file path (or "built-in") for error messages
-  std::vector<int> years;      // each year listed here is authoritative: no statutory rules apply
+  std::string origin;      // file path (or "built-in") for error messages
+  std::vector<int> years;  // each year listed here is authoritative: no statutory rules apply
   std::vector<DayEntry> entries;
 };
 

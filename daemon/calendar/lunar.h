@@ -9,9 +9,9 @@
 namespace dunghan::calendar {
 
 struct LunarDate {
-  int day = 1;     // 1..30
-  int month = 1;   // 1..12
-  int year = 0;    // the lunar year, numbered as the solar year in which it mostly falls
+  int day = 1;        // 1..30
+  int month = 1;      // 1..12
+  int year = 0;       // the lunar year, numbered as the solar year in which it mostly falls
   bool leap = false;  // true in a leap (intercalary) month
   friend bool operator==(const LunarDate&, const LunarDate&) = default;
 };

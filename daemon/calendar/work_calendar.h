@@ -57,8 +57,9 @@ struct DayOverride {
 struct CalendarSpec {
   UtcOffset offset{};
   WeekdaySet rest_days = WeekdaySet::sat_sun();
-  std::vector<Session> sessions{{std::chrono::hours{7}, std::chrono::hours{11} + std::chrono::minutes{30}},
-                                {std::chrono::hours{13} + std::chrono::minutes{30}, std::chrono::hours{17}}};
+  std::vector<Session> sessions{
+      {std::chrono::hours{7}, std::chrono::hours{11} + std::chrono::minutes{30}},
+      {std::chrono::hours{13} + std::chrono::minutes{30}, std::chrono::hours{17}}};
   std::vector<Season> seasons;
   std::vector<Schedule> schedules;
   bool statutory_rules = true;  // false: provisional years get no holidays at all
