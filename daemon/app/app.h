@@ -4,6 +4,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -34,6 +35,11 @@ std::optional<config::Config> load_for_tool(const GlobalOptions& g, std::ostream
 
 /// Sets up logging from the config and --log-level (stderr or the journal).
 void setup_logging(const GlobalOptions& g, const config::Config* cfg);
+
+/// Display width of UTF-8 text in a terminal: code points (NFC Vietnamese has no wide glyphs).
+std::size_t display_width(std::string_view s);
+/// `s` followed by spaces up to `width` display columns (never truncated).
+std::string pad(std::string_view s, std::size_t width);
 
 /// The text printed by `dunghan help` after CLI11's own help: subcommands and exit codes.
 std::string help_epilogue();

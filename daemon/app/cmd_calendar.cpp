@@ -16,20 +16,6 @@ namespace {
 using calendar::Date;
 using nlohmann::json;
 
-/// Display width of UTF-8 text in a terminal (code points; Vietnamese NFC has no wide glyphs).
-std::size_t display_width(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-std::string pad(std::string_view s, std::size_t width) {
-  std::string out(s);
-  const std::size_t w = display_width(s);
-  if (w < width) out.append(width - w, ' ');
-  return out;
-}
-
 std::optional<Date> date_arg(const std::string& text, const char* option) {
   auto d = calendar::parse_date(text);
   if (!d) d = calendar::parse_date_dmy(text);

@@ -102,19 +102,6 @@ std::string csv_quote(std::string_view s) {
   return out + '"';
 }
 
-std::size_t display_width(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-std::string pad(std::string_view s, std::size_t width) {
-  std::string out(s);
-  const std::size_t w = display_width(s);
-  if (w < width) out.append(width - w, ' ');
-  return out;
-}
-
 // ---- store init ---------------------------------------------------------------------------------
 
 int run_store_init(const GlobalOptions& g) {

@@ -59,20 +59,6 @@ std::unique_ptr<alerting::Ledger> open_existing(const std::filesystem::path& pat
   return nullptr;
 }
 
-/// Display width of UTF-8 text (code points; Vietnamese NFC has no wide glyphs).
-std::size_t display_width(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-std::string pad(std::string_view s, std::size_t width) {
-  std::string out(s);
-  const std::size_t w = display_width(s);
-  if (w < width) out.append(width - w, ' ');
-  return out;
-}
-
 json row_json(const AlertRow& r, calendar::UtcOffset offset) {
   return json{{"key", r.key},
               {"state", std::string(to_string(r.state))},

@@ -4,6 +4,7 @@
 #include "app/app.h"
 #include "log/logging.h"
 #include "log/redact.h"
+#include "report/render.h"
 
 namespace dunghan::app {
 
@@ -29,6 +30,17 @@ void setup_logging(const GlobalOptions& g, const config::Config* cfg) {
     setup.file_max_files = cfg->log.max_files;
   }
   log::init_logging(setup);
+}
+
+std::size_t display_width(std::string_view s) {
+  return report::display_width(s);
+}
+
+std::string pad(std::string_view s, std::size_t width) {
+  std::string out(s);
+  const std::size_t w = display_width(s);
+  if (w < width) out.append(width - w, ' ');
+  return out;
 }
 
 std::string help_epilogue() {

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 
+#include "channels/encoding.h"
 #include "config/config.h"
 #include "deadline/clock.h"
 #include "log/logging.h"
@@ -55,29 +56,6 @@ constexpr seconds kStopGrace{20};
 constexpr seconds kOpenScanInterval{300};
 /// A cycle busy longer than this counts as stuck: the watchdog stops being fed.
 constexpr seconds kStuckCycle{600};
-
-std::string html_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 class Daemon final : public DaemonControl {
  public:
@@ -533,14 +511,14 @@ HttpResponse Daemon::page() {
       "<style>body{font-family:Arial,sans-serif;margin:2em}td,th{padding:4px 12px;text-align:left}"
       ".overdue{color:#b00;font-weight:bold}</style></head><body>"
       "<h1>Tình hình hồ sơ đang giải quyết</h1><p>Cập nhật: " +
-      html_escape(calendar::format_iso(clock_->now(), off)) + "</p><table>";
+      channels::html_escape(calendar::format_iso(clock_->now(), off)) + "</p><table>";
   std::int64_t total = 0;
   for (const char* s : {"overdue", "due_today", "due_soon", "not_due", "waiting_applicant"}) {
     auto it = open.find(s);
     const std::int64_t n = it == open.end() ? 0 : it->second;
     total += n;
     body += std::string("<tr") + (std::string(s) == "overdue" ? " class=\"overdue\"" : "") +
-            "><th>" + html_escape(render::state_vn(s)) + "</th><td>" + std::to_string(n) +
+            "><th>" + channels::html_escape(render::state_vn(s)) + "</th><td>" + std::to_string(n) +
             "</td></tr>";
   }
   body += "<tr><th>Tổng số</th><td>" + std::to_string(total) +
