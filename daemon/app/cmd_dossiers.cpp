@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -18,6 +20,7 @@
 #include "calendar/due_date.h"
 #include "deadline/clock.h"
 #include "store/csv_import.h"
+#include "store/sorted_spool.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
 #ifdef DUNGHAN_HAVE_report
@@ -266,9 +269,53 @@ struct StatusRow {
   std::string handler;
 };
 
+/// Most urgent first: dossiers whose clock runs (earliest due first), then those waiting for the
+/// applicant, then those whose clock could not be computed; ties by code.
 int urgency_rank(const StatusRow& r) {
   if (!r.valid) return 2;
   return r.state == deadline::ClockState::waiting_applicant ? 1 : 0;
+}
+
+/// The fixed-size part of a StatusRow in the sort spool's payload.
+struct PackedStatus {
+  std::int64_t due;
+  std::int64_t due_date;
+  std::int64_t left;
+  std::uint32_t department_bytes;
+  std::uint8_t state;
+  std::uint8_t valid;
+};
+
+/// Spool payload: PackedStatus, department, handler (the code is the spool's k3).
+std::string pack_status(const StatusRow& r) {
+  PackedStatus p{};
+  p.due = r.due.time_since_epoch().count();
+  p.due_date = r.due_date.time_since_epoch().count();
+  p.left = r.left;
+  p.department_bytes = static_cast<std::uint32_t>(r.department.size());
+  p.state = static_cast<std::uint8_t>(r.state);
+  p.valid = r.valid ? 1 : 0;
+  std::string out(sizeof p, '\0');
+  std::memcpy(out.data(), &p, sizeof p);
+  out += r.department;
+  out += r.handler;
+  return out;
+}
+
+StatusRow unpack_status(std::string_view code, std::string_view payload) {
+  PackedStatus p{};
+  std::memcpy(&p, payload.data(), sizeof p);
+  payload.remove_prefix(sizeof p);
+  StatusRow r;
+  r.code = code;
+  r.state = static_cast<deadline::ClockState>(p.state);
+  r.valid = p.valid != 0;
+  r.due = Instant(std::chrono::seconds(p.due));
+  r.due_date = Date(std::chrono::days(p.due_date));
+  r.left = p.left;
+  r.department = payload.substr(0, p.department_bytes);
+  r.handler = payload.substr(p.department_bytes);
+  return r;
 }
 
 int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text,
@@ -287,10 +334,14 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
     }
     at = *t;
   }
-  std::vector<StatusRow> rows;
+  // Open dossiers are sorted through a spool on disk, so memory stays flat however many there are
+  // (10^5 in a province); what the table needs up front (widths, counts) is gathered on the way in.
   bool provisional = false;
   store::ReadSummary summary;
+  std::size_t wcode = 10, wdep = 6;
+  std::map<deadline::ClockState, std::int64_t> by_state;
   try {
+    store::SortedSpool spool;
     auto reader = store::open_reader(tool->settings);
     store::DossierFilter filter;
     filter.open_only = true;
@@ -304,71 +355,68 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
           if (!deadline::is_open(c.state)) return;
           if (state_filter && deadline::to_string(c.state) != *state_filter) return;
           provisional = provisional || c.provisional;
-          rows.push_back(StatusRow{d.code, c.state, c.valid, c.current_due, c.due_date,
-                                   c.left.count, d.department, d.handler});
+          const StatusRow r{d.code,     c.state,      c.valid,      c.current_due,
+                            c.due_date, c.left.count, d.department, d.handler};
+          const int rank = urgency_rank(r);
+          spool.add(rank, rank != 2 ? r.due.time_since_epoch().count() : 0, r.code, pack_status(r));
+          wcode = std::max(wcode, display_width(r.code));
+          wdep = std::max(wdep, display_width(r.department));
+          ++by_state[r.state];
         });
+    const auto each_row = [&](const std::function<void(const StatusRow&)>& f) {
+      spool.drain([&](std::string_view code, std::string_view payload) {
+        f(unpack_status(code, payload));
+      });
+    };
+    if (format == "json") {
+      // Written object by object: the output of 10^5 dossiers is never held as one JSON tree.
+      std::cout << '[';
+      bool first = true;
+      each_row([&](const StatusRow& r) {
+        json o = {{"code", r.code}, {"state", std::string(deadline::to_string(r.state))}};
+        o["due_at"] = r.valid ? json(calendar::format_iso(r.due, off)) : json(nullptr);
+        o["due_date"] = r.valid ? json(calendar::format_date(r.due_date)) : json(nullptr);
+        o["working_minutes_left"] = r.valid ? json(r.left) : json(nullptr);
+        o["department"] = r.department;
+        o["handler"] = r.handler;
+        std::cout << (first ? "\n  " : ",\n  ") << o.dump();
+        first = false;
+      });
+      std::cout << (first ? "]\n" : "\n]\n");
+    } else if (format == "csv") {
+      std::cout << "code,state,due_at,due_date,working_minutes_left,department,handler\r\n";
+      each_row([&](const StatusRow& r) {
+        std::cout << csv_quote(r.code) << ',' << deadline::to_string(r.state) << ','
+                  << (r.valid ? calendar::format_iso(r.due, off) : "") << ','
+                  << (r.valid ? calendar::format_date(r.due_date) : "") << ','
+                  << (r.valid ? std::to_string(r.left) : "") << ',' << csv_quote(r.department)
+                  << ',' << csv_quote(r.handler) << "\r\n";
+      });
+    } else {
+      std::cout << "Hồ sơ đang giải quyết tại " << calendar::format_local_minutes(at, off) << " ("
+                << spool.size() << " hồ sơ)\n\n";
+      std::cout << pad("Mã hồ sơ", wcode) << "  " << pad("Tình trạng", 21) << "  "
+                << pad("Hạn xử lý", 16) << "  " << pad("Còn lại", 9) << "  " << pad("Đơn vị", wdep)
+                << "  Cán bộ\n";
+      each_row([&](const StatusRow& r) {
+        std::cout << pad(r.code, wcode) << "  " << pad(state_label_vn(r.state), 21) << "  "
+                  << pad(r.valid ? calendar::format_date_vn(r.due_date) + " " +
+                                       calendar::format_local_minutes(r.due, off).substr(11)
+                                 : "(không xác định)",
+                         16)
+                  << "  " << pad(r.valid ? format_working(r.left) : "", 9) << "  "
+                  << pad(r.department, wdep) << "  " << r.handler << '\n';
+      });
+      std::cout << "\nTổng:";
+      for (const auto& [s, n] : by_state) std::cout << "  " << state_label_vn(s) << " " << n << ";";
+      std::cout << "\n(Còn lại: giờ làm việc H:MM; số âm là đã quá hạn)\n";
+      if (provisional) {
+        std::cout << "Lưu ý: một số hạn tính theo lịch TẠM TÍNH (chưa có lịch nghỉ chính thức).\n";
+      }
+    }
   } catch (const store::StoreError& e) {
     std::cerr << "error: " << e.what() << '\n';
     return kUsageOrConfig;
-  }
-  std::sort(rows.begin(), rows.end(), [](const StatusRow& a, const StatusRow& b) {
-    const int ra = urgency_rank(a), rb = urgency_rank(b);
-    if (ra != rb) return ra < rb;
-    if (ra != 2 && a.due != b.due) return a.due < b.due;
-    return a.code < b.code;
-  });
-  if (format == "json") {
-    // Written object by object: the output of 10^5 dossiers is never held as one JSON tree.
-    std::cout << '[';
-    bool first = true;
-    for (const StatusRow& r : rows) {
-      json o = {{"code", r.code}, {"state", std::string(deadline::to_string(r.state))}};
-      o["due_at"] = r.valid ? json(calendar::format_iso(r.due, off)) : json(nullptr);
-      o["due_date"] = r.valid ? json(calendar::format_date(r.due_date)) : json(nullptr);
-      o["working_minutes_left"] = r.valid ? json(r.left) : json(nullptr);
-      o["department"] = r.department;
-      o["handler"] = r.handler;
-      std::cout << (first ? "\n  " : ",\n  ") << o.dump();
-      first = false;
-    }
-    std::cout << (first ? "]\n" : "\n]\n");
-  } else if (format == "csv") {
-    std::cout << "code,state,due_at,due_date,working_minutes_left,department,handler\r\n";
-    for (const StatusRow& r : rows) {
-      std::cout << csv_quote(r.code) << ',' << deadline::to_string(r.state) << ','
-                << (r.valid ? calendar::format_iso(r.due, off) : "") << ','
-                << (r.valid ? calendar::format_date(r.due_date) : "") << ','
-                << (r.valid ? std::to_string(r.left) : "") << ',' << csv_quote(r.department) << ','
-                << csv_quote(r.handler) << "\r\n";
-    }
-  } else {
-    std::cout << "Hồ sơ đang giải quyết tại " << calendar::format_local_minutes(at, off) << " ("
-              << rows.size() << " hồ sơ)\n\n";
-    std::size_t wcode = 10, wdep = 6;
-    for (const StatusRow& r : rows) {
-      wcode = std::max(wcode, display_width(r.code));
-      wdep = std::max(wdep, display_width(r.department));
-    }
-    std::cout << pad("Mã hồ sơ", wcode) << "  " << pad("Tình trạng", 21) << "  "
-              << pad("Hạn xử lý", 16) << "  " << pad("Còn lại", 9) << "  " << pad("Đơn vị", wdep)
-              << "  Cán bộ\n";
-    std::map<deadline::ClockState, std::int64_t> by_state;
-    for (const StatusRow& r : rows) {
-      ++by_state[r.state];
-      std::cout << pad(r.code, wcode) << "  " << pad(state_label_vn(r.state), 21) << "  "
-                << pad(r.valid ? calendar::format_date_vn(r.due_date) + " " +
-                                     calendar::format_local_minutes(r.due, off).substr(11)
-                               : "(không xác định)",
-                       16)
-                << "  " << pad(r.valid ? format_working(r.left) : "", 9) << "  "
-                << pad(r.department, wdep) << "  " << r.handler << '\n';
-    }
-    std::cout << "\nTổng:";
-    for (const auto& [s, n] : by_state) std::cout << "  " << state_label_vn(s) << " " << n << ";";
-    std::cout << "\n(Còn lại: giờ làm việc H:MM; số âm là đã quá hạn)\n";
-    if (provisional) {
-      std::cout << "Lưu ý: một số hạn tính theo lịch TẠM TÍNH (chưa có lịch nghỉ chính thức).\n";
-    }
   }
   return report_read_problems(summary);
 }

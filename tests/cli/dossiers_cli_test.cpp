@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+#include <map>
+#include <sstream>
+
 #include "support/run_process.h"
 #include "support/temp_dir.h"
 
@@ -137,6 +141,83 @@ TEST(DossiersCli, StatusFiltersByStateAndDepartment) {
   EXPECT_THAT(by_dep.out, HasSubstr("code,state,due_at,due_date,working_minutes_left"));
   EXPECT_THAT(by_dep.out, HasSubstr("B,overdue,"));
   EXPECT_THAT(by_dep.out, ::testing::Not(HasSubstr("A,")));
+}
+
+// Many dossiers in shuffled code order: every format lists them most urgent first (running
+// clocks by due instant, then those waiting for the applicant), ties by code, none lost, and the
+// table's totals agree with its rows.
+TEST(DossiersCli, StatusOrdersEveryFormatTheSameOverManyDossiers) {
+  TempDir dir;
+  const std::string cfg = write_config(dir);
+  std::string csv = "code,department,handler,received_at,duration,status\n";
+  std::string events = "code,at,kind,new_due_at,note\n";
+  const int n = 3000;
+  for (int i = 0; i < n; ++i) {
+    const int k = (i * 7919) % n;  // codes out of order
+    char line[160];
+    std::snprintf(line, sizeof line, "HS%04d,Phòng %d,cb%d,2026-02-%02d 08:00,%d working days,%s\n",
+                  k, k % 3, k % 5, 2 + k % 26, 1 + k % 20,
+                  k % 11 == 0 ? "waiting_supplement" : "processing");
+    csv += line;
+    if (k % 11 == 0) {
+      std::snprintf(line, sizeof line, "HS%04d,2026-03-02 08:00,supplement_requested,,\n", k);
+      events += line;
+    }
+  }
+  ASSERT_EQ(dunghan({"import", "--config", cfg, "--dossiers", dir.write("d.csv", csv).string(),
+                     "--events", dir.write("e.csv", events).string()})
+                .exit_code,
+            0);
+  const std::vector<std::string> at = {"status", "--config", cfg, "--at", "2026-03-10T09:00"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = at;
+    a.insert(a.end(), extra.begin(), extra.end());
+    const ProcessResult r = dunghan(a);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+  };
+  const json j = json::parse(with({"--format", "json"}));
+  ASSERT_EQ(j.size(), static_cast<std::size_t>(n));
+  std::vector<std::string> json_codes;
+  std::map<std::string, int> states;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    json_codes.push_back(j[i]["code"]);
+    ++states[j[i]["state"]];
+    if (i == 0) continue;
+    const bool wait_prev = j[i - 1]["state"] == "waiting_applicant";
+    const bool wait_cur = j[i]["state"] == "waiting_applicant";
+    ASSERT_LE(wait_prev, wait_cur) << "waiting dossiers come after running ones, at " << i;
+    if (wait_prev == wait_cur) {
+      const std::string a = j[i - 1]["due_at"], b = j[i]["due_at"];
+      ASSERT_LE(a, b) << "at " << i;  // same offset everywhere, so text order is time order
+      if (a == b) {
+        ASSERT_LT(j[i - 1]["code"].get<std::string>(), j[i]["code"].get<std::string>());
+      }
+    }
+  }
+  EXPECT_GT(states["waiting_applicant"], 0);
+  EXPECT_GT(states["overdue"], 0);
+  EXPECT_GT(states["not_due"], 0);
+
+  std::istringstream csv_out(with({"--format", "csv"}));
+  std::string line;
+  std::getline(csv_out, line);
+  std::vector<std::string> csv_codes;
+  while (std::getline(csv_out, line)) csv_codes.push_back(line.substr(0, line.find(',')));
+  EXPECT_EQ(csv_codes, json_codes);
+
+  const std::string table = with({});
+  EXPECT_NE(table.find("(" + std::to_string(n) + " hồ sơ)"), std::string::npos);
+  std::size_t pos = 0;
+  for (const std::string& code : json_codes) {
+    const std::size_t next = table.find("\n" + code + " ", pos);
+    ASSERT_NE(next, std::string::npos) << code << " missing or out of order in the table";
+    pos = next + 1;
+  }
+  const std::string totals = table.substr(table.find("\nTổng:"));
+  EXPECT_THAT(totals, HasSubstr("Chờ bổ sung/tạm dừng " +
+                                std::to_string(states["waiting_applicant"]) + ";"));
+  EXPECT_THAT(totals, HasSubstr("Quá hạn " + std::to_string(states["overdue"]) + ";"));
 }
 
 TEST(DossiersCli, StatusRejectsABadInstant) {
