@@ -8,7 +8,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "calendar/civil.h"
 #include "config/config.h"
+#include "text/width.h"
 
 namespace dunghan::service {
 struct DaemonOptions;
@@ -36,10 +38,12 @@ std::optional<config::Config> load_for_tool(const GlobalOptions& g, std::ostream
 /// Sets up logging from the config and --log-level (stderr or the journal).
 void setup_logging(const GlobalOptions& g, const config::Config* cfg);
 
-/// Display width of UTF-8 text in a terminal: code points (NFC Vietnamese has no wide glyphs).
-std::size_t display_width(std::string_view s);
-/// `s` followed by spaces up to `width` display columns (never truncated).
-std::string pad(std::string_view s, std::size_t width);
+using text::display_width;  // terminal columns of UTF-8 text (text/width.h)
+using text::pad;            // `s` padded with spaces to a number of columns, never truncated
+
+/// A command-line date (`option` names it in the error): YYYY-MM-DD or DD/MM/YYYY. On error
+/// prints "error: OPTION: …" to stderr and returns nullopt.
+std::optional<calendar::Date> date_arg(const std::string& text, const char* option);
 
 /// The text printed by `dunghan help` after CLI11's own help: subcommands and exit codes.
 std::string help_epilogue();

@@ -16,16 +16,6 @@ namespace {
 using calendar::Date;
 using nlohmann::json;
 
-std::optional<Date> date_arg(const std::string& text, const char* option) {
-  auto d = calendar::parse_date(text);
-  if (!d) d = calendar::parse_date_dmy(text);
-  if (!d) {
-    std::cerr << "error: " << option << ": \"" << text
-              << "\" is not a date (YYYY-MM-DD or DD/MM/YYYY)\n";
-  }
-  return d;
-}
-
 struct CalendarTool {
   config::Config cfg;
   std::shared_ptr<const calendar::WorkCalendar> cal;

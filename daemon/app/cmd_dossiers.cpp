@@ -66,16 +66,6 @@ Instant now_instant() {
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
-std::optional<Date> date_arg(const std::string& text, const char* option) {
-  auto d = calendar::parse_date(text);
-  if (!d) d = calendar::parse_date_dmy(text);
-  if (!d) {
-    std::cerr << "error: " << option << ": \"" << text
-              << "\" is not a date (YYYY-MM-DD or DD/MM/YYYY)\n";
-  }
-  return d;
-}
-
 void add_config_option(CLI::App* cmd, GlobalOptions& g) {
   cmd->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
 }

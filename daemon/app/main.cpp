@@ -2,9 +2,9 @@
 #include <iostream>
 
 #include "app/app.h"
+#include "calendar/civil.h"
 #include "log/logging.h"
 #include "log/redact.h"
-#include "report/render.h"
 
 namespace dunghan::app {
 
@@ -32,15 +32,14 @@ void setup_logging(const GlobalOptions& g, const config::Config* cfg) {
   log::init_logging(setup);
 }
 
-std::size_t display_width(std::string_view s) {
-  return report::display_width(s);
-}
-
-std::string pad(std::string_view s, std::size_t width) {
-  std::string out(s);
-  const std::size_t w = display_width(s);
-  if (w < width) out.append(width - w, ' ');
-  return out;
+std::optional<calendar::Date> date_arg(const std::string& text, const char* option) {
+  auto d = calendar::parse_date(text);
+  if (!d) d = calendar::parse_date_dmy(text);
+  if (!d) {
+    std::cerr << "error: " << option << ": \"" << text
+              << "\" is not a date (YYYY-MM-DD or DD/MM/YYYY)\n";
+  }
+  return d;
 }
 
 std::string help_epilogue() {

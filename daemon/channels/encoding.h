@@ -75,7 +75,4 @@ bool is_loopback_host(std::string_view host);
 /// "84987654321"), replaces a leading "0" by "84", and requires ^84[0-9]{9}$. nullopt otherwise.
 std::optional<std::string> normalize_vn_phone(std::string_view phone);
 
-/// HTML-escapes & < > " '.
-std::string html_escape(std::string_view text);
-
 }  // namespace dunghan::channels

@@ -87,6 +87,14 @@ bool is_transient_transport_error(CURLcode code) {
   }
 }
 
+std::optional<Outcome> transport_outcome(const HttpResponse& res) {
+  if (res.code == CURLE_OK) return std::nullopt;
+  const std::string detail =
+      "curl " + std::to_string(static_cast<int>(res.code)) + ": " + excerpt(res.error);
+  if (is_transient_transport_error(res.code)) return Outcome::retry_later(detail);
+  return Outcome::failure(detail);
+}
+
 std::string excerpt(std::string_view s, std::size_t max) {
   std::string out;
   for (char c : s.substr(0, max)) {

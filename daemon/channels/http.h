@@ -6,8 +6,11 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "channels/channel.h"
 
 namespace dunghan::channels {
 
@@ -52,6 +55,11 @@ HttpResponse http_post(CurlHandle& handle, const HttpRequest& req);
 /// True for transport failures worth retrying: resolve, connect, timeout, empty reply, send and
 /// receive errors, and TLS handshake errors that are not certificate verification failures.
 bool is_transient_transport_error(CURLcode code);
+
+/// For a request that got no HTTP answer (res.code != CURLE_OK): retry_later when the transport
+/// error is transient (is_transient_transport_error), failure otherwise, with "curl N: message"
+/// as the detail. nullopt when an answer came (the caller judges the HTTP status).
+std::optional<Outcome> transport_outcome(const HttpResponse& res);
 
 /// The first `max` bytes of `s`, with control characters escaped (for outcome details).
 std::string excerpt(std::string_view s, std::size_t max = 300);

@@ -115,12 +115,9 @@ Outcome WebhookChannel::send(const Message& message, const Address& to) {
   if (!handle_) handle_ = std::make_unique<CurlHandle>();
   const HttpResponse res = http_post(*handle_, req);
 
-  if (res.code != CURLE_OK) {
-    handle_.reset();
-    const std::string detail =
-        "curl " + std::to_string(static_cast<int>(res.code)) + ": " + excerpt(res.error);
-    if (is_transient_transport_error(res.code)) return Outcome::retry_later(detail);
-    return Outcome::failure(detail);
+  if (auto failed = transport_outcome(res)) {
+    handle_.reset();  // a fresh connection next time
+    return *failed;
   }
   const std::string detail =
       "HTTP " + std::to_string(res.status) + (res.body.empty() ? "" : ": " + excerpt(res.body));

@@ -250,12 +250,10 @@ Outcome ZaloChannel::refresh_locked() {
              "&grant_type=refresh_token&refresh_token=" + form_escape(token_->refresh_token);
   if (!handle_) handle_ = std::make_unique<CurlHandle>();
   const HttpResponse res = http_post(*handle_, req);
-  if (res.code != CURLE_OK) {
+  if (auto failed = transport_outcome(res)) {
     handle_.reset();
-    const std::string detail = "token refresh: curl " + std::to_string(static_cast<int>(res.code)) +
-                               ": " + excerpt(res.error);
-    if (is_transient_transport_error(res.code)) return Outcome::retry_later(detail);
-    return Outcome::failure(detail);
+    failed->detail = "token refresh: " + failed->detail;
+    return *failed;
   }
   const json j = json::parse(res.body, nullptr, false);
   const std::string shown =
@@ -316,12 +314,9 @@ Outcome ZaloChannel::post_locked(const std::string& url, const std::string& body
   req.body = body;
   if (!handle_) handle_ = std::make_unique<CurlHandle>();
   const HttpResponse res = http_post(*handle_, req);
-  if (res.code != CURLE_OK) {
-    handle_.reset();
-    const std::string detail =
-        "curl " + std::to_string(static_cast<int>(res.code)) + ": " + excerpt(res.error);
-    if (is_transient_transport_error(res.code)) return Outcome::retry_later(detail);
-    return Outcome::failure(detail);
+  if (auto failed = transport_outcome(res)) {
+    handle_.reset();  // a fresh connection next time
+    return *failed;
   }
   const std::string shown =
       "HTTP " + std::to_string(res.status) + ": " + excerpt(log::redact(res.body));

@@ -1,5 +1,8 @@
 #include "report/render.h"
 
+#include "text/html.h"
+#include "text/width.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -88,9 +91,7 @@ std::string row_label(const std::string& key) {
 }
 
 std::string pad(std::string_view s, std::size_t width, bool right) {
-  const std::size_t w = display_width(s);
-  const std::string fill(w < width ? width - w : 0, ' ');
-  return right ? fill + std::string(s) : std::string(s) + fill;
+  return text::pad(s, width, right ? text::Align::right : text::Align::left);
 }
 
 // ---- text ---------------------------------------------------------------------------------------
@@ -123,7 +124,8 @@ std::string text_table(const Form6a& f) {
 
   std::array<std::size_t, kCells> width{};
   const auto widen = [&width](const std::array<std::string, kCells>& r) {
-    for (std::size_t c = 0; c < kCells; ++c) width[c] = std::max(width[c], display_width(r[c]));
+    for (std::size_t c = 0; c < kCells; ++c)
+      width[c] = std::max(width[c], text::display_width(r[c]));
   };
   widen(headings);
   widen(numbers);
@@ -133,7 +135,7 @@ std::string text_table(const Form6a& f) {
   for (const Group& g : kGroups) {
     std::size_t span = 3 * (g.count - 1);
     for (std::size_t c = 0; c < g.count; ++c) span += width[2 + g.first + c];
-    const std::size_t need = display_width(g.heading);
+    const std::size_t need = text::display_width(g.heading);
     if (need > span) width[2 + g.first + g.count - 1] += need - span;
   }
 
@@ -241,39 +243,6 @@ nlohmann::ordered_json counters_json(const Form6aCounters& c) {
 }
 
 }  // namespace
-
-std::size_t display_width(std::string_view utf8) {
-  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char ch) {
-    return (static_cast<unsigned char>(ch) & 0xC0u) != 0x80u;
-  }));
-}
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
 
 std::string_view to_string(Format f) {
   switch (f) {
@@ -399,7 +368,7 @@ std::string render_json(const Form6a& f) {
 std::string render_html(const Form6a& f) {
   std::string out;
   out += "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-         html_escape(kTitle) +
+         text::html_escape(kTitle) +
          "</title>\n<style>\n"
          "body{font-family:\"Times New Roman\",serif;margin:2em}\n"
          "h1{font-size:1.2em;text-align:center}\n"
@@ -410,16 +379,17 @@ std::string render_html(const Form6a& f) {
          "td.n{text-align:right}\n"
          "tr.total td{font-weight:bold}\n"
          "</style>\n</head>\n<body>\n";
-  out += "<h1>" + html_escape(kTitle) + "</h1>\n";
-  out += "<p class=\"meta\">" + html_escape(period_line(f)) + "</p>\n";
-  out += "<p class=\"meta\">" + html_escape(kUnit) + "</p>\n";
+  out += "<h1>" + text::html_escape(kTitle) + "</h1>\n";
+  out += "<p class=\"meta\">" + text::html_escape(period_line(f)) + "</p>\n";
+  out += "<p class=\"meta\">" + text::html_escape(kUnit) + "</p>\n";
   out += "<table>\n<thead>\n<tr><th rowspan=\"2\">STT</th><th rowspan=\"2\">" +
-         html_escape(key_heading(f.group_by)) + "</th>";
+         text::html_escape(key_heading(f.group_by)) + "</th>";
   for (const Group& g : kGroups) {
-    out += "<th colspan=\"" + std::to_string(g.count) + "\">" + html_escape(g.heading) + "</th>";
+    out +=
+        "<th colspan=\"" + std::to_string(g.count) + "\">" + text::html_escape(g.heading) + "</th>";
   }
   out += "</tr>\n<tr>";
-  for (const Column& col : kColumns) out += "<th>" + html_escape(col.heading) + "</th>";
+  for (const Column& col : kColumns) out += "<th>" + text::html_escape(col.heading) + "</th>";
   out += "</tr>\n<tr>";
   for (std::size_t c = 1; c <= 2 + kColumns.size(); ++c) {
     out += "<th>(" + std::to_string(c) + ")</th>";
@@ -427,7 +397,8 @@ std::string render_html(const Form6a& f) {
   out += "</tr>\n</thead>\n<tbody>\n";
   const auto row = [&out](const std::string& cls, const std::string& stt, const std::string& label,
                           const Form6aCounters& c) {
-    out += "<tr" + cls + "><td class=\"n\">" + stt + "</td><td>" + html_escape(label) + "</td>";
+    out +=
+        "<tr" + cls + "><td class=\"n\">" + stt + "</td><td>" + text::html_escape(label) + "</td>";
     for (const Column& col : kColumns) {
       out += "<td class=\"n\">" + std::to_string(c.*col.member) + "</td>";
     }
@@ -439,7 +410,7 @@ std::string render_html(const Form6a& f) {
   out += "</tbody>\n<tfoot>\n";
   row(" class=\"total\"", "", std::string(kTotalLabel), f.total);
   out += "</tfoot>\n</table>\n";
-  for (const std::string& n : notes(f)) out += "<p>" + html_escape(n) + "</p>\n";
+  for (const std::string& n : notes(f)) out += "<p>" + text::html_escape(n) + "</p>\n";
   out += "</body>\n</html>\n";
   return out;
 }

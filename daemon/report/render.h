@@ -46,9 +46,4 @@ std::string render_json(const Form6a& form);
 /// A standalone UTF-8 HTML5 page with an inline style; every value is HTML-escaped.
 std::string render_html(const Form6a& form);
 
-/// Display width of UTF-8 text: the number of code points (continuation bytes not counted).
-std::size_t display_width(std::string_view utf8);
-/// Escapes & < > " ' for HTML text and attribute values.
-std::string html_escape(std::string_view s);
-
 }  // namespace dunghan::report

@@ -10,7 +10,6 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 
-#include "channels/encoding.h"
 #include "config/config.h"
 #include "deadline/clock.h"
 #include "log/logging.h"
@@ -20,28 +19,13 @@
 #include "service/http_server.h"
 #include "service/notify.h"
 #include "service/runtime.h"
+#include "text/html.h"
 
 #ifndef DUNGHAN_VERSION
 #define DUNGHAN_VERSION "dev"
 #endif
 
 namespace dunghan::service {
-
-std::string_view to_string(Lifecycle l) {
-  switch (l) {
-    case Lifecycle::starting:
-      return "starting";
-    case Lifecycle::running:
-      return "running";
-    case Lifecycle::reloading:
-      return "reloading";
-    case Lifecycle::stopping:
-      return "stopping";
-    case Lifecycle::stopped:
-      return "stopped";
-  }
-  return "stopped";
-}
 
 namespace {
 
@@ -511,14 +495,14 @@ HttpResponse Daemon::page() {
       "<style>body{font-family:Arial,sans-serif;margin:2em}td,th{padding:4px 12px;text-align:left}"
       ".overdue{color:#b00;font-weight:bold}</style></head><body>"
       "<h1>Tình hình hồ sơ đang giải quyết</h1><p>Cập nhật: " +
-      channels::html_escape(calendar::format_iso(clock_->now(), off)) + "</p><table>";
+      text::html_escape(calendar::format_iso(clock_->now(), off)) + "</p><table>";
   std::int64_t total = 0;
   for (const char* s : {"overdue", "due_today", "due_soon", "not_due", "waiting_applicant"}) {
     auto it = open.find(s);
     const std::int64_t n = it == open.end() ? 0 : it->second;
     total += n;
     body += std::string("<tr") + (std::string(s) == "overdue" ? " class=\"overdue\"" : "") +
-            "><th>" + channels::html_escape(render::state_vn(s)) + "</th><td>" + std::to_string(n) +
+            "><th>" + text::html_escape(render::state_vn(s)) + "</th><td>" + std::to_string(n) +
             "</td></tr>";
   }
   body += "<tr><th>Tổng số</th><td>" + std::to_string(total) +

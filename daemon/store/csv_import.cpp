@@ -190,6 +190,36 @@ std::string code_of(const Header<N>& h, const std::vector<std::string>& fields) 
              : std::string(fields[static_cast<std::size_t>(p)]);
 }
 
+/// The record loop both imports share: every record of `reader` is checked (a closed quote, the
+/// header's width), decoded with `decode` (a Fields array → variant<Record, FieldError>) and
+/// handed to `take(Record&&, line)`; a rejected record is reported with its line, column and code
+/// and the loop goes on.
+template <std::size_t N, typename Decode, typename Take>
+void for_each_record(CsvReader& reader, const Header<N>& h, std::vector<std::string>& fields,
+                     const ImportOptions& options, ImportResult& result, Decode decode, Take take) {
+  std::array<std::optional<std::string_view>, N> row;
+  while (reader.next(fields)) {
+    ++result.rows;
+    const std::int64_t line = reader.record_line();
+    if (reader.unterminated()) {
+      report(options, result,
+             {line, "", "a quoted field is not closed before the end of the file",
+              code_of(h, fields)});
+      continue;
+    }
+    if (auto err = to_fields(h, fields, row)) {
+      report(options, result, {line, "", *err, code_of(h, fields)});
+      continue;
+    }
+    auto decoded = decode(row);
+    if (auto* e = std::get_if<FieldError>(&decoded)) {
+      report(options, result, {line, e->column, e->reason, code_of(h, fields)});
+      continue;
+    }
+    take(std::move(std::get<0>(decoded)), line);
+  }
+}
+
 }  // namespace
 
 ImportResult import_dossiers_csv(std::istream& in, DossierStore& store,
@@ -220,28 +250,13 @@ ImportResult import_dossiers_csv(std::istream& in, DossierStore& store,
     batch.clear();
     if (options.progress) options.progress(reader.bytes_read());
   };
-  DossierFields row;
-  while (reader.next(fields)) {
-    ++result.rows;
-    const std::int64_t line = reader.record_line();
-    if (reader.unterminated()) {
-      report(options, result,
-             {line, "", "a quoted field is not closed before the end of the file",
-              code_of(h, fields)});
-      continue;
-    }
-    if (auto err = to_fields(h, fields, row)) {
-      report(options, result, {line, "", *err, code_of(h, fields)});
-      continue;
-    }
-    auto decoded = decode_dossier(row, dec);
-    if (auto* e = std::get_if<FieldError>(&decoded)) {
-      report(options, result, {line, e->column, e->reason, code_of(h, fields)});
-      continue;
-    }
-    batch.push_back(std::move(std::get<deadline::Dossier>(decoded)));
-    if (batch.size() >= options.batch_size) flush();
-  }
+  for_each_record(
+      reader, h, fields, options, result,
+      [&](const DossierFields& row) { return decode_dossier(row, dec); },
+      [&](deadline::Dossier&& d, std::int64_t) {
+        batch.push_back(std::move(d));
+        if (batch.size() >= options.batch_size) flush();
+      });
   flush();
   return result;
 }
@@ -276,29 +291,14 @@ ImportResult import_events_csv(std::istream& in, DossierStore& store,
     lines.clear();
     if (options.progress) options.progress(reader.bytes_read());
   };
-  EventFields row;
-  while (reader.next(fields)) {
-    ++result.rows;
-    const std::int64_t line = reader.record_line();
-    if (reader.unterminated()) {
-      report(options, result,
-             {line, "", "a quoted field is not closed before the end of the file",
-              code_of(h, fields)});
-      continue;
-    }
-    if (auto err = to_fields(h, fields, row)) {
-      report(options, result, {line, "", *err, code_of(h, fields)});
-      continue;
-    }
-    auto decoded = decode_event(row, dec);
-    if (auto* e = std::get_if<FieldError>(&decoded)) {
-      report(options, result, {line, e->column, e->reason, code_of(h, fields)});
-      continue;
-    }
-    batch.push_back(std::move(std::get<deadline::Event>(decoded)));
-    lines.push_back(line);
-    if (batch.size() >= options.batch_size) flush();
-  }
+  for_each_record(
+      reader, h, fields, options, result,
+      [&](const EventFields& row) { return decode_event(row, dec); },
+      [&](deadline::Event&& e, std::int64_t line) {
+        batch.push_back(std::move(e));
+        lines.push_back(line);
+        if (batch.size() >= options.batch_size) flush();
+      });
   flush();
   return result;
 }

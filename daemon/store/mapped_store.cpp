@@ -22,12 +22,6 @@ std::string strip_query(std::string_view q) {
   return std::string(q);
 }
 
-std::string placeholders(std::size_t n) {
-  std::string s;
-  for (std::size_t i = 0; i < n; ++i) s += i == 0 ? "?" : ",?";
-  return s;
-}
-
 }  // namespace
 
 struct MappedStore::Impl {
@@ -123,7 +117,8 @@ struct MappedStore::Impl {
     for (std::size_t i = 0; i < codes.size(); i += kCodeChunk) {
       const std::size_t n = std::min(kCodeChunk, codes.size() - i);
       walk(
-          " WHERE CAST(code AS TEXT) IN (" + placeholders(n) + ")", std::string(kLowestLocalText),
+          " WHERE CAST(code AS TEXT) IN (" + detail::placeholders(n) + ")",
+          std::string(kLowestLocalText),
           [&](SQLite::Statement& st) {
             // Positional parameters come after any named one: bind by their own indices.
             for (std::size_t k = 0; k < n; ++k) {

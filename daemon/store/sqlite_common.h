@@ -49,6 +49,13 @@ std::array<std::optional<std::string_view>, N> row_fields(SQLite::Statement& st,
   return f;
 }
 
+/// "?,?,…,?" with `n` placeholders (for IN (…) lists).
+inline std::string placeholders(std::size_t n) {
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) s += i == 0 ? "?" : ",?";
+  return s;
+}
+
 inline void note_problem(ReadSummary& s, RowProblem p) {
   ++s.rejected;
   if (s.problems.size() < ReadSummary::kMaxKeptProblems) s.problems.push_back(std::move(p));

@@ -69,12 +69,6 @@ constexpr const char* kEventSelect =
 
 constexpr std::size_t kCodeChunk = 500;
 
-std::string placeholders(std::size_t n) {
-  std::string s;
-  for (std::size_t i = 0; i < n; ++i) s += i == 0 ? "?" : ",?";
-  return s;
-}
-
 }  // namespace
 
 struct SqliteStore::Impl {
@@ -276,7 +270,7 @@ ChangedRead SqliteStore::read_changed(const ChangeCursor& since,
     for (std::size_t i = 0; i < also_codes.size(); i += kCodeChunk) {
       const std::size_t n = std::min(kCodeChunk, also_codes.size() - i);
       impl_->walk(
-          " WHERE d.code IN (" + placeholders(n) + ")",
+          " WHERE d.code IN (" + detail::placeholders(n) + ")",
           [&](SQLite::Statement& st) {
             for (std::size_t k = 0; k < n; ++k) st.bind(static_cast<int>(k + 1), also_codes[i + k]);
           },

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
+#include "config/config_errors.h"
 #include "support/temp_dir.h"
 
 namespace dunghan::config {
@@ -12,15 +13,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::TempDir;
-
-std::vector<Diagnostic> errors_of(const std::filesystem::path& file) {
-  try {
-    load_config(file);
-  } catch (const ConfigError& e) {
-    return e.diagnostics();
-  }
-  return {};
-}
 
 constexpr const char* kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
+#include "config/config_errors.h"
 #include "log/redact.h"
 #include "support/temp_dir.h"
 
@@ -14,15 +15,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::TempDir;
-
-std::vector<Diagnostic> errors_of(const std::filesystem::path& file) {
-  try {
-    load_config(file);
-  } catch (const ConfigError& e) {
-    return e.diagnostics();
-  }
-  return {};
-}
 
 TEST(ConfigLoader, ShippedSampleIsValid) {
   const Config c = load_config(std::filesystem::path(DUNGHAN_SOURCE_DIR) / "config/dunghan.toml");

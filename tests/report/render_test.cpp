@@ -1,6 +1,7 @@
 // Output forms of form 6a.
 
 #include "report/render.h"
+#include "text/width.h"
 
 #include <gtest/gtest.h>
 
@@ -80,7 +81,7 @@ TEST(RenderText, TableLinesHaveTheSameDisplayWidth) {
   }
   ASSERT_GE(table.size(), 10u);
   for (const std::string& l : table) {
-    EXPECT_EQ(display_width(l), display_width(table.front())) << l;
+    EXPECT_EQ(text::display_width(l), text::display_width(table.front())) << l;
   }
   // In bytes they differ (Vietnamese letters take 2–3 bytes), so the widths are not byte counts.
   EXPECT_NE(table[1].size(), table.back().size());
@@ -113,13 +114,6 @@ TEST(RenderText, NotesCountReturnedAndWaiting) {
   EXPECT_NE(render_text(p).find("tạm tính"), std::string::npos);
 }
 
-TEST(RenderText, DisplayWidthCountsCodePoints) {
-  EXPECT_EQ(display_width("abc"), 3u);
-  EXPECT_EQ(display_width("Đất đai"), 7u);
-  EXPECT_EQ(display_width("Tổng cộng"), 9u);
-  EXPECT_EQ(display_width("—"), 1u);
-}
-
 TEST(RenderHtml, EscapesFieldNames) {
   const std::string h = render_html(sample("<script>alert('x')</script>"));
   EXPECT_EQ(h.find("<script>"), std::string::npos);
@@ -134,10 +128,6 @@ TEST(RenderHtml, IsAStandaloneUtf8PageWithTheHeadings) {
   EXPECT_NE(h.find("<th>(13)</th>"), std::string::npos);
   EXPECT_NE(h.find("Tổng cộng"), std::string::npos);
   EXPECT_NE(h.find("</html>"), std::string::npos);
-}
-
-TEST(RenderHtml, EscapeCoversTheFiveCharacters) {
-  EXPECT_EQ(html_escape("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e&#39;f");
 }
 
 TEST(RenderJson, ShapeAndValues) {

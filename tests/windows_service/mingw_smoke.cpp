@@ -28,22 +28,6 @@
 
 namespace dunghan::service {
 
-std::string_view to_string(Lifecycle l) {
-  switch (l) {
-    case Lifecycle::starting:
-      return "starting";
-    case Lifecycle::running:
-      return "running";
-    case Lifecycle::reloading:
-      return "reloading";
-    case Lifecycle::stopping:
-      return "stopping";
-    case Lifecycle::stopped:
-      return "stopped";
-  }
-  return "?";
-}
-
 namespace {
 
 bool g_console_test = false;  // `run --console-test`: send ourselves Ctrl+Break and Ctrl+C

@@ -1,0 +1,76 @@
+// text/: terminal widths of Vietnamese in NFC and NFD, wide characters, bad bytes; HTML escaping.
+#include <gtest/gtest.h>
+
+#include "text/html.h"
+#include "text/width.h"
+
+namespace dunghan::text {
+namespace {
+
+TEST(DisplayWidth, AsciiIsOneColumnPerByte) {
+  EXPECT_EQ(display_width(""), 0u);
+  EXPECT_EQ(display_width("abc"), 3u);
+  EXPECT_EQ(display_width("HS-2026/001"), 11u);
+}
+
+TEST(DisplayWidth, PrecomposedVietnameseIsOneColumnPerLetter) {
+  EXPECT_EQ(display_width("Đất đai"), 7u);
+  EXPECT_EQ(display_width("Tổng cộng"), 9u);
+  EXPECT_EQ(display_width("Phòng Quản lý lao động"), 22u);
+  EXPECT_EQ(display_width("—"), 1u);
+}
+
+TEST(DisplayWidth, DecomposedVietnameseTakesTheSameColumnsAsPrecomposed) {
+  // "Tổng" in NFD: T, o, U+0302 (circumflex), U+0309 (hook above), n, g.
+  EXPECT_EQ(display_width("To\xCC\x82\xCC\x89ng"), 4u);
+  // "cộng": o + U+0323 (dot below) + U+0302.
+  EXPECT_EQ(display_width("co\xCC\xA3\xCC\x82ng"), 4u);
+  EXPECT_EQ(display_width("To\xCC\x82\xCC\x89ng co\xCC\xA3\xCC\x82ng"), display_width("Tổng cộng"));
+}
+
+TEST(DisplayWidth, EastAsianWideCharactersTakeTwoColumns) {
+  EXPECT_EQ(display_width("漢字"), 4u);
+  EXPECT_EQ(display_width("한국"), 4u);
+  EXPECT_EQ(display_width("ＡＢ"), 4u);  // full-width forms
+  EXPECT_EQ(display_width("a漢b"), 4u);
+  EXPECT_EQ(display_width("\xF0\xA0\x80\x80"), 2u);  // U+20000, CJK Extension B
+}
+
+TEST(DisplayWidth, InvalidBytesCountOneEachAndNeverHideText) {
+  EXPECT_EQ(display_width("\xFF"), 1u);
+  EXPECT_EQ(display_width("a\x80"
+                          "b"),
+            3u);                                 // stray continuation byte
+  EXPECT_EQ(display_width("\xC4"), 1u);          // truncated sequence at the end
+  EXPECT_EQ(display_width("\xC0\xAF"), 2u);      // overlong "/"
+  EXPECT_EQ(display_width("\xED\xA0\x80"), 3u);  // a UTF-16 surrogate
+  EXPECT_EQ(display_width("\xE1\xBB"), 2u);      // truncated 3-byte sequence
+  EXPECT_EQ(display_width("\xE1\xBB"
+                          "x"),
+            3u);  // cut short by an ASCII byte
+}
+
+TEST(Pad, PadsToColumnsNotBytes) {
+  EXPECT_EQ(pad("Đơn vị", 8), "Đơn vị  ");
+  EXPECT_EQ(pad("Đơn vị", 8, Align::right), "  Đơn vị");
+  EXPECT_EQ(pad("漢", 4), "漢  ");
+}
+
+TEST(Pad, NeverTruncates) {
+  EXPECT_EQ(pad("Quá hạn", 3), "Quá hạn");
+  EXPECT_EQ(pad("", 0), "");
+  EXPECT_EQ(pad("", 2), "  ");
+}
+
+TEST(HtmlEscape, CoversTheFiveCharacters) {
+  EXPECT_EQ(html_escape("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e&#39;f");
+}
+
+TEST(HtmlEscape, LeavesUtf8AndOtherBytesAlone) {
+  EXPECT_EQ(html_escape("Sở Kế hoạch & Đầu tư"), "Sở Kế hoạch &amp; Đầu tư");
+  EXPECT_EQ(html_escape(""), "");
+  EXPECT_EQ(html_escape("&amp;"), "&amp;amp;");  // escaping is not idempotent, on purpose
+}
+
+}  // namespace
+}  // namespace dunghan::text
