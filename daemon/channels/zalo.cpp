@@ -15,6 +15,7 @@
 #include "channels/http.h"
 #include "log/logging.h"
 #include "log/redact.h"
+#include "text/normalize.h"
 
 namespace dunghan::channels {
 namespace {
@@ -395,11 +396,11 @@ Outcome ZaloChannel::send(const Message& message, const Address& to) {
   const bool business = options_.mode == ZaloOptions::Mode::template_phone;
   json data = json::object();
   if (options_.template_params.empty()) {
-    for (const auto& [k, v] : message.params) data[k] = v;
+    for (const auto& [k, v] : message.params) data[k] = text::to_nfc(v);
   } else {
     for (const std::string& k : options_.template_params) {
       auto it = message.params.find(k);
-      data[k] = it == message.params.end() ? std::string() : it->second;
+      data[k] = it == message.params.end() ? std::string() : text::to_nfc(it->second);
     }
   }
   switch (options_.mode) {
@@ -435,7 +436,8 @@ Outcome ZaloChannel::send(const Message& message, const Address& to) {
       body = {
           {"recipient", {{"user_id", to.zalo_user_id}}},
           {"message",
-           {{"text", cut_code_points(message.short_text.empty() ? message.text : message.short_text,
+           {{"text", cut_code_points(text::to_nfc(message.short_text.empty() ? message.text
+                                                                             : message.short_text),
                                      2000)}}}};
       break;
   }

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "calendar/due_date.h"
+#include "text/normalize.h"
 
 namespace dunghan::store {
 namespace {
@@ -120,15 +121,19 @@ std::variant<Dossier, FieldError> decode_dossier(const DossierFields& f,
 
   const auto code = value(f, C::code);
   if (!code) return required_missing(C::code);
-  d.code = std::string(*code);
+  d.code = text::to_nfc(*code);
 
-  const auto text = [&](C c) { return std::string(value(f, c).value_or(std::string_view{})); };
-  d.procedure_code = text(C::procedure_code);
-  d.procedure_name = text(C::procedure_name);
-  d.field = text(C::field);
-  d.department = text(C::department);
-  d.handler = text(C::handler);
-  d.applicant = text(C::applicant);
+  // Texts are kept in NFC so that NFD input ("Unicode tổ hợp") compares, groups and filters
+  // equal to the same words typed precomposed (text/normalize.h).
+  const auto field_text = [&](C c) {
+    return text::to_nfc(value(f, c).value_or(std::string_view{}));
+  };
+  d.procedure_code = field_text(C::procedure_code);
+  d.procedure_name = field_text(C::procedure_name);
+  d.field = field_text(C::field);
+  d.department = field_text(C::department);
+  d.handler = field_text(C::handler);
+  d.applicant = field_text(C::applicant);
 
   if (const auto ch = value(f, C::channel)) {
     const auto parsed =
@@ -212,7 +217,7 @@ std::variant<Event, FieldError> decode_event(const EventFields& f, const DecodeO
   Event e;
   const auto code = value(f, C::code);
   if (!code) return FieldError{name(C::code), "required value is empty"};
-  e.code = std::string(*code);
+  e.code = text::to_nfc(*code);
 
   const auto at = value(f, C::at);
   if (!at) return FieldError{name(C::at), "required value is empty"};
@@ -247,7 +252,7 @@ std::variant<Event, FieldError> decode_event(const EventFields& f, const DecodeO
                         quoted(*nd) + " is not a date-time (" + std::string(kDateTimeForms) + ")"};
     }
   }
-  if (const auto note = f[static_cast<std::size_t>(C::note)]) e.note = std::string(trim(*note));
+  if (const auto note = f[static_cast<std::size_t>(C::note)]) e.note = text::to_nfc(trim(*note));
   return e;
 }
 

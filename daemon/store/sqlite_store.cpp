@@ -5,6 +5,7 @@
 
 #include "calendar/due_date.h"
 #include "store/sqlite_common.h"
+#include "text/normalize.h"
 
 namespace dunghan::store {
 namespace {
@@ -108,7 +109,7 @@ struct SqliteStore::Impl {
     if (f.not_closed_before) {
       st.bind(":closed_min", format_local_text(*f.not_closed_before, settings.offset));
     }
-    if (f.department) st.bind(":department", *f.department);
+    if (f.department) st.bind(":department", text::to_nfc(*f.department));
   }
 
   /// Walks dossiers selected by `where_sql` (bound by `binder`) with their events, ordered by id.

@@ -108,7 +108,8 @@ struct DossierFilter {
   /// Only dossiers still open at this instant: open now, or closed (deadline::closed_at) at or
   /// after it.
   std::optional<Instant> not_closed_before;
-  /// Only this department (exact match).
+  /// Only this department: exact match of the NFC text (stores keep texts in NFC; pass user input
+  /// through text::to_nfc).
   std::optional<std::string> department;
 };
 

@@ -4,6 +4,8 @@
 #include <array>
 #include <cstdint>
 
+#include "text/utf8.h"
+
 namespace dunghan::text {
 namespace {
 
@@ -56,38 +58,15 @@ std::size_t width_of(char32_t cp) {
 
 std::size_t display_width(std::string_view utf8) {
   std::size_t width = 0;
-  std::size_t i = 0;
-  const std::size_t n = utf8.size();
-  while (i < n) {
-    const auto b0 = static_cast<unsigned char>(utf8[i]);
-    std::size_t len = 0;
-    char32_t cp = 0;
-    char32_t min = 0;
-    if (b0 < 0x80) {
-      ++width;
-      ++i;
-      continue;
-    } else if ((b0 & 0xE0u) == 0xC0u) {
-      len = 2, cp = b0 & 0x1Fu, min = 0x80;
-    } else if ((b0 & 0xF0u) == 0xE0u) {
-      len = 3, cp = b0 & 0x0Fu, min = 0x800;
-    } else if ((b0 & 0xF8u) == 0xF0u) {
-      len = 4, cp = b0 & 0x07u, min = 0x10000;
-    }
-    bool ok = len != 0 && i + len <= n;
-    for (std::size_t k = 1; ok && k < len; ++k) {
-      const auto b = static_cast<unsigned char>(utf8[i + k]);
-      ok = (b & 0xC0u) == 0x80u;
-      cp = (cp << 6) | (b & 0x3Fu);
-    }
-    ok = ok && cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
-    if (!ok) {  // one column per byte that does not start a valid sequence
+  for (std::size_t i = 0; i < utf8.size();) {
+    const Decoded d = decode_at(utf8, i);
+    if (d.length == 0) {  // one column per byte that does not start a valid sequence
       ++width;
       ++i;
       continue;
     }
-    width += width_of(cp);
-    i += len;
+    width += width_of(d.code_point);
+    i += d.length;
   }
   return width;
 }

@@ -220,6 +220,42 @@ TEST(DossiersCli, StatusOrdersEveryFormatTheSameOverManyDossiers) {
   EXPECT_THAT(totals, HasSubstr("Quá hạn " + std::to_string(states["overdue"]) + ";"));
 }
 
+// The same words typed precomposed (NFC) and decomposed ("Unicode tổ hợp", as Unikey can write
+// them) are one field in form 6a and one department for `status --department`.
+TEST(DossiersCli, DecomposedVietnameseCountsAsTheSameFieldAndDepartment) {
+  TempDir dir;
+  const std::string cfg = write_config(dir);
+  const std::string dau_tu_nfd =
+      "\xC4\x90"
+      "a\xCC\x82\xCC\x80u tu\xCC\x9B";                      // "Đầu tư"
+  const std::string phong_nfd = "Pho\xCC\x80ng \xC4\x90T";  // "Phòng ĐT"
+  const auto csv =
+      dir.write("d.csv",
+                "code,field,department,received_at,duration,status\n"
+                "A,Đầu tư,Phòng ĐT,2026-03-02 08:00,3 working days,processing\n"
+                "B," +
+                    dau_tu_nfd + "," + phong_nfd + ",2026-03-02 08:00,3 working days,processing\n");
+  ASSERT_EQ(dunghan({"import", "--config", cfg, "--dossiers", csv.string()}).exit_code, 0);
+
+  const ProcessResult rep = dunghan({"report", "--config", cfg, "--from", "2026-03-01", "--to",
+                                     "2026-03-31", "--format", "json"});
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  const json j = json::parse(rep.out);
+  ASSERT_EQ(j["rows"].size(), 1u) << rep.out;
+  EXPECT_EQ(j["rows"][0]["field"], "Đầu tư");
+  EXPECT_EQ(j["rows"][0]["received_total"], 2);
+
+  for (const std::string& dep : {std::string("Phòng ĐT"), phong_nfd}) {
+    const ProcessResult st = dunghan({"status", "--config", cfg, "--at", "2026-03-03T09:00",
+                                      "--department", dep, "--format", "json"});
+    ASSERT_EQ(st.exit_code, 0) << st.err;
+    const json s = json::parse(st.out);
+    ASSERT_EQ(s.size(), 2u) << st.out;
+    EXPECT_EQ(s[0]["department"], "Phòng ĐT");
+    EXPECT_EQ(s[1]["department"], "Phòng ĐT");
+  }
+}
+
 TEST(DossiersCli, StatusRejectsABadInstant) {
   TempDir dir;
   EXPECT_EQ(dunghan({"status", "--config", write_config(dir), "--at", "tomorrow"}).exit_code, 1);

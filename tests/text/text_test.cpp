@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "text/html.h"
+#include "text/utf8.h"
 #include "text/width.h"
 
 namespace dunghan::text {
@@ -70,6 +71,38 @@ TEST(HtmlEscape, LeavesUtf8AndOtherBytesAlone) {
   EXPECT_EQ(html_escape("Sở Kế hoạch & Đầu tư"), "Sở Kế hoạch &amp; Đầu tư");
   EXPECT_EQ(html_escape(""), "");
   EXPECT_EQ(html_escape("&amp;"), "&amp;amp;");  // escaping is not idempotent, on purpose
+}
+
+}  // namespace
+}  // namespace dunghan::text
+
+namespace dunghan::text {
+namespace {
+
+TEST(Utf8, ValidatesByRfc3629) {
+  EXPECT_TRUE(is_valid_utf8(""));
+  EXPECT_TRUE(is_valid_utf8("Đất đai 漢 \xF0\x9F\x98\x80"));
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));      // surrogate
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\xE1\xBB"));          // truncated
+  EXPECT_FALSE(is_valid_utf8("\x80"));              // stray continuation byte
+}
+
+TEST(Utf8, DecodesOneCodePointAtATime) {
+  const std::string s = "aĐ漢\xF0\x9F\x98\x80";
+  EXPECT_EQ(decode_at(s, 0).code_point, U'a');
+  EXPECT_EQ(decode_at(s, 1).code_point, U'\u0110');
+  EXPECT_EQ(decode_at(s, 1).length, 2u);
+  EXPECT_EQ(decode_at(s, 3).code_point, U'\u6F22');
+  EXPECT_EQ(decode_at(s, 6).code_point, U'\U0001F600');
+  EXPECT_EQ(decode_at(s, 6).length, 4u);
+  EXPECT_EQ(decode_at(s, 2).length, 0u);  // the middle of Đ
+}
+
+TEST(Utf8, AsciiMeansBelow0x80) {
+  EXPECT_TRUE(is_ascii("HS-01"));
+  EXPECT_FALSE(is_ascii("Đ"));
 }
 
 }  // namespace

@@ -1,0 +1,46 @@
+#include "text/utf8.h"
+
+#include <algorithm>
+
+namespace dunghan::text {
+
+Decoded decode_at(std::string_view utf8, std::size_t pos) {
+  const auto b0 = static_cast<unsigned char>(utf8[pos]);
+  if (b0 < 0x80) return {b0, 1};
+  std::size_t len = 0;
+  char32_t cp = 0;
+  char32_t min = 0;
+  if ((b0 & 0xE0u) == 0xC0u) {
+    len = 2, cp = b0 & 0x1Fu, min = 0x80;
+  } else if ((b0 & 0xF0u) == 0xE0u) {
+    len = 3, cp = b0 & 0x0Fu, min = 0x800;
+  } else if ((b0 & 0xF8u) == 0xF0u) {
+    len = 4, cp = b0 & 0x07u, min = 0x10000;
+  } else {
+    return {};
+  }
+  if (pos + len > utf8.size()) return {};
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(utf8[pos + k]);
+    if ((b & 0xC0u) != 0x80u) return {};
+    cp = (cp << 6) | (b & 0x3Fu);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {};
+  return {cp, len};
+}
+
+bool is_valid_utf8(std::string_view utf8) {
+  for (std::size_t i = 0; i < utf8.size();) {
+    const Decoded d = decode_at(utf8, i);
+    if (d.length == 0) return false;
+    i += d.length;
+  }
+  return true;
+}
+
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (static_cast<unsigned char>(c) & 0x80u) == 0; });
+}
+
+}  // namespace dunghan::text
