@@ -1,5 +1,8 @@
 #include "channels/http.h"
 
+#include <sys/socket.h>
+
+#include <cstdlib>
 #include <mutex>
 #include <stdexcept>
 
@@ -13,6 +16,32 @@ std::size_t collect(char* data, std::size_t size, std::size_t n, void* user) {
   const std::size_t bytes = size * n;
   if (out->size() < kMaxBody) out->append(data, std::min(bytes, kMaxBody - out->size()));
   return bytes;
+}
+
+struct SocketGuard {
+  const TargetPolicy* policy = nullptr;
+  std::string refused;  // the first refused address, with its class
+};
+
+curl_socket_t open_checked_socket(void* user, curlsocktype, curl_sockaddr* address) {
+  auto* guard = static_cast<SocketGuard*>(user);
+  const auto* sa = &address->addr;
+  const AddressClass c = classify_address(sa);
+  if (!target_allowed(c, *guard->policy)) {
+    if (guard->refused.empty()) {
+      guard->refused = address_text(sa) + " (" + std::string(describe(c)) + ")";
+    }
+    return CURL_SOCKET_BAD;  // libcurl tries the next address, then fails with COULDNT_CONNECT
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
+bool proxy_in_environment() {
+  for (const char* v : {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+    const char* value = std::getenv(v);
+    if (value != nullptr && *value != '\0') return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -54,7 +83,14 @@ HttpResponse http_post(CurlHandle& handle, const HttpRequest& req) {
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(h, CURLOPT_USERAGENT, "dunghan/0.1");
   if (!req.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, req.ca_file.c_str());
+  SocketGuard guard;
+  if (req.target_policy && !proxy_in_environment()) {
+    guard.policy = &*req.target_policy;
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_checked_socket);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &guard);
+  }
   res.code = curl_easy_perform(h);
+  res.refused_target = std::move(guard.refused);
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res.status);
   curl_off_t retry_after = 0;
   if (curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK && retry_after > 0) {
@@ -89,6 +125,11 @@ bool is_transient_transport_error(CURLcode code) {
 
 std::optional<Outcome> transport_outcome(const HttpResponse& res) {
   if (res.code == CURLE_OK) return std::nullopt;
+  if (!res.refused_target.empty() && res.code == CURLE_COULDNT_CONNECT) {
+    return Outcome::failure("refused to connect to " + res.refused_target +
+                            ": set allow_private_network = true on this channel if the receiver "
+                            "is on the office network");
+  }
   const std::string detail =
       "curl " + std::to_string(static_cast<int>(res.code)) + ": " + excerpt(res.error);
   if (is_transient_transport_error(res.code)) return Outcome::retry_later(detail);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "channels/channel.h"
+#include "channels/target_policy.h"
 
 namespace dunghan::channels {
 
@@ -38,6 +39,10 @@ struct HttpRequest {
   std::string protocols = "https";
   std::filesystem::path ca_file;  // empty: system trust store
   std::chrono::milliseconds connect_timeout{5000};
+  /// Set: every address libcurl is about to connect to is checked against it first (SSRF guard,
+  /// target_policy.h). Not applied when a proxy is configured in the environment (http_proxy,
+  /// https_proxy, all_proxy): the connection then goes to the proxy, which decides.
+  std::optional<TargetPolicy> target_policy;
   std::chrono::milliseconds timeout{15000};
 };
 
@@ -47,6 +52,8 @@ struct HttpResponse {
   std::string body;          // at most 64 KiB kept
   long retry_after = 0;      // seconds from Retry-After (CURLINFO_RETRY_AFTER), clamped >= 0
   std::string error;         // libcurl's message when code != CURLE_OK
+  /// Set when target_policy refused an address: "10.0.0.5 (a private network address)".
+  std::string refused_target;
 };
 
 /// POSTs `req` with `handle` (reset first). Never throws for transport problems.
@@ -56,9 +63,10 @@ HttpResponse http_post(CurlHandle& handle, const HttpRequest& req);
 /// receive errors, and TLS handshake errors that are not certificate verification failures.
 bool is_transient_transport_error(CURLcode code);
 
-/// For a request that got no HTTP answer (res.code != CURLE_OK): retry_later when the transport
-/// error is transient (is_transient_transport_error), failure otherwise, with "curl N: message"
-/// as the detail. nullopt when an answer came (the caller judges the HTTP status).
+/// For a request that got no HTTP answer (res.code != CURLE_OK): a failure for an operator when
+/// the target policy refused the address; retry_later when the transport error is transient
+/// (is_transient_transport_error); failure otherwise, with "curl N: message" as the detail.
+/// nullopt when an answer came (the caller judges the HTTP status).
 std::optional<Outcome> transport_outcome(const HttpResponse& res);
 
 /// The first `max` bytes of `s`, with control characters escaped (for outcome details).

@@ -75,6 +75,10 @@ struct WebhookOptions {
   std::string url;     // https://…, or http:// to loopback, or anywhere with allow_http
   std::string secret;  // secret, "whsec_<base64>" (the HMAC key is the decoded bytes)
   bool allow_http = false;
+  /// Allow connections to private-network, link-local and loopback addresses (a receiver on the
+  /// office network). Off: only public addresses, and loopback when the URL names it
+  /// (target_policy.h).
+  bool allow_private_network = false;
   /// Optional JSON body template: {{name}} is replaced by the JSON-escaped string value of
   /// message param `name` (or key, subject, text, recipient, recipient_name, timestamp); unknown
   /// names become "". Empty: the default body (webhook.h).

@@ -109,6 +109,7 @@ Outcome WebhookChannel::send(const Message& message, const Address& to) {
   req.ca_file = options_.ca_file;
   req.connect_timeout = options_.connect_timeout;
   req.timeout = options_.timeout;
+  req.target_policy = policy_for_url(options_.url, options_.allow_private_network);
   req.body = body;
   req.headers = {"Content-Type: application/json; charset=utf-8", "webhook-id: " + id,
                  "webhook-timestamp: " + ts, "webhook-signature: " + *signature, "Expect:"};

@@ -6,6 +6,7 @@
 
 #include "channels/encoding.h"
 #include "channels/options.h"
+#include "channels/target_policy.h"
 #include "config/secret.h"
 #include "config/sections.h"
 
@@ -174,12 +175,25 @@ bool read_webhook(TableReader& r, ChannelOptions& o) {
   channels::WebhookOptions w;
   bool ok = true;
   if (auto v = r.boolean("allow_http")) w.allow_http = *v;
+  if (auto v = r.boolean("allow_private_network")) w.allow_private_network = *v;
   if (auto url = r.string("url", true)) {
     bool uses_http = false;
-    if (check_http_url(r, "url", *url, w.allow_http, uses_http)) {
-      w.url = *url;
-    } else {
+    if (!check_http_url(r, "url", *url, w.allow_http, uses_http)) {
       ok = false;
+    } else if (const auto parts = channels::parse_url(*url)) {
+      // An address written in the URL is judged now; names are judged at each connection.
+      const auto c = channels::classify_literal(parts->host);
+      if (c &&
+          !channels::target_allowed(*c, channels::policy_for_url(*url, w.allow_private_network))) {
+        r.error("url", "\"" + *url + "\" points to " + std::string(channels::describe(*c)) +
+                           (*c == channels::AddressClass::never
+                                ? ", which a webhook can never reach"
+                                : "; set allow_private_network = true if the receiver is on the "
+                                  "office network"));
+        ok = false;
+      } else {
+        w.url = *url;
+      }
     }
   } else {
     ok = false;

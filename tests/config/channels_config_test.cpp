@@ -164,6 +164,31 @@ TEST(ChannelsConfig, WebhookHttpOnlyToLoopbackOrWhenAllowed) {
   EXPECT_EQ(errors_of(dir.write("f.toml", head + "url = \"ftp://hooks.vn/h\"\n")).size(), 1u);
 }
 
+TEST(ChannelsConfig, WebhookToAPrivateAddressNeedsAllowPrivateNetwork) {
+  TempDir dir;
+  const std::string head =
+      "[channel.h]\ntype = \"webhook\"\nsecret = \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"\n";
+  const auto errs = errors_of(dir.write("a.toml", head + "url = \"https://10.0.0.5/h\"\n"));
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0].key, "channel.h.url");
+  EXPECT_THAT(errs[0].message, HasSubstr("private network"));
+  EXPECT_THAT(errs[0].message, HasSubstr("allow_private_network = true"));
+  EXPECT_TRUE(errors_of(dir.write("b.toml", head + "url = \"https://10.0.0.5/h\"\n"
+                                                   "allow_private_network = true\n"))
+                  .empty());
+  const auto metadata =
+      errors_of(dir.write("c.toml", head + "url = \"https://169.254.169.254/latest\"\n"));
+  ASSERT_EQ(metadata.size(), 1u);
+  EXPECT_THAT(metadata[0].message, HasSubstr("link-local"));
+  const auto never = errors_of(dir.write("d.toml", head + "url = \"https://0.0.0.0/h\"\n"
+                                                          "allow_private_network = true\n"));
+  ASSERT_EQ(never.size(), 1u);
+  EXPECT_THAT(never[0].message, HasSubstr("can never reach"));
+  // Names are judged when connecting, not here.
+  EXPECT_TRUE(
+      errors_of(dir.write("e.toml", head + "url = \"https://hooks.so-kh.local/h\"\n")).empty());
+}
+
 TEST(ChannelsConfig, WebhookSecretMustBeAWhsecKeyAndIsNeverShown) {
   TempDir dir;
   const auto errs = errors_of(dir.write(
