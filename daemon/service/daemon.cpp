@@ -84,6 +84,12 @@ class Daemon final : public DaemonControl {
   void daily_tick();
   void check_provisional();
   HttpResponse page();
+  /// The endpoint's handlers, with the reload token of `cfg`.
+  HttpHandlers http_handlers(const config::Config& cfg);
+  /// Applies a reloaded configuration's [service] listen and reload token to the endpoint: the
+  /// token in place; a new address by binding it first and closing the old one after. Returns
+  /// the error when the new address cannot be bound (nothing is changed then).
+  std::optional<std::string> apply_listen(const config::Config& cfg);
   void submit(std::function<void()> job);
   void worker_loop();
 
@@ -167,8 +173,6 @@ bool Daemon::start() {
     clock_ = std::make_unique<calendar::SystemClock>();
   }
   const std::string listen = cfg.service.listen;
-  std::optional<std::string> token;
-  if (cfg.service.reload_token) token = cfg.service.reload_token->reveal();
   try {
     rt_ = std::shared_ptr<Runtime>(build_runtime(std::move(cfg), *clock_).release());
   } catch (const std::exception& e) {
@@ -178,24 +182,7 @@ bool Daemon::start() {
   }
   const std::size_t recovered = rt_->engine->recover();
   try {
-    HttpHandlers h;
-    h.healthz = [this] {
-      const seconds max_age = 3 * rt_->config.service.poll_interval + seconds{120};
-      const bool ok = health_.healthy(clock_->now(), max_age);
-      return HttpResponse{ok ? 200 : 503, "application/json",
-                          health_.healthz_json(clock_->now(), max_age, rt_->calendar->offset())};
-    };
-    h.metrics = [this] {
-      return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
-                          health_.metrics_text(DUNGHAN_VERSION)};
-    };
-    h.page = [this] { return page(); };
-    h.reload = [this] {
-      reload();
-      return HttpResponse{202, "text/plain; charset=utf-8", "reload requested\n"};
-    };
-    h.reload_token = token;
-    http_ = std::make_unique<HttpServer>(io_, listen, std::move(h));
+    http_ = std::make_unique<HttpServer>(io_, listen, http_handlers(rt_->config));
   } catch (const std::exception& e) {
     spdlog::critical("event=startup_failed error={}", log::kv_value(e.what()));
     std::cerr << "error: " << e.what() << '\n';
@@ -416,11 +403,9 @@ void Daemon::reload() {
     }
     asio::post(io_, [this, fresh, error] {
       const Instant now = clock_->now();
-      if (fresh) {
-        if (fresh->config.service.listen != rt_->config.service.listen) {
-          spdlog::warn(
-              "event=reload_listen_unchanged note=\"a new listen address needs a restart\"");
-        }
+      std::optional<std::string> listen_error;
+      if (fresh) listen_error = apply_listen(fresh->config);
+      if (fresh && !listen_error) {
         rt_ = fresh;
         spdlog::set_level(log::parse_level(opt_.log_level.value_or(rt_->config.log.level))
                               .value_or(spdlog::level::info));
@@ -430,13 +415,13 @@ void Daemon::reload() {
         check_provisional();
         start_cycle();
       } else {
-        health_.reload_result(false, now, error);
+        health_.reload_result(false, now, listen_error.value_or(error));
         spdlog::error("event=reload_rejected note=\"the previous configuration stays in force\"");
       }
       notifier_.ready();
       notifier_.status(health_.status_line());
       lifecycle(Lifecycle::running,
-                fresh ? "reloaded" : "reload failed; previous configuration kept");
+                fresh && !listen_error ? "reloaded" : "reload failed; previous configuration kept");
     });
   });
 }
@@ -484,6 +469,49 @@ void Daemon::daily_tick() {
   daily_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) daily_tick();
   });
+}
+
+HttpHandlers Daemon::http_handlers(const config::Config& cfg) {
+  HttpHandlers h;
+  h.healthz = [this] {
+    const seconds max_age = 3 * rt_->config.service.poll_interval + seconds{120};
+    const bool ok = health_.healthy(clock_->now(), max_age);
+    return HttpResponse{ok ? 200 : 503, "application/json",
+                        health_.healthz_json(clock_->now(), max_age, rt_->calendar->offset())};
+  };
+  h.metrics = [this] {
+    return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
+                        health_.metrics_text(DUNGHAN_VERSION)};
+  };
+  h.page = [this] { return page(); };
+  h.reload = [this] {
+    reload();
+    return HttpResponse{202, "text/plain; charset=utf-8", "reload requested\n"};
+  };
+  if (cfg.service.reload_token) h.reload_token = cfg.service.reload_token->reveal();
+  return h;
+}
+
+std::optional<std::string> Daemon::apply_listen(const config::Config& cfg) {
+  const std::string& listen = cfg.service.listen;
+  if (listen == rt_->config.service.listen) {
+    http_->set_reload_token(cfg.service.reload_token
+                                ? std::optional<std::string>(cfg.service.reload_token->reveal())
+                                : std::nullopt);
+    return std::nullopt;
+  }
+  std::unique_ptr<HttpServer> fresh;
+  try {
+    fresh = std::make_unique<HttpServer>(io_, listen, http_handlers(cfg));
+  } catch (const std::exception& e) {
+    spdlog::error("event=reload_listen_failed listen={} error={}", listen, log::kv_value(e.what()));
+    return e.what();
+  }
+  http_->stop();  // connections already open finish their request
+  http_ = std::move(fresh);
+  spdlog::info("event=listen_changed from={} listen={} port={}", rt_->config.service.listen, listen,
+               http_->port());
+  return std::nullopt;
 }
 
 HttpResponse Daemon::page() {

@@ -224,6 +224,10 @@ unsigned short HttpServer::port() const {
   return impl_->acceptor.local_endpoint(ec).port();
 }
 
+void HttpServer::set_reload_token(std::optional<std::string> token) {
+  impl_->handlers.reload_token = std::move(token);
+}
+
 void HttpServer::stop() {
   if (impl_->stopped) return;
   impl_->stopped = true;

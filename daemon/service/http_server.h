@@ -42,6 +42,9 @@ class HttpServer {
   ~HttpServer();
   /// The bound port.
   unsigned short port() const;
+  /// Replaces the bearer token POST /-/reload requires (a reload that changed it). Call on the
+  /// io_context's thread.
+  void set_reload_token(std::optional<std::string> token);
   /// Stops accepting and closes the listening socket (open connections finish their request).
   void stop();
 

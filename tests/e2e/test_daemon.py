@@ -235,6 +235,62 @@ channels = ["mail"]
         self.assertIn("dunghan_config_last_reload_successful 1", http_get(self.http_port, "/metrics")[1])
         self.assertEqual(len(self.recorder.messages), 1)  # the first rule's email is not repeated
 
+    def _post_reload(self, port, token):
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/-/reload", data=b"", method="POST",
+                                     headers={"Authorization": f"Bearer {token}"})
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    def _refuses_connections(self, port):
+        with socket.socket() as s:
+            s.settimeout(2)
+            return s.connect_ex(("127.0.0.1", port)) != 0
+
+    def test_reload_applies_a_new_token_and_listen_address_or_refuses_one_it_cannot_bind(self):
+        def token_config(port, token_file):
+            return self.config_text().replace(
+                f'listen = "127.0.0.1:{self.http_port}"',
+                f'listen = "127.0.0.1:{port}"\nreload_token_file = "{token_file}"')
+        for name, token in (("old.token", "old-0123456789abcdef"), ("new.token", "new-0123456789abcdef")):
+            with open(os.path.join(self.dir, name), "w", encoding="utf-8") as f:
+                f.write(token + "\n")
+        old_port = self.http_port
+        self.cfg = self.write_config(token_config(old_port, "old.token"))
+        self.import_dossiers(1)
+        p = self.start()
+        self.wait_healthy()
+        self.assertEqual(self._post_reload(old_port, "new-0123456789abcdef"), 401)
+        # A new token and a new port: the token works on the new port, the old port is closed.
+        new_port = free_port()
+        self.write_config(token_config(new_port, "new.token"))
+        self.assertEqual(self._post_reload(old_port, "old-0123456789abcdef"), 202)
+        self.http_port = new_port
+        wait_for(lambda: not self._refuses_connections(new_port), 15, "the new listen address")
+        wait_for(lambda: self.healthz()[1]["last_reload"]["successful"] is True, 15, "reload applied")
+        self.assertTrue(self._refuses_connections(old_port))
+        self.assertEqual(self._post_reload(new_port, "old-0123456789abcdef"), 401)
+        self.assertEqual(self._post_reload(new_port, "new-0123456789abcdef"), 202)
+        wait_for(lambda: self.healthz()[1]["last_reload"]["successful"] is True, 15, "second reload")
+        # An address that cannot be bound (the test holds the port): the reload is refused as a
+        # whole and the daemon keeps serving where it was.
+        with socket.socket() as busy:
+            busy.bind(("127.0.0.1", 0))
+            busy.listen(1)
+            taken = busy.getsockname()[1]
+            self.write_config(token_config(taken, "old.token"))
+            p.send_signal(signal.SIGHUP)
+            wait_for(lambda: self.healthz()[1]["last_reload"]["successful"] is False, 15,
+                     "reload refused")
+            _, h = self.healthz()
+            self.assertIn(f"127.0.0.1:{taken}", h["last_reload"]["error"])
+            self.assertEqual(self._post_reload(new_port, "old-0123456789abcdef"), 401)  # token kept
+        self.assertIn("event=listen_changed", self.daemon_log())
+        self.assertNotIn("0123456789abcdef", self.daemon_log())  # the tokens never reach the log
+        self.assertIsNone(p.poll())
+
     def test_sigterm_during_slow_sends_exits_in_time_and_loses_nothing(self):
         self.cfg = self.write_config(self.config_text())
         self.import_dossiers(6)
