@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "alerting/state_db.h"
+
 namespace dunghan::alerting {
 
 struct FireSchedule::Impl {
@@ -10,9 +12,7 @@ struct FireSchedule::Impl {
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA synchronous=FULL");
     db.exec("PRAGMA busy_timeout=5000");
-    db.exec(
-        "CREATE TABLE IF NOT EXISTS next_fire (code TEXT PRIMARY KEY, at INTEGER NOT NULL);"
-        "CREATE INDEX IF NOT EXISTS next_fire_at ON next_fire(at);");
+    migrate_state_db(db, path);
   }
   SQLite::Database db;
 };

@@ -1,4 +1,4 @@
-// The SQLite ledger (state.db): schema, forward-only migrations, one transaction per transition.
+// The SQLite ledger (state.db): one transaction per transition (schema: state_db.cpp).
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
@@ -8,47 +8,12 @@
 #include <stdexcept>
 
 #include "alerting/ledger.h"
+#include "alerting/state_db.h"
 
 namespace dunghan::alerting {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
-
-/// Migration i brings the schema from version i to version i + 1. Append only; never edit one
-/// that has shipped.
-constexpr std::string_view kMigrations[] = {
-    // 0 → 1: the alerts table (notification log and outbox) and a small key/value table.
-    R"sql(
-CREATE TABLE alerts (
-  key             TEXT PRIMARY KEY NOT NULL,
-  code            TEXT NOT NULL,
-  rule            TEXT NOT NULL,
-  due_version     INTEGER NOT NULL,
-  repeat          INTEGER NOT NULL,
-  recipient       TEXT NOT NULL,
-  channel         TEXT NOT NULL,
-  stage           TEXT NOT NULL,
-  fire_at         INTEGER NOT NULL,
-  state           TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'retry', 'dead',
-                                                 'cancelled', 'skipped', 'unreachable')),
-  attempts        INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at INTEGER NOT NULL,
-  detail          TEXT NOT NULL DEFAULT '',
-  digest_key      TEXT NOT NULL DEFAULT '',
-  created_at      INTEGER NOT NULL,
-  updated_at      INTEGER NOT NULL,
-  sent_at         INTEGER
-) WITHOUT ROWID;
-CREATE INDEX alerts_due ON alerts (state, next_attempt_at);
-CREATE INDEX alerts_by_state_updated ON alerts (state, updated_at);
-CREATE INDEX alerts_by_updated ON alerts (updated_at);
-CREATE TABLE meta (
-  name  TEXT PRIMARY KEY NOT NULL,
-  value TEXT NOT NULL
-) WITHOUT ROWID;
-)sql",
-};
-constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 constexpr const char* kColumns =
     "key, code, rule, due_version, repeat, recipient, channel, stage, fire_at, state, attempts, "
@@ -114,7 +79,7 @@ class SqliteLedger final : public Ledger {
             kBusyTimeoutMs) {
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec("PRAGMA synchronous = FULL");
-    migrate();
+    migrate_state_db(db_, path_);
   }
 
   bool insert(const AlertRow& row) override {
@@ -311,31 +276,6 @@ class SqliteLedger final : public Ledger {
   }
 
  private:
-  void migrate() {
-    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
-    db_.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-    int version = 0;
-    {
-      SQLite::Statement st(db_, "SELECT MAX(version) FROM schema_version");
-      if (st.executeStep() && !st.getColumn(0).isNull()) version = st.getColumn(0).getInt();
-    }
-    if (version > kSchemaVersion) {
-      throw std::runtime_error("ledger " + path_.string() + ": schema version " +
-                               std::to_string(version) + " is newer than this dunghan knows (" +
-                               std::to_string(kSchemaVersion) + "); refusing to open it");
-    }
-    for (int v = version; v < kSchemaVersion; ++v) {
-      db_.exec(std::string(kMigrations[v]));
-    }
-    if (version < kSchemaVersion) {
-      db_.exec("DELETE FROM schema_version");
-      SQLite::Statement st(db_, "INSERT INTO schema_version (version) VALUES (?)");
-      st.bind(1, kSchemaVersion);
-      st.exec();
-    }
-    tx.commit();
-  }
-
   std::optional<AlertState> state_of(const std::string& key) {
     SQLite::Statement st(db_, "SELECT state FROM alerts WHERE key = ?");
     st.bind(1, key);

@@ -7,7 +7,9 @@
 #include <set>
 #include <thread>
 
+#include "alerting/fire_schedule.h"
 #include "alerting/ledger.h"
+#include "alerting/state_db.h"
 #include "support/temp_dir.h"
 
 namespace dunghan::alerting {
@@ -544,7 +546,7 @@ TEST_F(LedgerTest, OpeningTwiceMigratesOnce) {
   reopen();
   int version = 0;
   EXPECT_EQ(schema_rows(path(), &version), 1);
-  EXPECT_EQ(version, 1);
+  EXPECT_EQ(version, state_db_schema_version());
   EXPECT_EQ(second->counts()[AlertState::pending], 1);
 }
 
@@ -567,6 +569,79 @@ TEST_F(LedgerTest, RefusesAFileFromANewerSchema) {
   } catch (const std::runtime_error& e) {
     EXPECT_THAT(e.what(), HasSubstr(path().string()));
     EXPECT_THAT(e.what(), HasSubstr("99"));
+  }
+}
+
+// A state.db written by the first release: schema version 1 (alerts and meta), with or without
+// the next_fire table the fire schedule used to create by itself. Opening it migrates it once and
+// keeps what it holds.
+void write_version_1_file(const std::filesystem::path& file, bool with_next_fire) {
+  SQLite::Database db(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db.exec(
+      "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+      "INSERT INTO schema_version VALUES (1);"
+      "CREATE TABLE alerts (key TEXT PRIMARY KEY NOT NULL, code TEXT NOT NULL, rule TEXT NOT NULL,"
+      " due_version INTEGER NOT NULL, repeat INTEGER NOT NULL, recipient TEXT NOT NULL,"
+      " channel TEXT NOT NULL, stage TEXT NOT NULL, fire_at INTEGER NOT NULL,"
+      " state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+      " next_attempt_at INTEGER NOT NULL, detail TEXT NOT NULL DEFAULT '',"
+      " digest_key TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL,"
+      " updated_at INTEGER NOT NULL, sent_at INTEGER) WITHOUT ROWID;"
+      "CREATE TABLE meta (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;"
+      "INSERT INTO meta VALUES ('cursor', '7');");
+  if (with_next_fire) {
+    db.exec(
+        "CREATE TABLE next_fire (code TEXT PRIMARY KEY, at INTEGER NOT NULL);"
+        "CREATE INDEX next_fire_at ON next_fire(at);"
+        "INSERT INTO next_fire VALUES ('HS-1', 100);");
+  }
+}
+
+TEST(StateDb, AVersionOneFileIsMigratedByWhicheverOpensItFirst) {
+  for (const bool schedule_first : {true, false}) {
+    testing::TempDir dir;
+    const auto file = dir.path() / "state.db";
+    write_version_1_file(file, false);
+    std::unique_ptr<Ledger> ledger;
+    std::unique_ptr<FireSchedule> schedule;
+    if (schedule_first) schedule = FireSchedule::open(file);
+    ledger = open_sqlite_ledger(file);
+    if (!schedule_first) schedule = FireSchedule::open(file);
+    int version = 0;
+    EXPECT_EQ(schema_rows(file, &version), 1);
+    EXPECT_EQ(version, state_db_schema_version());
+    EXPECT_EQ(ledger->get_meta("cursor"), "7");
+    schedule->set("HS-2", calendar::Instant{std::chrono::seconds{50}});
+    EXPECT_EQ(schedule->due(calendar::Instant{std::chrono::seconds{60}}),
+              std::vector<std::string>{"HS-2"});
+  }
+}
+
+TEST(StateDb, AVersionOneFileThatAlreadyHasTheScheduleKeepsIt) {
+  testing::TempDir dir;
+  const auto file = dir.path() / "state.db";
+  write_version_1_file(file, true);
+  auto schedule = FireSchedule::open(file);
+  EXPECT_EQ(schedule->earliest(), calendar::Instant{std::chrono::seconds{100}});
+  int version = 0;
+  schema_rows(file, &version);
+  EXPECT_EQ(version, state_db_schema_version());
+}
+
+TEST(StateDb, TheScheduleRefusesAFileFromANewerSchemaToo) {
+  testing::TempDir dir;
+  const auto file = dir.path() / "state.db";
+  open_sqlite_ledger(file).reset();
+  {
+    SQLite::Database db(file, SQLite::OPEN_READWRITE);
+    db.exec("UPDATE schema_version SET version = 99");
+  }
+  try {
+    FireSchedule::open(file);
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr(file.string()));
+    EXPECT_THAT(e.what(), HasSubstr("newer"));
   }
 }
 

@@ -1,0 +1,81 @@
+#include "alerting/state_db.h"
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace dunghan::alerting {
+namespace {
+
+/// Migration i brings the schema from version i to version i + 1. Append only; never edit one
+/// that has shipped.
+constexpr std::string_view kMigrations[] = {
+    // 0 → 1: the alerts table (notification log and outbox) and a small key/value table.
+    R"sql(
+CREATE TABLE alerts (
+  key             TEXT PRIMARY KEY NOT NULL,
+  code            TEXT NOT NULL,
+  rule            TEXT NOT NULL,
+  due_version     INTEGER NOT NULL,
+  repeat          INTEGER NOT NULL,
+  recipient       TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  stage           TEXT NOT NULL,
+  fire_at         INTEGER NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'retry', 'dead',
+                                                 'cancelled', 'skipped', 'unreachable')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  detail          TEXT NOT NULL DEFAULT '',
+  digest_key      TEXT NOT NULL DEFAULT '',
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  sent_at         INTEGER
+) WITHOUT ROWID;
+CREATE INDEX alerts_due ON alerts (state, next_attempt_at);
+CREATE INDEX alerts_by_state_updated ON alerts (state, updated_at);
+CREATE INDEX alerts_by_updated ON alerts (updated_at);
+CREATE TABLE meta (
+  name  TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql",
+    // 1 → 2: the fire schedule (next alert time per open dossier). Files written before this
+    // migration existed may already have the table (the schedule used to create it itself).
+    R"sql(
+CREATE TABLE IF NOT EXISTS next_fire (code TEXT PRIMARY KEY, at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS next_fire_at ON next_fire (at);
+)sql",
+};
+constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+
+}  // namespace
+
+int state_db_schema_version() {
+  return kSchemaVersion;
+}
+
+void migrate_state_db(SQLite::Database& db, const std::filesystem::path& path) {
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  int version = 0;
+  {
+    SQLite::Statement st(db, "SELECT MAX(version) FROM schema_version");
+    if (st.executeStep() && !st.getColumn(0).isNull()) version = st.getColumn(0).getInt();
+  }
+  if (version > kSchemaVersion) {
+    throw std::runtime_error("state database " + path.string() + ": schema version " +
+                             std::to_string(version) + " is newer than this dunghan knows (" +
+                             std::to_string(kSchemaVersion) + "); refusing to open it");
+  }
+  for (int v = version; v < kSchemaVersion; ++v) db.exec(std::string(kMigrations[v]));
+  if (version < kSchemaVersion) {
+    db.exec("DELETE FROM schema_version");
+    SQLite::Statement st(db, "INSERT INTO schema_version (version) VALUES (?)");
+    st.bind(1, kSchemaVersion);
+    st.exec();
+  }
+  tx.commit();
+}
+
+}  // namespace dunghan::alerting
