@@ -1,7 +1,12 @@
 #include "channels/console.h"
 
 #include <fcntl.h>
+#ifdef _WIN32
+#include <io.h>
+#include <sys/stat.h>
+#else
 #include <unistd.h>
+#endif
 
 #include <cerrno>
 #include <cstring>
@@ -13,6 +18,40 @@
 #include "channels/encoding.h"
 
 namespace dunghan::channels {
+namespace {
+
+// The file channel's durable append, on POSIX and on Windows (the C runtime's descriptors:
+// _commit is FlushFileBuffers on the handle).
+#ifdef _WIN32
+int open_for_append(const std::filesystem::path& p) {
+  return ::_wopen(p.c_str(), _O_WRONLY | _O_APPEND | _O_CREAT | _O_BINARY | _O_NOINHERIT,
+                  _S_IREAD | _S_IWRITE);
+}
+long long write_bytes(int fd, const std::string& s) {
+  return ::_write(fd, s.data(), static_cast<unsigned>(s.size()));
+}
+int flush_to_disk(int fd) {
+  return ::_commit(fd);
+}
+void close_file(int fd) {
+  ::_close(fd);
+}
+#else
+int open_for_append(const std::filesystem::path& p) {
+  return ::open(p.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
+long long write_bytes(int fd, const std::string& s) {
+  return ::write(fd, s.data(), s.size());
+}
+int flush_to_disk(int fd) {
+  return ::fsync(fd);
+}
+void close_file(int fd) {
+  ::close(fd);
+}
+#endif
+
+}  // namespace
 namespace {
 
 std::string param(const Message& m, const std::string& k) {
@@ -53,7 +92,7 @@ FileChannel::FileChannel(std::string name, SendWindow window, std::filesystem::p
       offset_(offset) {}
 
 FileChannel::~FileChannel() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ >= 0) close_file(fd_);
 }
 
 Outcome FileChannel::send(const Message& message, const Address& to) {
@@ -74,22 +113,17 @@ Outcome FileChannel::send(const Message& message, const Address& to) {
 
   std::lock_guard lock(mu_);
   if (fd_ < 0) {
-#ifdef O_CLOEXEC
-    constexpr int kCloexec = O_CLOEXEC;
-#else
-    constexpr int kCloexec = 0;  // Windows: no such flag (handles are not inherited by default)
-#endif
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | kCloexec, 0640);
+    fd_ = open_for_append(path_);
     if (fd_ < 0) {
       return Outcome::retry_later("cannot open " + path_.string() + ": " + std::strerror(errno));
     }
   }
-  const ssize_t n = ::write(fd_, line.data(), line.size());
+  const long long n = write_bytes(fd_, line);
   if (n < 0 || static_cast<std::size_t>(n) != line.size()) {
     const int err = n < 0 ? errno : EIO;
     return Outcome::retry_later("cannot append to " + path_.string() + ": " + std::strerror(err));
   }
-  if (::fsync(fd_) != 0) {
+  if (flush_to_disk(fd_) != 0) {
     return Outcome::retry_later("cannot fsync " + path_.string() + ": " + std::strerror(errno));
   }
   return Outcome::sent_ok();
