@@ -4,9 +4,15 @@
 #include <set>
 
 #include "config/sections.h"
+#include "text/normalize.h"
 
 namespace dunghan::config {
 namespace {
+
+std::vector<std::string> nfc_all(std::vector<std::string> v) {
+  for (std::string& s : v) s = text::to_nfc(s);
+  return v;
+}
 
 bool valid_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -43,7 +49,7 @@ void read_recipients(TableReader& top, Config& config) {
   for (TableReader& r : top.array_of_tables("recipient")) {
     alerting::Recipient rec;
     auto id = r.string("id", true);
-    if (auto v = r.string("name")) rec.name = *v;
+    if (auto v = r.string("name")) rec.name = text::to_nfc(*v);
     if (auto v = r.string("email")) {
       if (!plausible_email(*v)) r.error("email", "\"" + *v + "\" is not an email address");
       rec.email = *v;
@@ -59,7 +65,7 @@ void read_recipients(TableReader& top, Config& config) {
       }
       rec.phone = *v;
     }
-    if (auto v = r.string("department")) rec.department = *v;
+    if (auto v = r.string("department")) rec.department = text::to_nfc(*v);
     if (auto v = r.string_array("roles")) rec.roles = *v;
     r.finish();
     if (!id) continue;
@@ -167,8 +173,9 @@ void read_rules(TableReader& top, Config& config, const std::vector<std::string>
     if (auto n = r.integer("stop_after", 1, 1000)) rule.stop_after = static_cast<int>(*n);
     if (auto m = r.subtable("match")) {
       if (auto v = m->string_array("procedure")) rule.match.procedure = *v;
-      if (auto v = m->string_array("department")) rule.match.department = *v;
-      if (auto v = m->string_array("field")) rule.match.field = *v;
+      // Compared with dossier texts, which the stores keep in NFC.
+      if (auto v = m->string_array("department")) rule.match.department = nfc_all(*v);
+      if (auto v = m->string_array("field")) rule.match.field = nfc_all(*v);
       rule.match.extended = m->boolean("extended");
       m->finish();
     }

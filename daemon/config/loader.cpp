@@ -9,6 +9,7 @@
 #include "config/sections.h"
 #include "config/table_reader.h"
 #include "log/logging.h"
+#include "text/normalize.h"
 
 namespace dunghan::config {
 namespace {
@@ -273,8 +274,9 @@ void read_procedures(TableReader& top, Config& config) {
       continue;
     }
     seen.emplace(*code, p.path());
-    config.procedures.add(
-        deadline::Procedure{*code, name.value_or(""), field.value_or(""), *duration, cutoff});
+    // Names compared with dossier texts are kept in NFC, as the stores keep them.
+    config.procedures.add(deadline::Procedure{*code, text::to_nfc(name.value_or("")),
+                                              text::to_nfc(field.value_or("")), *duration, cutoff});
   }
 }
 

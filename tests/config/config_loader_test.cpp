@@ -16,6 +16,40 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::TempDir;
 
+// Texts the configuration compares with dossier texts (which the stores keep in NFC) are composed
+// too, so an admin whose editor wrote "Unicode tổ hợp" still matches the dossiers.
+TEST(ConfigLoader, TextsComparedWithDossiersAreKeptInNfc) {
+  TempDir dir;
+  const std::string dau_tu_nfd =
+      "\xC4\x90"
+      "a\xCC\x82\xCC\x80u tu\xCC\x9B";                      // "Đầu tư"
+  const std::string phong_nfd = "Pho\xCC\x80ng \xC4\x90T";  // "Phòng ĐT"
+  const Config c = load_config(
+      dir.write("d.toml", "[[procedure]]\ncode = \"1.1\"\nname = \"" + dau_tu_nfd +
+                              "\"\nfield = \"" + dau_tu_nfd +
+                              "\"\nduration = \"5 working days\"\n"
+                              "[[recipient]]\nid = \"cb\"\nname = \"Nguye\xCC\x82\xCC\x83n\"\n"
+                              "department = \"" +
+                              phong_nfd +
+                              "\"\nroles = [\"handler\"]\n"
+                              "[[rule]]\nname = \"r\"\nwhen = \"overdue\"\nto = [\"handler\"]\n"
+                              "channels = [\"console\"]\n"
+                              "[rule.match]\ndepartment = [\"" +
+                              phong_nfd + "\"]\nfield = [\"" + dau_tu_nfd +
+                              "\"]\n[channel.console]\ntype = \"console\"\n"));
+  ASSERT_NE(c.procedures.find("1.1"), nullptr);
+  EXPECT_EQ(c.procedures.find("1.1")->field, "Đầu tư");
+  EXPECT_EQ(c.procedures.find("1.1")->name, "Đầu tư");
+  ASSERT_EQ(c.recipients.size(), 1u);
+  EXPECT_EQ(c.recipients[0].name, "Nguyễn");
+  EXPECT_EQ(c.recipients[0].department, "Phòng ĐT");
+  ASSERT_FALSE(c.rules.empty());
+  const alerting::Rule& r = c.rules.back();
+  ASSERT_EQ(r.match.department.size(), 1u);
+  EXPECT_EQ(r.match.department[0], "Phòng ĐT");
+  EXPECT_EQ(r.match.field[0], "Đầu tư");
+}
+
 TEST(ConfigLoader, ShippedSampleIsValid) {
   const Config c = load_config(std::filesystem::path(DUNGHAN_SOURCE_DIR) / "config/dunghan.toml");
   EXPECT_EQ(c.calendar.offset.east, std::chrono::minutes{420});
