@@ -388,9 +388,43 @@ CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
   return report;
 }
 
+namespace {
+
+bool did_anything(const CycleReport& r) {
+  return r.sent + r.retried + r.dead + r.unreachable + r.cancelled + r.skipped + r.postponed > 0;
+}
+
+/// Adds the dispatch counts of `more` to `into`.
+void merge_dispatch(CycleReport& into, CycleReport&& more) {
+  into.sent += more.sent;
+  into.retried += more.retried;
+  into.dead += more.dead;
+  into.unreachable += more.unreachable;
+  into.cancelled += more.cancelled;
+  into.skipped += more.skipped;
+  into.postponed += more.postponed;
+  for (const auto& [channel, by_outcome] : more.outcomes) {
+    for (const auto& [outcome, n] : by_outcome) into.outcomes[channel][outcome] += n;
+  }
+  for (std::string& p : more.problems) add_problem(into.problems, std::move(p));
+}
+
+}  // namespace
+
 CycleReport Engine::run_cycle(const std::function<bool()>& keep_going) {
   CycleReport planned = plan();
   CycleReport sent = dispatch(keep_going);
+  // Rows that became due during the pass (a fallback to the rule's next channel) or that did not
+  // fit in it (dispatch_limit) go out in this cycle, not the next one: `run --once` has no next
+  // one. Bounded, and stops as soon as a pass changes nothing.
+  for (int pass = 1; pass < kMaxDispatchPasses && keep_going(); ++pass) {
+    const std::optional<Instant> next = ledger_.next_attempt();
+    if (!next || *next > clock_.now()) break;
+    CycleReport more = dispatch(keep_going);
+    const bool progressed = did_anything(more);
+    merge_dispatch(sent, std::move(more));
+    if (!progressed) break;
+  }
   sent.dossiers_read = planned.dossiers_read;
   sent.rows_rejected = planned.rows_rejected;
   sent.planned = planned.planned;

@@ -67,6 +67,10 @@ struct CycleReport {
   std::optional<calendar::Instant> next_wake;  // earliest next firing or retry
 };
 
+/// Dispatch passes in one run_cycle at most (a fallback chain is as long as a rule's channel
+/// list; more rows than dispatch_limit take one pass per limit).
+inline constexpr int kMaxDispatchPasses = 8;
+
 class Engine {
  public:
   /// `channels` maps channel names to channels; all pointers must outlive the engine.
@@ -82,7 +86,9 @@ class Engine {
   /// Sends what is due now. `keep_going` is polled between sends (false: stop taking new work,
   /// e.g. on SIGTERM; what is left stays pending).
   CycleReport dispatch(const std::function<bool()>& keep_going = [] { return true; });
-  /// plan() then dispatch(), with next_wake filled in.
+  /// plan() then dispatch(), with next_wake filled in. Rows that come due during a dispatch pass
+  /// (fallbacks) or did not fit in it are dispatched again in the same cycle, up to
+  /// kMaxDispatchPasses passes in all.
   CycleReport run_cycle(const std::function<bool()>& keep_going = [] { return true; });
 
   /// The earliest instant something is due: next firing or next retry.

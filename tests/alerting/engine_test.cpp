@@ -319,12 +319,26 @@ TEST(Engine, UnreachableFallsBackToTheNextChannelOfTheRule) {
   h.start({make_rule("den-han", Stage::due_today, {"handler"}, {"zalo", "email"})});
   const CycleReport r = h.cycle_at(local(2026, 3, 10, 7));
   EXPECT_EQ(r.unreachable, 1);
-  h.cycle_at(local(2026, 3, 10, 7));  // the fallback row is due at once
+  EXPECT_EQ(r.sent, 1);  // the fallback row goes out in the same cycle (run --once has no next)
+  EXPECT_EQ(r.outcomes.at("email").at("sent"), 1);
+  EXPECT_EQ(h.cycle_at(local(2026, 3, 10, 7)).sent, 0);  // and only once
   EXPECT_EQ(zalo->calls.size(), 1u);
   ASSERT_EQ(email->calls.size(), 1u);
   EXPECT_EQ(h.row(id_of("D1", "den-han", 0, 0, "cv1", "zalo")).state, AlertState::unreachable);
   EXPECT_EQ(h.row(id_of("D1", "den-han", 0, 0, "cv1", "email")).state, AlertState::sent);
   EXPECT_EQ(email->calls[0].message.key, alert_key(id_of("D1", "den-han", 0, 0, "cv1", "email")));
+}
+
+TEST(Engine, MoreDueRowsThanOnePassTakesGoOutInTheSameCycle) {
+  Harness h(local(2026, 3, 2, 8));
+  testing::RecordingChannel* email = h.add_recording_channel("email", SendWindow::office);
+  for (int i = 0; i < 7; ++i) h.upsert(march("D" + std::to_string(i)));
+  h.settings.dispatch_limit = 2;
+  h.start({make_rule("den-han", Stage::due_today, {"handler"}, {"email"})});
+  const CycleReport r = h.cycle_at(local(2026, 3, 10, 7));
+  EXPECT_EQ(r.sent, 7);  // four passes of at most two rows
+  EXPECT_EQ(email->calls.size(), 7u);
+  EXPECT_EQ(h.cycle_at(local(2026, 3, 10, 8)).sent, 0);
 }
 
 TEST(Engine, FailedIsDeadAndFallsBackAndTheLastChannelReportsAProblem) {
@@ -335,9 +349,8 @@ TEST(Engine, FailedIsDeadAndFallsBackAndTheLastChannelReportsAProblem) {
   email->queue.push_back(Outcome::failure("auth failed"));
   h.upsert(march());
   h.start({make_rule("den-han", Stage::due_today, {"handler"}, {"zalo", "email"})});
-  EXPECT_EQ(h.cycle_at(local(2026, 3, 10, 7)).dead, 1);
   const CycleReport second = h.cycle_at(local(2026, 3, 10, 7));
-  EXPECT_EQ(second.dead, 1);
+  EXPECT_EQ(second.dead, 2);  // zalo, then its fallback email, in one cycle
   EXPECT_EQ(h.row(id_of("D1", "den-han", 0, 0, "cv1", "zalo")).state, AlertState::dead);
   EXPECT_EQ(h.row(id_of("D1", "den-han", 0, 0, "cv1", "email")).state, AlertState::dead);
   EXPECT_EQ(email->calls.size(), 1u);
