@@ -224,8 +224,10 @@ CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
                  row.id.recipient, row.id.channel, log::kv_value(detail));
   };
 
-  // Applies a channel's outcome to one row (several for a digest).
-  auto apply = [&](const AlertRow& row, const Outcome& o) {
+  // Applies a channel's outcome to one row (several for a digest). `retry_at`: the next attempt
+  // chosen for the whole digest, so that its rows come due together and go out as one message.
+  auto apply = [&](const AlertRow& row, const Outcome& o,
+                   std::optional<Instant> retry_at = std::nullopt) {
     record(row.id.channel, o.kind, report);
     switch (o.kind) {
       case Outcome::Kind::sent:
@@ -241,7 +243,7 @@ CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
                  "gave up after " + std::to_string(attempts) + " attempts: " + o.detail);
           return;
         }
-        Instant next = now + backoff(attempts);
+        Instant next = retry_at ? *retry_at : now + backoff(attempts);
         if (o.not_before && *o.not_before > next) next = *o.not_before;
         ledger_finish(row.key, AlertState::retry, o.detail, next);
         ++report.retried;
@@ -382,7 +384,13 @@ CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
                               recipient->zalo_user_id, recipient->phone};
     used.insert(ch);
     const Outcome o = ch->send(m, a);
-    for (const AlertRow* row : taken) apply(*row, o);
+    std::optional<Instant> retry_at;
+    if (o.kind == Outcome::Kind::retry) {
+      int attempts = 0;
+      for (const AlertRow* row : taken) attempts = std::max(attempts, row->attempts + 1);
+      retry_at = now + backoff(attempts);  // one jitter for the digest, not one per row
+    }
+    for (const AlertRow* row : taken) apply(*row, o, retry_at);
   }
   for (channels::Channel* ch : used) ch->end_batch();
   return report;

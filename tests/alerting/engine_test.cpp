@@ -259,6 +259,35 @@ TEST(Engine, DigestSendsOneMessagePerRecipientListingItsDossiers) {
   }
 }
 
+// A digest that must be retried stays one message: its rows share one next attempt (one jitter),
+// so they come due together and are sent together again.
+TEST(Engine, ARetriedDigestIsRetriedAsOneMessage) {
+  Harness h(local(2026, 3, 2, 8));
+  testing::RecordingChannel* rec = h.add_recording_channel("rec", SendWindow::office);
+  for (const char* code : {"A1", "A2", "A3", "A4", "A5"}) h.upsert(march(code, "cv1"));
+  Rule r = make_rule("den-han", Stage::due_today, {"handler"}, {"rec"});
+  r.digest = std::chrono::hours{7} + std::chrono::minutes{30};
+  h.start({r});
+  rec->queue.push_back(Outcome::retry_later("503"));
+  const CycleReport first = h.cycle_at(local(2026, 3, 10, 7, 30));
+  EXPECT_EQ(first.retried, 5);
+  ASSERT_EQ(rec->calls.size(), 1u);
+  std::set<std::int64_t> next;
+  for (const char* code : {"A1", "A2", "A3", "A4", "A5"}) {
+    const AlertRow row = h.row(id_of(code, "den-han", 0, 0, "cv1", "rec"));
+    EXPECT_EQ(row.state, AlertState::retry) << code;
+    next.insert(row.next_attempt_at.time_since_epoch().count());
+  }
+  ASSERT_EQ(next.size(), 1u) << "the digest's rows would come due apart";
+  const Instant again = Instant{std::chrono::seconds{*next.begin()}};
+  EXPECT_EQ(h.cycle_at(again).sent, 5);
+  ASSERT_EQ(rec->calls.size(), 2u);  // one more message, listing all five
+  for (const char* code : {"A1", "A2", "A3", "A4", "A5"}) {
+    EXPECT_NE(rec->calls[1].message.text.find(code), std::string::npos) << code;
+  }
+  EXPECT_EQ(rec->calls[1].message.key, rec->calls[0].message.key);
+}
+
 TEST(Engine, RetryHonoursTheChannelsNotBeforeAndKeepsTheKey) {
   Harness h(local(2026, 3, 2, 8));
   testing::RecordingChannel* rec = h.add_recording_channel("rec", SendWindow::office);
