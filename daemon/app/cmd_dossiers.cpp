@@ -23,7 +23,6 @@
 #include "store/sorted_spool.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
-#include "text/normalize.h"
 #ifdef DUNGHAN_HAVE_report
 #include "report/form6a.h"
 #include "report/render.h"
@@ -336,7 +335,7 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
     auto reader = store::open_reader(tool->settings);
     store::DossierFilter filter;
     filter.open_only = true;
-    if (department) filter.department = text::to_nfc(*department);
+    filter.department = department;
     const calendar::WorkCalendar& cal = *tool->cal;
     summary = reader->for_each(
         filter, [&](const deadline::Dossier& d, std::span<const deadline::Event> ev) {

@@ -23,6 +23,7 @@ WebhookChannel::WebhookChannel(std::string name, SendWindow window, WebhookOptio
     : name_(std::move(name)),
       window_(window),
       options_(std::move(options)),
+      target_policy_(policy_for_url(options_.url, options_.allow_private_network)),
       clock_(clock),
       offset_(offset) {
   if (!standard_webhooks_signature(options_.secret, "x", "0", "")) {
@@ -109,7 +110,7 @@ Outcome WebhookChannel::send(const Message& message, const Address& to) {
   req.ca_file = options_.ca_file;
   req.connect_timeout = options_.connect_timeout;
   req.timeout = options_.timeout;
-  req.target_policy = policy_for_url(options_.url, options_.allow_private_network);
+  req.target_policy = target_policy_;
   req.body = body;
   req.headers = {"Content-Type: application/json; charset=utf-8", "webhook-id: " + id,
                  "webhook-timestamp: " + ts, "webhook-signature: " + *signature, "Expect:"};

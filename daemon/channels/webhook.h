@@ -8,6 +8,7 @@
 #include "calendar/clock.h"
 #include "channels/channel.h"
 #include "channels/options.h"
+#include "channels/target_policy.h"
 
 namespace dunghan::channels {
 
@@ -48,6 +49,7 @@ class WebhookChannel final : public Channel {
   std::string name_;
   SendWindow window_;
   WebhookOptions options_;
+  TargetPolicy target_policy_;  // from the URL and allow_private_network, fixed at construction
   const calendar::Clock& clock_;
   calendar::UtcOffset offset_;
   std::string protocols_;

@@ -33,13 +33,15 @@ void read_timeouts(TableReader& r, std::chrono::milliseconds& connect,
 }
 
 /// An http(s) URL: https anywhere; http only to a loopback host, or anywhere when `allow_http`.
-/// Records an error and returns false otherwise. Sets `uses_http` when the scheme is http.
-bool check_http_url(TableReader& r, std::string_view key, const std::string& url, bool allow_http,
-                    bool& uses_http) {
+/// Records an error and returns nullopt otherwise; returns the URL's parts when it is accepted.
+/// Sets `uses_http` when the scheme is http.
+std::optional<channels::UrlParts> check_http_url(TableReader& r, std::string_view key,
+                                                 const std::string& url, bool allow_http,
+                                                 bool& uses_http) {
   auto parts = channels::parse_url(url);
   if (!parts || (parts->scheme != "https" && parts->scheme != "http")) {
     r.error(key, "\"" + url + "\" is not an https:// URL");
-    return false;
+    return std::nullopt;
   }
   if (parts->scheme == "http") {
     uses_http = true;
@@ -47,10 +49,10 @@ bool check_http_url(TableReader& r, std::string_view key, const std::string& url
       r.error(key,
               "plain http:// is allowed only to a loopback address (127.0.0.1, ::1, "
               "localhost) or with allow_http = true; use https://");
-      return false;
+      return std::nullopt;
     }
   }
-  return true;
+  return parts;
 }
 
 bool read_email(TableReader& r, ChannelOptions& o) {
@@ -178,9 +180,9 @@ bool read_webhook(TableReader& r, ChannelOptions& o) {
   if (auto v = r.boolean("allow_private_network")) w.allow_private_network = *v;
   if (auto url = r.string("url", true)) {
     bool uses_http = false;
-    if (!check_http_url(r, "url", *url, w.allow_http, uses_http)) {
+    if (const auto parts = check_http_url(r, "url", *url, w.allow_http, uses_http); !parts) {
       ok = false;
-    } else if (const auto parts = channels::parse_url(*url)) {
+    } else {
       // An address written in the URL is judged now; names are judged at each connection.
       const auto c = channels::classify_literal(parts->host);
       if (c &&

@@ -184,7 +184,8 @@ std::int64_t MappedStore::count() {
   }
 }
 
-ReadSummary MappedStore::for_each(const DossierFilter& filter, const DossierVisitor& visit) {
+ReadSummary MappedStore::for_each(const DossierFilter& given, const DossierVisitor& visit) {
+  const DossierFilter filter = composed(given);
   try {
     ReadSummary summary;
     detail::ReadTransaction tx(impl_->db);

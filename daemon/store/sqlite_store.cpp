@@ -5,7 +5,6 @@
 
 #include "calendar/due_date.h"
 #include "store/sqlite_common.h"
-#include "text/normalize.h"
 
 namespace dunghan::store {
 namespace {
@@ -109,7 +108,7 @@ struct SqliteStore::Impl {
     if (f.not_closed_before) {
       st.bind(":closed_min", format_local_text(*f.not_closed_before, settings.offset));
     }
-    if (f.department) st.bind(":department", text::to_nfc(*f.department));
+    if (f.department) st.bind(":department", *f.department);
   }
 
   /// Walks dossiers selected by `where_sql` (bound by `binder`) with their events, ordered by id.
@@ -234,7 +233,8 @@ std::int64_t SqliteStore::count() {
   }
 }
 
-ReadSummary SqliteStore::for_each(const DossierFilter& filter, const DossierVisitor& visit) {
+ReadSummary SqliteStore::for_each(const DossierFilter& given, const DossierVisitor& visit) {
+  const DossierFilter filter = composed(given);
   try {
     ReadSummary summary;
     detail::ReadTransaction tx(impl_->db);

@@ -2,6 +2,7 @@
 
 #include "store/mapped_store.h"
 #include "store/sqlite_store.h"
+#include "text/normalize.h"
 
 namespace dunghan::store {
 
@@ -9,6 +10,11 @@ std::filesystem::path resolve_store_path(const std::filesystem::path& configured
                                          const std::filesystem::path& state_dir) {
   if (!configured.empty()) return configured;
   return state_dir / "dossiers.db";
+}
+
+DossierFilter composed(DossierFilter filter) {
+  if (filter.department) filter.department = text::to_nfc(*filter.department);
+  return filter;
 }
 
 bool matches(const DossierFilter& filter, const deadline::Dossier& d) {

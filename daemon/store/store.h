@@ -108,12 +108,17 @@ struct DossierFilter {
   /// Only dossiers still open at this instant: open now, or closed (deadline::closed_at) at or
   /// after it.
   std::optional<Instant> not_closed_before;
-  /// Only this department: exact match of the NFC text (stores keep texts in NFC; pass user input
-  /// through text::to_nfc).
+  /// Only this department: exact match after both sides are composed (NFC), so either spelling
+  /// of Vietnamese matches; the stores compose the filter themselves.
   std::optional<std::string> department;
 };
 
-/// True when `d` passes `filter` (the conditions above, evaluated in memory).
+/// `filter` with its texts composed (NFC) as the stores keep dossier texts; every store's read
+/// applies it once before comparing.
+DossierFilter composed(DossierFilter filter);
+
+/// True when `d` passes `filter` (the conditions above, evaluated in memory; pass a composed
+/// filter).
 bool matches(const DossierFilter& filter, const deadline::Dossier& d);
 
 /// Where an incremental read stopped. Opaque to callers: start from ChangeCursor{} (which reads
