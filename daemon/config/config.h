@@ -99,9 +99,17 @@ ConfigChoice choose_config_path(const std::optional<std::string>& cli);
 /// The built-in defaults (SPEC defaults and the shipped schedules), as if an empty file was read.
 Config default_config();
 
+/// What an empty file (nothing but whitespace) means to load_config.
+enum class EmptyFile {
+  defaults,  ///< the built-in defaults, as for a file of comments (commands, first start)
+  reject,    ///< an error: a running daemon reloading an empty file is far more likely reading a
+           ///< file being written (truncated, not yet filled) than meaning "no rules, no channels"
+};
+
 /// Loads and validates `path`. Throws ConfigError listing every problem found (file:line:column,
-/// key, reason, and a suggestion for unknown keys), including unreadable files and secrets.
-Config load_config(const std::filesystem::path& path);
+/// key, reason, and a suggestion for unknown keys), including unreadable files and secrets, and
+/// an empty file when `empty` is EmptyFile::reject.
+Config load_config(const std::filesystem::path& path, EmptyFile empty = EmptyFile::defaults);
 
 /// Loads `choice.path`; when it does not exist and the choice was not explicit, returns
 /// default_config() instead. Throws ConfigError otherwise.

@@ -282,7 +282,7 @@ void read_procedures(TableReader& top, Config& config) {
 
 }  // namespace
 
-Config load_config(const std::filesystem::path& path) {
+Config load_config(const std::filesystem::path& path, EmptyFile empty) {
   const std::string shown = path.string();
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -294,6 +294,10 @@ Config load_config(const std::filesystem::path& path) {
   }
   std::ostringstream buf;
   buf << in.rdbuf();
+  if (empty == EmptyFile::reject && buf.str().find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw ConfigError(
+        {Diagnostic{shown, 0, 0, "", "the configuration file is empty (still being written?)"}});
+  }
   toml::table root;
   try {
     root = toml::parse(buf.str(), shown);

@@ -388,7 +388,8 @@ void Daemon::reload() {
     std::shared_ptr<Runtime> fresh;
     std::string error;
     try {
-      config::Config cfg = config::load_config(config_choice_.path);
+      // An empty file met here is one being written, not a wish for no rules and no channels.
+      config::Config cfg = config::load_config(config_choice_.path, config::EmptyFile::reject);
       fresh = std::shared_ptr<Runtime>(build_runtime(std::move(cfg), *clock_).release());
     } catch (const config::ConfigError& e) {
       for (const config::Diagnostic& d : e.diagnostics()) {

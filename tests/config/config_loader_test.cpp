@@ -69,6 +69,25 @@ TEST(ConfigLoader, EmptyFileGivesDefaults) {
   EXPECT_EQ(c.service.poll_interval, std::chrono::seconds{60});
 }
 
+TEST(ConfigLoader, EmptyFileIsAnErrorWhenTheCallerSaysSo) {
+  TempDir dir;
+  for (const char* text : {"", "\n  \r\n\t\n"}) {
+    const auto file = dir.write("dunghan.toml", text);
+    EXPECT_NO_THROW(load_config(file));
+    try {
+      load_config(file, EmptyFile::reject);
+      ADD_FAILURE() << "an empty file was accepted";
+    } catch (const ConfigError& e) {
+      ASSERT_EQ(e.diagnostics().size(), 1u);
+      EXPECT_EQ(e.diagnostics()[0].file, file.string());
+      EXPECT_NE(e.diagnostics()[0].message.find("empty"), std::string::npos);
+    }
+  }
+  // A file of comments is written on purpose: the defaults, whatever the caller asked.
+  EXPECT_NO_THROW(
+      load_config(dir.write("dunghan.toml", "# chỉ có chú thích\n"), EmptyFile::reject));
+}
+
 TEST(ConfigLoader, UnknownKeyNamesLineColumnAndSuggests) {
   TempDir dir;
   const auto file = dir.write("dunghan.toml",
