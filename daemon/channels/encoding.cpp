@@ -6,6 +6,8 @@
 #include <array>
 #include <cstdint>
 
+#include "text/utf8.h"
+
 namespace dunghan::channels {
 namespace {
 
@@ -22,37 +24,6 @@ int b64_value(char c) {
 }
 
 /// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is invalid.
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  if (c < 0x80) return 1;
-  std::size_t n = 0;
-  std::uint32_t cp = 0;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(i + k) & 0x3F);
-  }
-  // Overlong forms, surrogates and values past U+10FFFF are invalid.
-  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-      cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return 0;
-  }
-  return n;
-}
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -132,7 +103,7 @@ std::string sanitize_header_value(std::string_view text) {
       ++i;
       continue;
     }
-    const std::size_t n = utf8_sequence_length(text, i);
+    const std::size_t n = text::decode_at(text, i).length;
     if (n == 0) {
       out += "\xEF\xBF\xBD";
       ++i;
@@ -166,7 +137,7 @@ std::string encode_header_words(std::string_view text) {
   };
   std::size_t i = 0;
   while (i < clean.size()) {
-    std::size_t n = utf8_sequence_length(clean, i);
+    std::size_t n = text::decode_at(clean, i).length;
     if (n == 0) n = 1;  // cannot happen after sanitising
     if (chunk.size() + n > kMaxRaw) flush();
     chunk.append(clean, i, n);
@@ -314,33 +285,6 @@ std::optional<UrlParts> parse_url(std::string_view url) {
     if (c < '0' || c > '9') return std::nullopt;
   }
   return p;
-}
-
-bool is_loopback_host(std::string_view host) {
-  if (host == "localhost" || host == "localhost." || host == "::1" || host == "0:0:0:0:0:0:0:1") {
-    return true;
-  }
-  // IPv4 127.0.0.0/8, four decimal parts 0..255.
-  int parts = 0;
-  std::size_t i = 0;
-  int first = -1;
-  while (i <= host.size()) {
-    std::size_t j = host.find('.', i);
-    if (j == std::string_view::npos) j = host.size();
-    const std::string_view part = host.substr(i, j - i);
-    if (part.empty() || part.size() > 3) return false;
-    int v = 0;
-    for (char c : part) {
-      if (c < '0' || c > '9') return false;
-      v = v * 10 + (c - '0');
-    }
-    if (v > 255) return false;
-    if (parts == 0) first = v;
-    ++parts;
-    i = j + 1;
-    if (j == host.size()) break;
-  }
-  return parts == 4 && first == 127;
 }
 
 std::optional<std::string> normalize_vn_phone(std::string_view phone) {

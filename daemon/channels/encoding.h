@@ -68,8 +68,6 @@ struct UrlParts {
 };
 /// Splits "scheme://[user@]host[:port][/…]". nullopt when there is no "://" or no host.
 std::optional<UrlParts> parse_url(std::string_view url);
-/// True for "localhost", 127.0.0.0/8 and ::1.
-bool is_loopback_host(std::string_view host);
 
 /// Normalises a Vietnamese mobile number for Zalo: keeps digits only ("+84 98-765 4321" →
 /// "84987654321"), replaces a leading "0" by "84", and requires ^84[0-9]{9}$. nullopt otherwise.

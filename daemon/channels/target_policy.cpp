@@ -86,6 +86,11 @@ std::optional<AddressClass> classify_literal(std::string_view host) {
   return std::nullopt;
 }
 
+bool is_loopback_host(std::string_view host) {
+  if (host == "localhost" || host == "localhost.") return true;
+  return classify_literal(host) == AddressClass::loopback;
+}
+
 std::string_view describe(AddressClass c) {
   switch (c) {
     case AddressClass::public_internet:

@@ -37,6 +37,12 @@ AddressClass classify_address(const sockaddr* addr);
 /// The class of an IP literal ("10.0.0.1", "::1", "[fe80::1]"); nullopt when `host` is not one.
 std::optional<AddressClass> classify_literal(std::string_view host);
 
+/// Whether `host` (a URL's host, with or without IPv6 brackets) names this machine: "localhost",
+/// or an IP literal of class loopback (127.0.0.0/8, ::1, ::ffff:127.x.y.z). Plain-text HTTP and
+/// SMTP are allowed to such hosts, and a webhook may connect to loopback addresses. Literals are
+/// read as inet_pton reads them: "127.000.0.1" and "0x7f.1" are no literals, hence not loopback.
+bool is_loopback_host(std::string_view host);
+
 /// "a private network address" etc., for error messages.
 std::string_view describe(AddressClass c);
 

@@ -7,6 +7,7 @@
 
 #include "channels/encoding.h"
 #include "channels/http.h"
+#include "channels/target_policy.h"
 #include "log/logging.h"
 
 namespace dunghan::channels {

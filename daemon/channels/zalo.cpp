@@ -16,6 +16,7 @@
 #include "log/logging.h"
 #include "log/redact.h"
 #include "text/normalize.h"
+#include "text/utf8.h"
 
 namespace dunghan::channels {
 namespace {
@@ -72,17 +73,6 @@ calendar::Instant next_ict(calendar::Instant now, std::chrono::seconds tod) {
   calendar::Instant t = calendar::to_instant(l.date, tod, kIct);
   if (t <= now) t = calendar::to_instant(l.date + std::chrono::days{1}, tod, kIct);
   return t;
-}
-
-std::string cut_code_points(const std::string& s, std::size_t max) {
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-      if (count == max) return s.substr(0, i);
-      ++count;
-    }
-  }
-  return s;
 }
 
 std::optional<std::filesystem::file_time_type> stamp_of(const std::filesystem::path& p) {
@@ -433,12 +423,12 @@ Outcome ZaloChannel::send(const Message& message, const Address& to) {
                                               " has no Zalo user id");
       }
       url = options_.api_url + "/v3.0/oa/message/cs";
-      body = {
-          {"recipient", {{"user_id", to.zalo_user_id}}},
-          {"message",
-           {{"text", cut_code_points(text::to_nfc(message.short_text.empty() ? message.text
-                                                                             : message.short_text),
-                                     2000)}}}};
+      body = {{"recipient", {{"user_id", to.zalo_user_id}}},
+              {"message",
+               {{"text",
+                 std::string(text::prefix_code_points(
+                     text::to_nfc(message.short_text.empty() ? message.text : message.short_text),
+                     2000))}}}};
       break;
   }
   const std::string payload = body.dump(-1, ' ', false, json::error_handler_t::replace);

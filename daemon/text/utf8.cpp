@@ -38,6 +38,14 @@ bool is_valid_utf8(std::string_view utf8) {
   return true;
 }
 
+std::string_view prefix_code_points(std::string_view utf8, std::size_t max) {
+  std::size_t i = 0;
+  for (std::size_t count = 0; i < utf8.size() && count < max; ++count) {
+    i += std::max<std::size_t>(decode_at(utf8, i).length, 1);
+  }
+  return utf8.substr(0, i);
+}
+
 bool is_ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
                      [](char c) { return (static_cast<unsigned char>(c) & 0x80u) == 0; });

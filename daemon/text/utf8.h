@@ -19,6 +19,10 @@ Decoded decode_at(std::string_view utf8, std::size_t pos);
 /// True when every byte of `utf8` belongs to a valid sequence.
 bool is_valid_utf8(std::string_view utf8);
 
+/// The longest prefix of `utf8` holding at most `max` code points, never ending inside a
+/// sequence (a byte that starts no valid sequence counts as one code point).
+std::string_view prefix_code_points(std::string_view utf8, std::size_t max);
+
 /// True when every byte is below 0x80.
 bool is_ascii(std::string_view s);
 

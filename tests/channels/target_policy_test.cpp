@@ -71,6 +71,20 @@ TEST(ClassifyLiteral, AcceptsBracketsAndRejectsNames) {
   EXPECT_FALSE(classify_literal("10.0.0").has_value());
 }
 
+// One answer to "does this host name this machine", for plain-text transports and the webhook's
+// loopback allowance alike.
+TEST(LoopbackHost, NamesAndLiteralsOfThisMachine) {
+  for (const char* h : {"localhost", "localhost.", "127.0.0.1", "127.12.0.9", "127.255.255.255",
+                        "::1", "[::1]", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1"}) {
+    EXPECT_TRUE(is_loopback_host(h)) << h;
+  }
+  for (const char* h : {"128.0.0.1", "126.255.255.255", "127.0.0.1.evil.com", "example.gov.vn",
+                        "localhost.evil.com", "::2", "::ffff:10.0.0.1", "0.0.0.0", "", "127.0.0",
+                        "127.000.0.1", "0x7f.0.0.1", "2130706433"}) {
+    EXPECT_FALSE(is_loopback_host(h)) << h;  // names that resolve to 127.x are not trusted here
+  }
+}
+
 TEST(TargetPolicy, DefaultAllowsOnlyPublicAndNamedLoopback) {
   const TargetPolicy pub = policy_for_url("https://hooks.example.vn/x", false);
   EXPECT_TRUE(target_allowed(AddressClass::public_internet, pub));

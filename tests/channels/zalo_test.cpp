@@ -123,6 +123,19 @@ TEST_F(ZaloChannelTest, TemplateByUidAndCsUseTheOaEndpoints) {
   EXPECT_EQ(s["sends"][1]["body"]["message"]["text"], message().text);
 }
 
+// A CS message holds at most 2000 characters (channels.md): a longer text is cut at 2000 code
+// points, never inside a Vietnamese letter's bytes.
+TEST_F(ZaloChannelTest, CsTextIsCutAtTwoThousandCodePoints) {
+  Message m = message();
+  m.text.clear();
+  for (int i = 0; i < 1500; ++i) m.text += "Đạ";  // 3000 code points, 2 + 3 bytes each pair
+  ASSERT_EQ(channel(ZaloOptions::Mode::cs)->send(m, who("")).kind, Outcome::Kind::sent);
+  const std::string sent = state()["sends"][0]["body"]["message"]["text"];
+  std::string expected;
+  for (int i = 0; i < 1000; ++i) expected += "Đạ";
+  EXPECT_EQ(sent, expected);
+}
+
 TEST_F(ZaloChannelTest, MissingPhoneOrUserIdIsUnreachable) {
   EXPECT_EQ(channel(ZaloOptions::Mode::template_phone)->send(message(), who("")).kind,
             Outcome::Kind::unreachable);

@@ -100,6 +100,20 @@ TEST(Utf8, DecodesOneCodePointAtATime) {
   EXPECT_EQ(decode_at(s, 2).length, 0u);  // the middle of Đ
 }
 
+TEST(Utf8, PrefixCountsCodePointsNotBytes) {
+  EXPECT_EQ(prefix_code_points("Đất đai", 3), "Đất");
+  EXPECT_EQ(prefix_code_points("Đất đai", 0), "");
+  EXPECT_EQ(prefix_code_points("Đất", 10), "Đất");
+  EXPECT_EQ(prefix_code_points("", 5), "");
+  EXPECT_EQ(prefix_code_points("漢\xF0\x9F\x98\x80x", 2), "漢\xF0\x9F\x98\x80");
+  // Invalid bytes count one each; a truncated sequence at the end is not split further.
+  EXPECT_EQ(prefix_code_points("a\x80\x80"
+                               "b",
+                               3),
+            "a\x80\x80");
+  EXPECT_EQ(prefix_code_points("ab\xE1\xBB", 3), "ab\xE1");
+}
+
 TEST(Utf8, AsciiMeansBelow0x80) {
   EXPECT_TRUE(is_ascii("HS-01"));
   EXPECT_FALSE(is_ascii("Đ"));
