@@ -1,10 +1,14 @@
 #include "store/sqlite_store.h"
 
+#include <cstring>
 #include <filesystem>
 #include <unordered_set>
 
+#include <sqlite3.h>
+
 #include "calendar/due_date.h"
 #include "store/sqlite_common.h"
+#include "text/normalize.h"
 
 namespace dunghan::store {
 namespace {
@@ -55,7 +59,48 @@ CREATE INDEX events_by_dossier ON events(dossier_id, at, seq);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT INTO meta (key, value) VALUES ('row_version', 0);
 )sql"},
+    // Texts written before dunghan composed them (NFC, text/normalize.h): the reader composes
+    // what it decodes, but SQL compares the stored bytes (`status --department`, upsert by code).
+    // A code whose composed form is already taken by another row is left as it is (dropping or
+    // merging dossiers is not a migration's call); `dunghan import` of the file again settles it.
+    {2, R"sql(
+UPDATE dossiers SET
+  procedure_code = dunghan_nfc(procedure_code), procedure_name = dunghan_nfc(procedure_name),
+  field = dunghan_nfc(field), department = dunghan_nfc(department),
+  handler = dunghan_nfc(handler), applicant = dunghan_nfc(applicant)
+WHERE procedure_code IS NOT dunghan_nfc(procedure_code)
+   OR procedure_name IS NOT dunghan_nfc(procedure_name) OR field IS NOT dunghan_nfc(field)
+   OR department IS NOT dunghan_nfc(department) OR handler IS NOT dunghan_nfc(handler)
+   OR applicant IS NOT dunghan_nfc(applicant);
+UPDATE dossiers SET code = dunghan_nfc(code)
+WHERE code IS NOT dunghan_nfc(code)
+  AND NOT EXISTS (SELECT 1 FROM dossiers o WHERE o.code = dunghan_nfc(dossiers.code));
+UPDATE events SET note = dunghan_nfc(note) WHERE note IS NOT dunghan_nfc(note);
+)sql"},
 };
+
+/// dunghan_nfc(text): the text in NFC; NULL and invalid UTF-8 unchanged. For migrations.
+void sql_nfc(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) {
+    sqlite3_result_value(ctx, argv[0]);
+    return;
+  }
+  const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  const std::string_view s(p, static_cast<std::size_t>(sqlite3_value_bytes(argv[0])));
+  if (text::is_nfc(s)) {
+    sqlite3_result_value(ctx, argv[0]);
+    return;
+  }
+  const std::string composed = text::to_nfc(s);
+  // SQLite frees the copy (SQLITE_TRANSIENT is an old-style cast our warnings refuse).
+  auto* copy = static_cast<char*>(sqlite3_malloc64(composed.size() + 1));
+  if (copy == nullptr) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  std::memcpy(copy, composed.data(), composed.size());
+  sqlite3_result_text64(ctx, copy, composed.size(), &sqlite3_free, SQLITE_UTF8);
+}
 
 constexpr const char* kDossierSelect =
     "SELECT d.id AS _id, d.code AS code, d.procedure_code AS procedure_code, d.procedure_name AS "
@@ -78,7 +123,13 @@ struct SqliteStore::Impl {
   explicit Impl(const StoreSettings& s)
       : settings(s),
         db(s.path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-           static_cast<int>(s.busy_timeout.count())) {}
+           static_cast<int>(s.busy_timeout.count())) {
+    if (sqlite3_create_function_v2(db.getHandle(), "dunghan_nfc", 1,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &sql_nfc, nullptr,
+                                   nullptr, nullptr) != SQLITE_OK) {
+      throw StoreError(s.path.string() + ": cannot register dunghan_nfc: " + db.getErrorMsg());
+    }
+  }
 
   DecodeOptions decode_options() const {
     DecodeOptions o;

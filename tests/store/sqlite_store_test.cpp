@@ -95,6 +95,61 @@ TEST(SqliteStore, RefusesASchemaNewerThanItKnows) {
   EXPECT_THROW(SqliteStore{s}, StoreError);
 }
 
+// A store written before texts were composed (schema version 1, decomposed Vietnamese as Unikey's
+// "Unicode tổ hợp" writes it): migration 2 composes the stored texts, so SQL comparisons (the
+// department filter, upsert by code) meet what the reader and the filters now produce.
+TEST(SqliteStore, MigrationTwoComposesTextsWrittenDecomposed) {
+  TempDir dir;
+  const StoreSettings s = settings(dir);
+  const std::string nfd_department = "Pho\xCC\x80ng La\xCC\x82\xCC\x81p";  // "Phòng Lấp", NFD
+  const std::string nfd_code =
+      "HS-\xC4\x90"
+      "a\xCC\xA3";                                // "HS-Đạ", NFD
+  const std::string nfd_taken = "HS-Ta\xCC\x80";  // "HS-Tà", NFD
+  {
+    SqliteStore store(s);
+    Dossier ok = dossier("HS-1", local(2026, 3, 2, 8));
+    Dossier taken = dossier("HS-Tà", local(2026, 3, 2, 8));
+    Event e{"HS-1", local(2026, 3, 3, 9), deadline::EventKind::paused, std::nullopt, "x"};
+    store.upsert(std::vector<Dossier>{ok, taken, dossier("HS-2", local(2026, 3, 2, 8)),
+                                      dossier("HS-3", local(2026, 3, 2, 8))},
+                 std::span(&e, 1));
+  }
+  {
+    SQLite::Database db(s.path.string(), SQLite::OPEN_READWRITE);
+    SQLite::Statement dep(db, "UPDATE dossiers SET department = ? WHERE code = 'HS-1'");
+    dep.bind(1, nfd_department);
+    dep.exec();
+    SQLite::Statement code(db, "UPDATE dossiers SET code = ? WHERE code = 'HS-2'");
+    code.bind(1, nfd_code);
+    code.exec();
+    SQLite::Statement dup(db, "UPDATE dossiers SET code = ? WHERE code = 'HS-3'");
+    dup.bind(1, nfd_taken);
+    dup.exec();
+    SQLite::Statement note(db, "UPDATE events SET note = ?");
+    note.bind(1, "Chờ bo\xCC\x82\xCC\x89 sung");  // "Chờ bổ sung", NFD
+    note.exec();
+    db.exec("UPDATE schema_version SET version = 1");
+  }
+  SqliteStore store(s);
+  EXPECT_EQ(store.schema_version(), SqliteStore::latest_schema_version());
+  SQLite::Database db(s.path.string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT department FROM dossiers WHERE code = 'HS-1'").getString(),
+            "Phòng Lấp");
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM dossiers WHERE code = 'HS-Đạ'").getInt(), 1);
+  EXPECT_EQ(db.execAndGet("SELECT note FROM events").getString(), "Chờ bổ sung");
+  // The decomposed twin of a code already present is left alone: both dossiers are still there.
+  SQLite::Statement twin(db, "SELECT count(*) FROM dossiers WHERE code = ?");
+  twin.bind(1, nfd_taken);
+  ASSERT_TRUE(twin.executeStep());
+  EXPECT_EQ(twin.getColumn(0).getInt(), 1);
+  EXPECT_EQ(store.count(), 4);
+  // The department filter, composed by the store, now finds the row in SQL.
+  DossierFilter f;
+  f.department = nfd_department;
+  EXPECT_EQ(walk_codes(store, f), std::vector<std::string>{"HS-1"});
+}
+
 TEST(SqliteStore, RoundTripsEveryFieldAndEvent) {
   TempDir dir;
   SqliteStore store(settings(dir));
