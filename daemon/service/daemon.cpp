@@ -41,6 +41,15 @@ constexpr seconds kOpenScanInterval{300};
 /// A cycle busy longer than this counts as stuck: the watchdog stops being fed.
 constexpr seconds kStuckCycle{600};
 
+/// A configuration without rules is valid (commands need none) but a daemon running on it never
+/// alerts anybody: say so where ops look.
+void warn_if_silent(const config::Config& cfg) {
+  if (cfg.rules.empty()) {
+    spdlog::warn(
+        "event=no_rules note=\"the configuration has no [[rule]]: no alert will be sent\"");
+  }
+}
+
 class Daemon final : public DaemonControl {
  public:
   Daemon(DaemonOptions options, DaemonHooks hooks)
@@ -200,6 +209,7 @@ bool Daemon::start() {
       spdlog::warn("event=tls_verification_off channel={} note=\"tls_verify = false\"", ch.name);
     }
   }
+  warn_if_silent(rt_->config);
   return true;
 }
 
@@ -413,6 +423,7 @@ void Daemon::reload() {
         health_.reload_result(true, now, "");
         spdlog::info("event=reloaded rules={} channels={}", rt_->config.rules.size(),
                      rt_->channels.size());
+        warn_if_silent(rt_->config);
         check_provisional();
         start_cycle();
       } else {

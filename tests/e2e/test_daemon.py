@@ -250,10 +250,16 @@ channels = ["mail"]
         _, h = self.healthz()
         self.assertIn("empty", h["last_reload"]["error"])
         self.assertIsNone(p.poll())
+        # A configuration without rules is valid, but a daemon that will never alert says so.
+        self.assertNotIn("event=no_rules", self.daemon_log())
+        self.write_config(good[:good.index("[[rule]]")])
+        p.send_signal(signal.SIGHUP)
+        self.wait_log_count("event=reloaded", 1)
+        self.wait_log_count("event=no_rules", 1)
         # A good configuration with a second rule on the file channel applies from the next cycle.
         self.write_config(good + '[[rule]]\nname = "ghi-nhat-ky"\nwhen = "overdue"\nto = ["handler"]\nchannels = ["audit"]\n')
         p.send_signal(signal.SIGHUP)
-        wait_for(lambda: self.healthz()[1]["last_reload"]["successful"] is True, 15, "reload applied")
+        self.wait_log_count("event=reloaded", 2)
         wait_for(lambda: len(self._file_lines()) >= 1, 20, "the new rule's alert in the file")
         self.assertIn("dunghan_config_last_reload_successful 1", http_get(self.http_port, "/metrics")[1])
         self.assertEqual(len(self.recorder.messages), 1)  # the first rule's email is not repeated
