@@ -23,7 +23,6 @@ int b64_value(char c) {
   return -1;
 }
 
-/// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is invalid.
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);

@@ -72,9 +72,7 @@ WHERE procedure_code IS NOT dunghan_nfc(procedure_code)
    OR procedure_name IS NOT dunghan_nfc(procedure_name) OR field IS NOT dunghan_nfc(field)
    OR department IS NOT dunghan_nfc(department) OR handler IS NOT dunghan_nfc(handler)
    OR applicant IS NOT dunghan_nfc(applicant);
-UPDATE dossiers SET code = dunghan_nfc(code)
-WHERE code IS NOT dunghan_nfc(code)
-  AND NOT EXISTS (SELECT 1 FROM dossiers o WHERE o.code = dunghan_nfc(dossiers.code));
+UPDATE OR IGNORE dossiers SET code = dunghan_nfc(code) WHERE code IS NOT dunghan_nfc(code);
 UPDATE events SET note = dunghan_nfc(note) WHERE note IS NOT dunghan_nfc(note);
 )sql"},
 };

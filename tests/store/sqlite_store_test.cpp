@@ -112,7 +112,9 @@ TEST(SqliteStore, MigrationTwoComposesTextsWrittenDecomposed) {
     Dossier taken = dossier("HS-Tà", local(2026, 3, 2, 8));
     Event e{"HS-1", local(2026, 3, 3, 9), deadline::EventKind::paused, std::nullopt, "x"};
     store.upsert(std::vector<Dossier>{ok, taken, dossier("HS-2", local(2026, 3, 2, 8)),
-                                      dossier("HS-3", local(2026, 3, 2, 8))},
+                                      dossier("HS-3", local(2026, 3, 2, 8)),
+                                      dossier("HS-4", local(2026, 3, 2, 8)),
+                                      dossier("HS-5", local(2026, 3, 2, 8))},
                  std::span(&e, 1));
   }
   {
@@ -126,6 +128,10 @@ TEST(SqliteStore, MigrationTwoComposesTextsWrittenDecomposed) {
     SQLite::Statement dup(db, "UPDATE dossiers SET code = ? WHERE code = 'HS-3'");
     dup.bind(1, nfd_taken);
     dup.exec();
+    // Two decomposed spellings of one code ("HS-ệ", marks in either order): one is composed, the
+    // other would collide and is left, rather than failing the migration.
+    db.exec("UPDATE dossiers SET code = 'HS-e\xCC\xA3\xCC\x82' WHERE code = 'HS-4'");
+    db.exec("UPDATE dossiers SET code = 'HS-e\xCC\x82\xCC\xA3' WHERE code = 'HS-5'");
     SQLite::Statement note(db, "UPDATE events SET note = ?");
     note.bind(1, "Chờ bo\xCC\x82\xCC\x89 sung");  // "Chờ bổ sung", NFD
     note.exec();
@@ -143,7 +149,8 @@ TEST(SqliteStore, MigrationTwoComposesTextsWrittenDecomposed) {
   twin.bind(1, nfd_taken);
   ASSERT_TRUE(twin.executeStep());
   EXPECT_EQ(twin.getColumn(0).getInt(), 1);
-  EXPECT_EQ(store.count(), 4);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM dossiers WHERE code = 'HS-ệ'").getInt(), 1);
+  EXPECT_EQ(store.count(), 6);
   // The department filter, composed by the store, now finds the row in SQL.
   DossierFilter f;
   f.department = nfd_department;
