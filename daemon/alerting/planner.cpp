@@ -114,10 +114,14 @@ std::optional<Instant> fire_time(const Rule& rule, const DossierClock& clock,
     const calendar::Duration& r = *rule.repeat;
     const Instant anchor = cal.roll_to_office_time(*base);
     switch (r.unit) {
-      case DurationUnit::working_days:
-        t = opening(cal, cal.add_working_days(calendar::local_date(anchor, cal.offset()),
+      case DurationUnit::working_days: {
+        // The day repetition 0 goes out (planner.h); add_working_days counts strictly after it,
+        // so a day off works too.
+        const Instant sent = rule.sends_at_any_hour && !rule.digest ? *base : anchor;
+        t = opening(cal, cal.add_working_days(calendar::local_date(sent, cal.offset()),
                                               WorkingDays{r.amount * repeat}));
         break;
+      }
       case DurationUnit::working_hours:
         t = cal.add_working_minutes(anchor, WorkingMinutes{r.amount * 60 * repeat});
         break;

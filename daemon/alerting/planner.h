@@ -11,9 +11,13 @@
 //  - overdue: one second after the due instant.
 //  - waiting_applicant: the start of the wait. received: the receipt.
 //  Repetition k >= 1 (rules with `repeat`): working days → the opening of the (k·N)-th working day
-//  after the date on which repetition 0 first falls in office time; working hours → k·N office
-//  hours after that; calendar days → k·N days after repetition 0. A rule with `digest` moves each
-//  firing to the digest time of the first working day at or after it.
+//  after the day repetition 0 goes out: the date on which it first falls in office time (an
+//  office channel holds it until then), or, when the rule's first channel sends at any hour
+//  (Rule::sends_at_any_hour, no digest), its own date — so "overdue, every working day" on such a
+//  channel sends at 17:00:01 when the dossier goes late and again at the next working day's
+//  opening, not two working days later; working hours → k·N office hours after the first office
+//  time at or after repetition 0; calendar days → k·N days after repetition 0. A rule with
+//  `digest` moves each firing to the digest time of the first working day at or after it.
 //  A before_due repetition stops at the due instant; a repeating stage stops after `stop_after`
 //  messages (first included).
 //

@@ -72,6 +72,10 @@ struct Rule {
   Match match;
   std::optional<calendar::MinuteOfDay> digest;  // batch per recipient and channel at this time
   std::string template_prefix;  // optional per-rule templates ("<prefix>.email_subject" …)
+  /// The rule's first channel sends at any hour (send_window = "always"; set by the config
+  /// loader): repetition 0 goes out when it fires, not at the next opening, which moves the
+  /// working days its repetitions count from (planner.h).
+  bool sends_at_any_hour = false;
 };
 
 /// True when `pattern` ('*' any run, '?' one byte) matches all of `text`.

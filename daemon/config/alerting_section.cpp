@@ -160,6 +160,13 @@ void read_rules(TableReader& top, Config& config, const std::vector<std::string>
         }
       }
       rule.channels = *chans;
+      if (!chans->empty()) {
+        const auto first = std::find_if(
+            config.channels.begin(), config.channels.end(),
+            [&](const channels::ChannelOptions& c) { return c.name == chans->front(); });
+        rule.sends_at_any_hour =
+            first != config.channels.end() && first->send_window == channels::SendWindow::always;
+      }
     } else {
       ok = false;
     }

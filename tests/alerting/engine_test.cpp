@@ -189,6 +189,38 @@ TEST(Engine, ADaemonBackAfterAWeekSendsOneOverdueNoticePerRecipient) {
   EXPECT_EQ(h.row(id_of("D1", "qua-han", 0, 3, "ld1", "file")).state, AlertState::skipped);
 }
 
+// "Overdue, every working day" is one message a working day on either send window. D1 goes late
+// Tue 10/03 17:00: a channel that sends at any hour tells at once, then at Wednesday's and
+// Thursday's openings; an office channel holds the first message to Wednesday's opening.
+TEST(Engine, OverdueEveryWorkingDayIsOneMessageADayOnEitherSendWindow) {
+  Harness h(local(2026, 3, 2, 8));
+  h.add_file_channel("office", SendWindow::office);
+  h.add_file_channel("always", SendWindow::always);
+  h.upsert(march());
+  Rule office = make_rule("office-rule", Stage::overdue, {"handler"}, {"office"});
+  office.repeat = wd(1);
+  Rule always = make_rule("always-rule", Stage::overdue, {"handler"}, {"always"});
+  always.repeat = wd(1);
+  always.sends_at_any_hour = true;  // what the config loader sets for a first channel "always"
+  h.start({office, always});
+  const std::vector<std::pair<Instant, std::pair<std::size_t, std::size_t>>> steps = {
+      {local(2026, 3, 10, 17, 5), {0, 1}},  // Tue evening: only the channel open at any hour
+      {local(2026, 3, 11, 7, 1), {1, 2}},   // Wed
+      {local(2026, 3, 11, 16), {1, 2}},     // nothing more on Wednesday
+      {local(2026, 3, 12, 7, 1), {2, 3}},   // Thu
+  };
+  for (const auto& [at, counts] : steps) {
+    h.cycle_at(at);
+    EXPECT_EQ(read_jsonl(h.file_of("office")).size(), counts.first)
+        << calendar::format_iso(at, h.cal->offset());
+    EXPECT_EQ(read_jsonl(h.file_of("always")).size(), counts.second)
+        << calendar::format_iso(at, h.cal->offset());
+  }
+  const auto always_lines = read_jsonl(h.file_of("always"));
+  EXPECT_EQ(always_lines[1]["fire_at"], "2026-03-11T07:00:00+07:00");
+  EXPECT_EQ(always_lines[2]["fire_at"], "2026-03-12T07:00:00+07:00");
+}
+
 TEST(Engine, ExtensionFiresTheStagesAgainAndCancelsTheOldVersionsPendingRows) {
   Harness h(local(2026, 3, 2, 8));
   testing::RecordingChannel* rec = h.add_recording_channel("rec", SendWindow::office);

@@ -108,6 +108,28 @@ TEST(FireTime, OverdueRepeatsEveryWorkingDayAcrossAWeekend) {
   EXPECT_EQ(fire_time(r, c, cal(), 2), local(2026, 3, 10, 7));
 }
 
+TEST(FireTime, OnAChannelOpenAtAnyHourRepetitionsCountFromTheDayTheFirstWentOut) {
+  // Due Thu 05/03 17:00: repetition 0 goes out at once, that Thursday evening, so repetition 1 is
+  // Friday's opening, not Monday's (no working day without a message).
+  const DossierClock c = clock_of(local(2026, 3, 2, 8), local(2026, 3, 5, 17));
+  Rule r = with_repeat(make_rule("r", Stage::overdue, {"handler"}), "1 working day");
+  r.sends_at_any_hour = true;
+  EXPECT_EQ(fire_time(r, c, cal(), 0), local(2026, 3, 5, 17, 0, 1));
+  EXPECT_EQ(fire_time(r, c, cal(), 1), local(2026, 3, 6, 7));
+  EXPECT_EQ(fire_time(r, c, cal(), 2), local(2026, 3, 9, 7));
+  // Late on the eve of Tết (Fri 13/02): that evening, then the first working day after it.
+  const DossierClock tet = clock_of(local(2026, 2, 2, 8), local(2026, 2, 13, 17));
+  EXPECT_EQ(fire_time(r, tet, cal(), 1), local(2026, 2, 23, 7));
+  // A digest holds the first message to the digest time anyway: counted from that day.
+  r.digest = std::chrono::hours{7} + std::chrono::minutes{30};
+  EXPECT_EQ(fire_time(r, c, cal(), 0), local(2026, 3, 6, 7, 30));
+  EXPECT_EQ(fire_time(r, c, cal(), 1), local(2026, 3, 9, 7, 30));
+  // Office hours are counted from the first office time whatever the window.
+  Rule hours = with_repeat(make_rule("h", Stage::overdue, {"handler"}), "2 working hours");
+  hours.sends_at_any_hour = true;
+  EXPECT_EQ(fire_time(hours, c, cal(), 1), local(2026, 3, 6, 9));
+}
+
 TEST(FireTime, OverdueRepeatsEveryWorkingDayAcrossTet) {
   // Due Fri 13/02 17:00; Sat 14/02 – Sun 22/02 are days off: repetition 0 falls into office
   // time on Mon 23/02, repetition 1 is Tue 24/02.

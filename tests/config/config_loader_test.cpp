@@ -50,6 +50,36 @@ TEST(ConfigLoader, TextsComparedWithDossiersAreKeptInNfc) {
   EXPECT_EQ(r.match.field[0], "Đầu tư");
 }
 
+// The planner counts a rule's repetitions from the day its first message goes out, which depends
+// on the send window of the rule's first channel.
+TEST(ConfigLoader, RuleKnowsWhetherItsFirstChannelSendsAtAnyHour) {
+  TempDir dir;
+  const Config c = load_config(dir.write("d.toml", R"(
+[[recipient]]
+id = "cb"
+name = "Cán bộ"
+roles = ["handler"]
+[channel.screen]
+type = "console"
+send_window = "always"
+[channel.paper]
+type = "console"
+[[rule]]
+name = "a"
+when = "overdue"
+to = ["handler"]
+channels = ["screen", "paper"]
+[[rule]]
+name = "b"
+when = "overdue"
+to = ["handler"]
+channels = ["paper", "screen"]
+)"));
+  ASSERT_EQ(c.rules.size(), 2u);
+  EXPECT_TRUE(c.rules[0].sends_at_any_hour);
+  EXPECT_FALSE(c.rules[1].sends_at_any_hour);
+}
+
 TEST(ConfigLoader, ShippedSampleIsValid) {
   const Config c = load_config(std::filesystem::path(DUNGHAN_SOURCE_DIR) / "config/dunghan.toml");
   EXPECT_EQ(c.calendar.offset.east, std::chrono::minutes{420});
