@@ -204,6 +204,12 @@ int run_import(const GlobalOptions& g, const std::optional<std::string>& dossier
       std::cout << file << ": " << r.rows << (dossiers ? " dossier" : " event") << " rows, "
                 << r.taken << " imported (" << r.changed << " new or changed), " << r.rejected
                 << " rejected\n";
+      if (r.not_utf8 > 0) {
+        std::cerr << file << ": hint: " << r.not_utf8
+                  << " row(s) are not UTF-8 text; save the file again as UTF-8 (Excel: Save As → "
+                     "\"CSV UTF-8 (Comma delimited)\"; Unikey's converter for TCVN3 or VNI "
+                     "files) and import it again\n";
+      }
       rejected = rejected || r.rejected > 0;
       return true;
     } catch (const store::CsvError& e) {

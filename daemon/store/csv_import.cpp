@@ -1,16 +1,46 @@
 #include "store/csv_import.h"
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 #include <optional>
 
 #include "store/row_codec.h"
+#include "text/utf8.h"
 
 namespace dunghan::store {
+namespace {
+
+/// Why `head` (the first bytes of a file) cannot start a UTF-8 CSV file, or nullopt.
+std::optional<std::string> not_a_text_file(std::string_view head) {
+  const auto starts = [&](std::string_view sig) { return head.substr(0, sig.size()) == sig; };
+  constexpr std::string_view kSaveAs =
+      "; in Excel use Save As → \"CSV UTF-8 (Comma delimited) (*.csv)\"";
+  if (starts("\xFF\xFE") || starts("\xFE\xFF")) {
+    return "the file is UTF-16 text (Excel's \"Unicode Text\"), not UTF-8" + std::string(kSaveAs);
+  }
+  if (starts("PK\x03\x04"))
+    return "the file is an Excel workbook (.xlsx), not CSV" + std::string(kSaveAs);
+  if (starts("\xD0\xCF\x11\xE0")) {
+    return "the file is an Excel 97-2003 workbook (.xls), not CSV" + std::string(kSaveAs);
+  }
+  if (head.substr(0, 4096).find('\0') != std::string_view::npos) {
+    return "the file holds NUL bytes: it is not UTF-8 text (UTF-16 without a byte order mark, or "
+           "a binary file)" +
+           std::string(kSaveAs);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 // ---- CsvReader ----------------------------------------------------------------------------------
 
 CsvReader::CsvReader(std::istream& in) : in_(in), buf_(1 << 16) {
   fill();
+  if (auto why = not_a_text_file(std::string_view(buf_.data() + pos_, end_ - pos_))) {
+    throw CsvError(*why);
+  }
   if (end_ - pos_ >= 3 && static_cast<unsigned char>(buf_[pos_]) == 0xEF &&
       static_cast<unsigned char>(buf_[pos_ + 1]) == 0xBB &&
       static_cast<unsigned char>(buf_[pos_ + 2]) == 0xBF) {
@@ -185,6 +215,7 @@ template <std::size_t N>
 std::string code_of(const Header<N>& h, const std::vector<std::string>& fields) {
   const int p = h.position[0];
   if (p < 0 || static_cast<std::size_t>(p) >= fields.size()) return {};
+  if (!text::is_valid_utf8(fields[static_cast<std::size_t>(p)])) return {};  // shown on terminals
   return lower_trim(fields[static_cast<std::size_t>(p)]).empty()
              ? std::string()
              : std::string(fields[static_cast<std::size_t>(p)]);
@@ -195,7 +226,8 @@ std::string code_of(const Header<N>& h, const std::vector<std::string>& fields) 
 /// handed to `take(Record&&, line)`; a rejected record is reported with its line, column and code
 /// and the loop goes on.
 template <std::size_t N, typename Decode, typename Take>
-void for_each_record(CsvReader& reader, const Header<N>& h, std::vector<std::string>& fields,
+void for_each_record(CsvReader& reader, const Header<N>& h,
+                     const std::array<std::string_view, N>& names, std::vector<std::string>& fields,
                      const ImportOptions& options, ImportResult& result, Decode decode, Take take) {
   std::array<std::optional<std::string_view>, N> row;
   while (reader.next(fields)) {
@@ -209,6 +241,17 @@ void for_each_record(CsvReader& reader, const Header<N>& h, std::vector<std::str
     }
     if (auto err = to_fields(h, fields, row)) {
       report(options, result, {line, "", *err, code_of(h, fields)});
+      continue;
+    }
+    const auto not_utf8 = std::find_if(row.begin(), row.end(),
+                                       [](const auto& v) { return v && !text::is_valid_utf8(*v); });
+    if (not_utf8 != row.end()) {
+      ++result.not_utf8;
+      report(options, result,
+             {line, std::string(names[static_cast<std::size_t>(not_utf8 - row.begin())]),
+              "not UTF-8 text (the file seems saved in a legacy code page such as Windows-1258, "
+              "TCVN3 or VNI)",
+              code_of(h, fields)});
       continue;
     }
     auto decoded = decode(row);
@@ -251,7 +294,7 @@ ImportResult import_dossiers_csv(std::istream& in, DossierStore& store,
     if (options.progress) options.progress(reader.bytes_read());
   };
   for_each_record(
-      reader, h, fields, options, result,
+      reader, h, kDossierColumns, fields, options, result,
       [&](const DossierFields& row) { return decode_dossier(row, dec); },
       [&](deadline::Dossier&& d, std::int64_t) {
         batch.push_back(std::move(d));
@@ -292,7 +335,7 @@ ImportResult import_events_csv(std::istream& in, DossierStore& store,
     if (options.progress) options.progress(reader.bytes_read());
   };
   for_each_record(
-      reader, h, fields, options, result,
+      reader, h, kEventColumns, fields, options, result,
       [&](const EventFields& row) { return decode_event(row, dec); },
       [&](deadline::Event&& e, std::int64_t line) {
         batch.push_back(std::move(e));

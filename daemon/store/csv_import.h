@@ -15,7 +15,12 @@
 //    duration, a due_at, or a procedure_code the catalogue knows. A missing updated_at is the
 //    import time. A `handler` that is no configured recipient is not checked here.
 //  - events: decode_event() rules, and the dossier must already be in the store.
-//  - a row with more or fewer fields than the header is refused (column "").
+//  - a row with more or fewer fields than the header is refused (column "");
+//  - a row with a field that is not UTF-8 is refused (that column): Vietnamese saved in a legacy
+//    code page (Excel's plain "CSV" on a Vietnamese Windows writes Windows-1258; TCVN3 and VNI
+//    files exist too) would otherwise be stored as bytes no report, e-mail or Zalo can show.
+// A file that is no text at all is refused as a whole with what it seems to be: UTF-16 (Excel's
+// "Unicode Text"), an Excel workbook (.xlsx, .xls) or another binary file.
 // Rows are upserted by code (events by code, at, kind) in transactions of `batch_size` rows; the
 // file is streamed, memory does not grow with its size.
 
@@ -43,7 +48,8 @@ class CsvError : public std::runtime_error {
 class CsvReader {
  public:
   /// Skips a UTF-8 BOM and detects the separator from the first record. `in` must outlive the
-  /// reader.
+  /// reader. Throws CsvError when the file starts as no UTF-8 text file does (a UTF-16 BOM, an
+  /// Excel workbook's signature, NUL bytes in the first 4 KiB), naming what it seems to be.
   explicit CsvReader(std::istream& in);
 
   /// ',' or ';'.
@@ -102,6 +108,7 @@ struct ImportResult {
   std::int64_t taken = 0;                    // rows upserted
   std::int64_t rejected = 0;                 // rows refused (each reported through on_problem)
   std::int64_t changed = 0;                  // of `taken`: rows that inserted or changed something
+  std::int64_t not_utf8 = 0;                 // of `rejected`: rows with a field not in UTF-8
   std::vector<std::string> ignored_columns;  // header names that are no canonical column
 };
 

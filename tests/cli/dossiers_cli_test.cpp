@@ -73,6 +73,28 @@ TEST(DossiersCli, ImportWithBadRowsExitsTwoAndNamesLineAndColumn) {
   EXPECT_THAT(r.out, HasSubstr("2 rejected"));
 }
 
+// An admin who saved the sheet as Excel's plain "CSV" (Windows-1258) learns which rows, and how to
+// save the file instead; a workbook given as the file is refused as a whole, saying what it is.
+TEST(DossiersCli, ImportOfALegacyCodePageOrAWorkbookSaysHowToSaveTheFile) {
+  TempDir dir;
+  const auto csv =
+      dir.write("d.csv",
+                "code,received_at,duration,status,department\n"
+                "A,2026-03-02 08:00,5 working days,processing,Ph\xF2ng Lao \xF0\xF4\xCC"
+                "ng\n"
+                "B,2026-03-02 08:00,5 working days,processing,Phong Lao dong\n");
+  ProcessResult r = dunghan({"import", "--config", write_config(dir), "--dossiers", csv.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr(csv.string() + ":2: column `department`: not UTF-8 text"));
+  EXPECT_THAT(r.err, HasSubstr("hint: 1 row(s) are not UTF-8 text"));
+  EXPECT_THAT(r.err, HasSubstr("CSV UTF-8"));
+  EXPECT_THAT(r.out, HasSubstr("1 imported"));
+  const auto xlsx = dir.write("d.xlsx", std::string("PK\x03\x04\x14\0\x06\0", 8));
+  r = dunghan({"import", "--config", write_config(dir), "--dossiers", xlsx.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("Excel workbook (.xlsx)"));
+}
+
 TEST(DossiersCli, ImportWithoutARequiredColumnExitsOne) {
   TempDir dir;
   const auto csv = dir.write("d.csv", "code,received_at\nA,2026-03-02 08:00\n");

@@ -171,6 +171,51 @@ TEST_F(CsvImport, EmptyFileIsAFileError) {
   EXPECT_THROW(dossiers(""), CsvError);
 }
 
+// Excel's plain "CSV" on a Vietnamese Windows writes Windows-1258: "Phòng Đầu tư" comes as bytes
+// that are no UTF-8. Such rows are refused with their line and column (counted apart for the
+// command's hint); rows in plain ASCII go in.
+TEST_F(CsvImport, RowsInALegacyCodePageAreRefusedWithTheirColumn) {
+  const ImportResult r = dossiers(
+      "code,received_at,duration,status,department\n"
+      "A,2026-03-02 08:00,5 working days,processing,Ph\xF2ng \xD0\xE2\xCC"
+      "u t\xFD\n"  // cp1258
+      "B,2026-03-02 08:00,5 working days,processing,Phong Dau tu\n"
+      "C\xE2,2026-03-02 08:00,5 working days,processing,\n");
+  EXPECT_EQ(r.taken, 1);
+  EXPECT_EQ(r.rejected, 2);
+  EXPECT_EQ(r.not_utf8, 2);
+  ASSERT_EQ(problems_.size(), 2u);
+  EXPECT_EQ(problems_[0].line, 2);
+  EXPECT_EQ(problems_[0].column, "department");
+  EXPECT_EQ(problems_[0].code, "A");
+  EXPECT_NE(problems_[0].reason.find("Windows-1258"), std::string::npos);
+  EXPECT_EQ(problems_[1].column, "code");
+  EXPECT_EQ(problems_[1].code, "");  // never echo bytes a terminal cannot show
+  EXPECT_TRUE(store_->get("B"));
+}
+
+TEST_F(CsvImport, AFileThatIsNoUtf8TextIsRefusedAsAWholeSayingWhatItIs) {
+  const std::string header = "code,received_at,duration,status\n";
+  std::string utf16 = "\xFF\xFE";
+  for (char c : header) utf16 += std::string{c, '\0'};
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {utf16, "UTF-16"},
+      {"PK\x03\x04\x14\0\x06\0", "workbook (.xlsx)"},
+      {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "(.xls)"},
+      {header.substr(0, 5) + std::string(1, '\0') + header.substr(5), "NUL"},
+  };
+  for (const auto& [text, what] : cases) {
+    try {
+      dossiers(text);
+      ADD_FAILURE() << "accepted: " << what;
+    } catch (const CsvError& e) {
+      EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("CSV UTF-8"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(store_->count(), 0);
+}
+
 TEST_F(CsvImport, BomAndSemicolonAndQuotedFields) {
   const ImportResult r = dossiers(
       "\xEF\xBB\xBF"
