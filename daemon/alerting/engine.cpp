@@ -120,6 +120,15 @@ CycleReport Engine::plan() {
                                      (p.column.empty() ? "" : ", column " + p.column) + ": " +
                                      p.reason);
   }
+  if (const auto& f = read.summary.first_not_utf8) {
+    add_problem(report.problems,
+                std::to_string(read.summary.not_utf8) +
+                    " dossier row(s) hold text that is not UTF-8 (first: store row " +
+                    std::to_string(f->row) + (f->code.empty() ? "" : ", dossier " + f->code) +
+                    ", column " + f->column +
+                    "): the database seems to use a legacy encoding (TCVN3, Windows-1258); their "
+                    "alerts go out, but these texts will not display");
+  }
   ledger_.set_meta("store_cursor", cursor_text(read.next));
   if (replan_all) ledger_.set_meta("plan_fingerprint", settings_.fingerprint);
   return report;

@@ -131,7 +131,7 @@ int run_preview(const GlobalOptions& g, const AlertArgs& a) {
                      {"channel", r.id.channel},
                      {"fire_at", calendar::format_iso(r.fire_at, off)}});
     }
-    std::cout << out.dump(2) << '\n';
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return kOk;
   }
   std::cout << "Cảnh báo sẽ gửi lúc " << calendar::format_iso(*at, off) << ": " << rows.size()
@@ -210,7 +210,7 @@ int run_explain(const GlobalOptions& g, const AlertArgs& a) {
   }
   j["rules"] = rules;
   if (a.format == "json") {
-    std::cout << j.dump(2) << '\n';
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return kOk;
   }
   std::cout << "Hồ sơ " << a.code << " lúc " << j["at"].get<std::string>() << ": "

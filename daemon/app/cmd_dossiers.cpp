@@ -82,6 +82,14 @@ int report_read_problems(const store::ReadSummary& s) {
     std::cerr << "warning: … and " << (s.rejected - static_cast<std::int64_t>(s.problems.size()))
               << " more bad rows\n";
   }
+  if (const auto& f = s.first_not_utf8) {
+    std::cerr << "warning: " << s.not_utf8
+              << " dossier row(s) hold text that is not UTF-8 (first: store row " << f->row;
+    if (!f->code.empty()) std::cerr << ", code " << f->code;
+    std::cerr << ", column `" << f->column
+              << "`); the database seems to use a legacy encoding (TCVN3, Windows-1258): those "
+                 "rows are counted, their texts will not display\n";
+  }
   return s.rejected > 0 ? kPartial : kOk;
 }
 
@@ -375,7 +383,8 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
         o["working_minutes_left"] = r.valid ? json(r.left) : json(nullptr);
         o["department"] = r.department;
         o["handler"] = r.handler;
-        std::cout << (first ? "\n  " : ",\n  ") << o.dump();
+        std::cout << (first ? "\n  " : ",\n  ")
+                  << o.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         first = false;
       });
       std::cout << (first ? "]\n" : "\n]\n");
@@ -509,7 +518,7 @@ int run_audit(const GlobalOptions& g, const std::optional<std::string>& from_tex
                      {"working_days_difference", f.working_days_difference},
                      {"reason", f.reason}});
     }
-    std::cout << out.dump(2) << '\n';
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else {
     std::cout << "Đối chiếu ngày hẹn trả với lịch làm việc: " << checked << " hồ sơ có ngày hẹn, "
               << findings.size() << " hồ sơ lệch\n";

@@ -132,7 +132,7 @@ int run_list(const GlobalOptions& g, const OutboxArgs& a) {
   if (a.format == "json") {
     json out = json::array();
     for (const AlertRow& r : rows) out.push_back(row_json(r, offset));
-    std::cout << out.dump(2) << '\n';
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else if (!rows.empty()) {
     print_table(rows, offset);
   }

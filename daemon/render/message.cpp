@@ -139,7 +139,7 @@ std::string webhook_json(const WorkCalendar& cal, const AlertView& a) {
           {"extended", c.extended},
           {"working_minutes_left", c.left.count}}},
         {"recipient", a.recipient_id}}}};
-  return j.dump();
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -208,7 +208,7 @@ Rendered render_digest(const Templates& templates, const WorkCalendar& cal,
             {"stage", first.stage},
             {"recipient", first.recipient_id},
             {"alerts", items}}}}
-          .dump();
+          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 

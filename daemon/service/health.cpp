@@ -99,7 +99,7 @@ std::string Health::healthz_json(calendar::Instant now, std::chrono::seconds max
   if (!reload_error_.empty()) j["last_reload"]["error"] = reload_error_;
   j["provisional_calendar_warning"] =
       provisional_ ? nlohmann::json(*provisional_) : nlohmann::json(nullptr);
-  return j.dump();
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string Health::metrics_text(const std::string& version) const {

@@ -4,6 +4,7 @@
 
 #include "calendar/due_date.h"
 #include "text/normalize.h"
+#include "text/utf8.h"
 
 namespace dunghan::store {
 namespace {
@@ -78,6 +79,14 @@ std::optional<deadline::Channel> parse_channel_alias(std::string_view s) {
   return std::nullopt;
 }
 
+constexpr std::string_view kNotUtf8 = "not UTF-8 text (a legacy encoding such as TCVN3?)";
+
+/// A text field as dossiers keep it: NFC, and valid UTF-8 (bytes of a legacy encoding become
+/// U+FFFD, so that every report, JSON and message built from it stays well-formed).
+std::string readable(std::string_view v) {
+  return text::is_valid_utf8(v) ? text::to_nfc(v) : text::to_nfc(text::replace_invalid_utf8(v));
+}
+
 constexpr std::string_view kDateTimeForms =
     "expected YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS]";
 
@@ -121,13 +130,12 @@ std::variant<Dossier, FieldError> decode_dossier(const DossierFields& f,
 
   const auto code = value(f, C::code);
   if (!code) return required_missing(C::code);
+  if (!text::is_valid_utf8(*code)) return FieldError{name(C::code), std::string(kNotUtf8)};
   d.code = text::to_nfc(*code);
 
   // Texts are kept in NFC so that NFD input ("Unicode tổ hợp") compares, groups and filters
-  // equal to the same words typed precomposed (text/normalize.h).
-  const auto field_text = [&](C c) {
-    return text::to_nfc(value(f, c).value_or(std::string_view{}));
-  };
+  // equal to the same words typed precomposed (text/normalize.h), and always valid UTF-8.
+  const auto field_text = [&](C c) { return readable(value(f, c).value_or(std::string_view{})); };
   d.procedure_code = field_text(C::procedure_code);
   d.procedure_name = field_text(C::procedure_name);
   d.field = field_text(C::field);
@@ -217,6 +225,7 @@ std::variant<Event, FieldError> decode_event(const EventFields& f, const DecodeO
   Event e;
   const auto code = value(f, C::code);
   if (!code) return FieldError{name(C::code), "required value is empty"};
+  if (!text::is_valid_utf8(*code)) return FieldError{name(C::code), std::string(kNotUtf8)};
   e.code = text::to_nfc(*code);
 
   const auto at = value(f, C::at);
@@ -252,7 +261,7 @@ std::variant<Event, FieldError> decode_event(const EventFields& f, const DecodeO
                         quoted(*nd) + " is not a date-time (" + std::string(kDateTimeForms) + ")"};
     }
   }
-  if (const auto note = f[static_cast<std::size_t>(C::note)]) e.note = text::to_nfc(trim(*note));
+  if (const auto note = f[static_cast<std::size_t>(C::note)]) e.note = readable(trim(*note));
   return e;
 }
 

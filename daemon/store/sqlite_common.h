@@ -11,6 +11,7 @@
 
 #include "store/row_codec.h"
 #include "store/store.h"
+#include "text/utf8.h"
 
 namespace dunghan::store::detail {
 
@@ -61,6 +62,19 @@ inline void note_problem(ReadSummary& s, RowProblem p) {
   if (s.problems.size() < ReadSummary::kMaxKeptProblems) s.problems.push_back(std::move(p));
 }
 
+/// Counts a dossier row with a text field that is not UTF-8 (ReadSummary::not_utf8).
+inline void note_not_utf8(const DossierFields& fields, const std::string& code, std::int64_t row,
+                          ReadSummary& s) {
+  for (std::size_t c = 0; c < fields.size(); ++c) {
+    if (!fields[c] || text::is_valid_utf8(*fields[c])) continue;
+    if (s.not_utf8++ == 0) {
+      s.first_not_utf8 = RowProblem{text::is_valid_utf8(code) ? code : std::string(), row,
+                                    std::string(kDossierColumns[c]), "not UTF-8 text"};
+    }
+    return;
+  }
+}
+
 /// BEGIN … COMMIT around a read, rolled back when an exception leaves the scope.
 class ReadTransaction {
  public:
@@ -94,7 +108,8 @@ void merge_walk(SQLite::Statement& dq, const ColumnMap<kDossierColumnCount>& dma
   while (dq.executeStep()) {
     ++row;
     const auto key = dkey(dq);
-    auto decoded = decode_dossier(row_fields(dq, dmap), options);
+    const DossierFields fields = row_fields(dq, dmap);  // views into dq's current row
+    auto decoded = decode_dossier(fields, options);
     events.clear();
     while (ev && ekey(*eq) < key) {
       ev = eq->executeStep();
@@ -117,13 +132,14 @@ void merge_walk(SQLite::Statement& dq, const ColumnMap<kDossierColumnCount>& dma
     }
     if (!ok) {
       auto& err = std::get<FieldError>(decoded);
-      const auto code = row_fields(dq, dmap)[0];
+      const auto code = fields[0];
       note_problem(summary, RowProblem{code ? std::string(*code) : std::string(), row, err.column,
                                        err.reason});
       continue;
     }
     const auto& d = std::get<deadline::Dossier>(decoded);
     if (!keep(d)) continue;
+    note_not_utf8(fields, d.code, row, summary);
     std::stable_sort(
         events.begin(), events.end(),
         [](const deadline::Event& a, const deadline::Event& b) { return a.at < b.at; });

@@ -92,6 +92,12 @@ struct ReadSummary {
   /// The first kMaxKeptProblems bad rows, in reading order (`rejected` counts them all).
   std::vector<RowProblem> problems;
   static constexpr std::size_t kMaxKeptProblems = 100;
+  /// Dossiers visited although a text field is not UTF-8 (an agency database in a legacy
+  /// encoding such as TCVN3 or Windows-1258). They are kept, so their alerts still go out, with
+  /// U+FFFD for each such byte (a code that is not UTF-8 makes the row bad instead: an identifier
+  /// is never altered); `first_not_utf8` names the first.
+  std::int64_t not_utf8 = 0;
+  std::optional<RowProblem> first_not_utf8;
 };
 
 /// Called once per dossier with its events ordered by `at` (ties: in recording order).

@@ -1,6 +1,8 @@
 #include "text/utf8.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace dunghan::text {
 
@@ -30,7 +32,16 @@ Decoded decode_at(std::string_view utf8, std::size_t pos) {
 }
 
 bool is_valid_utf8(std::string_view utf8) {
-  for (std::size_t i = 0; i < utf8.size();) {
+  const std::size_t n = utf8.size();
+  std::size_t i = 0;
+  while (i < n) {
+    // Runs of ASCII, eight bytes at a time: most stored text (codes, dates, states) is ASCII.
+    for (std::uint64_t w = 0; i + 8 <= n; i += 8) {
+      std::memcpy(&w, utf8.data() + i, 8);
+      if ((w & 0x8080808080808080ULL) != 0) break;
+    }
+    while (i < n && static_cast<unsigned char>(utf8[i]) < 0x80) ++i;
+    if (i == n) break;
     const Decoded d = decode_at(utf8, i);
     if (d.length == 0) return false;
     i += d.length;
@@ -44,6 +55,23 @@ std::string_view prefix_code_points(std::string_view utf8, std::size_t max) {
     i += std::max<std::size_t>(decode_at(utf8, i).length, 1);
   }
   return utf8.substr(0, i);
+}
+
+std::string replace_invalid_utf8(std::string_view utf8) {
+  if (is_valid_utf8(utf8)) return std::string(utf8);
+  std::string out;
+  out.reserve(utf8.size() + 8);
+  for (std::size_t i = 0; i < utf8.size();) {
+    const std::size_t n = decode_at(utf8, i).length;
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(utf8, i, n);
+      i += n;
+    }
+  }
+  return out;
 }
 
 bool is_ascii(std::string_view s) {

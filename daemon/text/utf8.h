@@ -3,6 +3,7 @@
 // above U+10FFFF).
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace dunghan::text {
@@ -22,6 +23,10 @@ bool is_valid_utf8(std::string_view utf8);
 /// The longest prefix of `utf8` holding at most `max` code points, never ending inside a
 /// sequence (a byte that starts no valid sequence counts as one code point).
 std::string_view prefix_code_points(std::string_view utf8, std::size_t max);
+
+/// `utf8` with each byte that starts no valid sequence replaced by U+FFFD (one per byte, as
+/// browsers show it); valid text comes back unchanged.
+std::string replace_invalid_utf8(std::string_view utf8);
 
 /// True when every byte is below 0x80.
 bool is_ascii(std::string_view s);

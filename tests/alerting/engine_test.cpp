@@ -1,5 +1,6 @@
 // The engine with real parts: a real SQLite store and ledger in a scratch directory, a ManualClock,
 // the real `file` channel, and a recording channel whose answers the tests script.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -219,6 +220,25 @@ TEST(Engine, OverdueEveryWorkingDayIsOneMessageADayOnEitherSendWindow) {
   const auto always_lines = read_jsonl(h.file_of("always"));
   EXPECT_EQ(always_lines[1]["fire_at"], "2026-03-11T07:00:00+07:00");
   EXPECT_EQ(always_lines[2]["fire_at"], "2026-03-12T07:00:00+07:00");
+}
+
+// Text in a legacy encoding does not stop a dossier's alerts; the cycle reports it once.
+TEST(Engine, TextThatIsNotUtf8IsReportedAndTheAlertStillGoesOut) {
+  Harness h(local(2026, 3, 2, 8));
+  h.add_file_channel("file", SendWindow::always);
+  h.upsert(march());
+  {
+    SQLite::Database db((h.dir.path() / "dossiers.db").string(), SQLite::OPEN_READWRITE);
+    db.exec("UPDATE dossiers SET applicant = 'C\xF4ng ty' WHERE code = 'D1'");  // Windows-1258
+  }
+  h.start({make_rule("qua-han", Stage::overdue, {"handler"}, {"file"})});
+  const CycleReport r = h.cycle_at(local(2026, 3, 11, 8));
+  EXPECT_EQ(r.sent, 1);
+  const auto it = std::find_if(r.problems.begin(), r.problems.end(), [](const std::string& p) {
+    return p.find("not UTF-8") != std::string::npos;
+  });
+  ASSERT_NE(it, r.problems.end());
+  EXPECT_NE(it->find("dossier D1, column applicant"), std::string::npos) << *it;
 }
 
 TEST(Engine, ExtensionFiresTheStagesAgainAndCancelsTheOldVersionsPendingRows) {

@@ -1,5 +1,6 @@
 // import, status, store init, audit as processes: exit codes, messages with line and column,
 // shapes.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -93,6 +94,25 @@ TEST(DossiersCli, ImportOfALegacyCodePageOrAWorkbookSaysHowToSaveTheFile) {
   r = dunghan({"import", "--config", write_config(dir), "--dossiers", xlsx.string()});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("Excel workbook (.xlsx)"));
+}
+
+// A store whose texts are in a legacy encoding (an agency database, or rows written before import
+// checked UTF-8): the dossiers are listed, and a warning names the first row and column.
+TEST(DossiersCli, StatusWarnsAboutTextThatIsNotUtf8) {
+  TempDir dir;
+  const std::string cfg = write_config(dir);
+  const auto csv = dir.write("d.csv", kDossiers);
+  ASSERT_EQ(dunghan({"import", "--config", cfg, "--dossiers", csv.string()}).exit_code, 0);
+  {
+    SQLite::Database db((dir.path() / "state" / "dossiers.db").string(), SQLite::OPEN_READWRITE);
+    db.exec("UPDATE dossiers SET department = 'P.\xA7\xCA' WHERE code = 'A'");  // TCVN3 bytes
+  }
+  const ProcessResult r =
+      dunghan({"status", "--config", cfg, "--at", "2026-03-04T08:00", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out).size(), 2u);  // A and B are still listed
+  EXPECT_THAT(r.err, HasSubstr("1 dossier row(s) hold text that is not UTF-8"));
+  EXPECT_THAT(r.err, HasSubstr("code A, column `department`"));
 }
 
 TEST(DossiersCli, ImportWithoutARequiredColumnExitsOne) {

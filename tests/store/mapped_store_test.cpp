@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "support/temp_dir.h"
@@ -100,6 +101,39 @@ TEST(MappedStore, BadRowIsReportedWithColumnAndTheOthersAreRead) {
   EXPECT_EQ(r.problems[0].code, "KCN-003");
   EXPECT_EQ(r.problems[0].column, "received_at");
   EXPECT_EQ(r.problems[0].row, 3);
+}
+
+// An agency database in a legacy encoding (TCVN3 bytes for "Đầu tư"): the dossier is kept — its
+// alerts must still go out — and the read says which row and column will not display.
+TEST(MappedStore, TextThatIsNotUtf8IsKeptAndCounted) {
+  TempDir dir;
+  const auto path = make_foreign_db(dir);
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    SQLite::Statement st(db,
+                         "UPDATE ho_so SET phong_ban = ? WHERE ma_ho_so IN ('KCN-002', 'KCN-004')");
+    st.bind(1, std::string("P.\xA7\xCA"));  // TCVN3 "Đầ"
+    st.exec();
+    // A code that is not UTF-8 cannot be a dossier's identity: that row is bad.
+    db.exec("UPDATE ho_so SET ma_ho_so = 'KCN-\xA7' WHERE ma_ho_so = 'KCN-001'");
+  }
+  MappedStore store(mapped(path));
+  std::map<std::string, std::string> departments;
+  const ReadSummary r = store.for_each(
+      {}, [&](const Dossier& d, std::span<const Event>) { departments[d.code] = d.department; });
+  // Kept, so their alerts still go out; the bytes show as U+FFFD, so every JSON stays valid.
+  EXPECT_EQ(departments, (std::map<std::string, std::string>{{"KCN-002", "P.\uFFFD\uFFFD"},
+                                                             {"KCN-004", "P.\uFFFD\uFFFD"}}));
+  EXPECT_EQ(r.not_utf8, 2);
+  ASSERT_TRUE(r.first_not_utf8.has_value());
+  EXPECT_EQ(r.first_not_utf8->code, "KCN-002");
+  EXPECT_EQ(r.first_not_utf8->column, "department");
+  EXPECT_GE(r.first_not_utf8->row, 1);
+  ASSERT_EQ(r.rejected, 2);  // KCN-003's date, as before, and the row whose code is not UTF-8
+  const auto bad_code = std::find_if(r.problems.begin(), r.problems.end(),
+                                     [](const RowProblem& p) { return p.column == "code"; });
+  ASSERT_NE(bad_code, r.problems.end());
+  EXPECT_NE(bad_code->reason.find("not UTF-8"), std::string::npos);
 }
 
 TEST(MappedStore, IncrementalReadUsesSince) {

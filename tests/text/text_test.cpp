@@ -89,6 +89,17 @@ TEST(Utf8, ValidatesByRfc3629) {
   EXPECT_FALSE(is_valid_utf8("\x80"));              // stray continuation byte
 }
 
+// The ASCII fast path reads eight bytes at a time: a bad or good sequence at every offset.
+TEST(Utf8, ValidationFindsASequenceAtEveryOffset) {
+  for (std::size_t k = 0; k < 24; ++k) {
+    std::string s(24, 'a');
+    EXPECT_TRUE(is_valid_utf8(s.substr(0, k) + "Đ" + s.substr(k))) << k;
+    EXPECT_TRUE(is_valid_utf8(s.substr(0, k) + "\xF0\x9F\x98\x80" + s.substr(k))) << k;
+    EXPECT_FALSE(is_valid_utf8(s.substr(0, k) + "\xA7" + s.substr(k))) << k;
+    EXPECT_FALSE(is_valid_utf8(s.substr(0, k) + "\xE1\xBB")) << k;  // truncated at the end
+  }
+}
+
 TEST(Utf8, DecodesOneCodePointAtATime) {
   const std::string s = "aĐ漢\xF0\x9F\x98\x80";
   EXPECT_EQ(decode_at(s, 0).code_point, U'a');
@@ -112,6 +123,16 @@ TEST(Utf8, PrefixCountsCodePointsNotBytes) {
                                3),
             "a\x80\x80");
   EXPECT_EQ(prefix_code_points("ab\xE1\xBB", 3), "ab\xE1");
+}
+
+TEST(Utf8, ReplaceInvalidPutsOneReplacementCharacterPerBadByte) {
+  EXPECT_EQ(replace_invalid_utf8("Đất đai"), "Đất đai");
+  EXPECT_EQ(replace_invalid_utf8("P.\xA7\xCA"), "P.\uFFFD\uFFFD");
+  EXPECT_EQ(replace_invalid_utf8("ab\xE1\xBB"), "ab\uFFFD\uFFFD");  // truncated sequence
+  EXPECT_EQ(replace_invalid_utf8("\xC0\xAF"
+                                 "x"),
+            "\uFFFD\uFFFDx");  // overlong
+  EXPECT_TRUE(is_valid_utf8(replace_invalid_utf8("\xFF\xFE\x80 Đ \xED\xA0\x80")));
 }
 
 TEST(Utf8, AsciiMeansBelow0x80) {
