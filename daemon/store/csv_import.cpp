@@ -1,8 +1,6 @@
 #include "store/csv_import.h"
 
-#include <algorithm>
 #include <array>
-#include <cstring>
 #include <optional>
 
 #include "store/row_codec.h"
@@ -243,12 +241,10 @@ void for_each_record(CsvReader& reader, const Header<N>& h,
       report(options, result, {line, "", *err, code_of(h, fields)});
       continue;
     }
-    const auto not_utf8 = std::find_if(row.begin(), row.end(),
-                                       [](const auto& v) { return v && !text::is_valid_utf8(*v); });
-    if (not_utf8 != row.end()) {
+    if (const auto bad = first_not_utf8(row)) {
       ++result.not_utf8;
       report(options, result,
-             {line, std::string(names[static_cast<std::size_t>(not_utf8 - row.begin())]),
+             {line, std::string(names[*bad]),
               "not UTF-8 text (the file seems saved in a legacy code page such as Windows-1258, "
               "TCVN3 or VNI)",
               code_of(h, fields)});

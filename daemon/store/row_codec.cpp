@@ -95,6 +95,13 @@ constexpr std::string_view kDateTimeForms =
 std::optional<std::size_t> dossier_column_index(std::string_view name) {
   return column_index(kDossierColumns, name);
 }
+std::optional<std::size_t> first_not_utf8(std::span<const std::optional<std::string_view>> row) {
+  for (std::size_t c = 0; c < row.size(); ++c) {
+    if (row[c] && !text::is_valid_utf8(*row[c])) return c;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::size_t> event_column_index(std::string_view name) {
   return column_index(kEventColumns, name);
 }

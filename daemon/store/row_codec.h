@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -52,6 +53,11 @@ std::optional<std::size_t> event_column_index(std::string_view name);
 /// the value is NULL. An empty or blank text counts as absent for optional columns.
 using DossierFields = std::array<std::optional<std::string_view>, kDossierColumnCount>;
 using EventFields = std::array<std::optional<std::string_view>, kEventColumnCount>;
+
+/// The first column of a row (DossierFields or EventFields) whose value is present and not valid
+/// UTF-8, or nullopt. Decoding keeps such texts readable (U+FFFD), so callers that must tell —
+/// the CSV import refuses the row, a store read counts it — ask here first.
+std::optional<std::size_t> first_not_utf8(std::span<const std::optional<std::string_view>> row);
 
 /// Why a row was refused: the canonical column ("" for the row) and an English reason.
 struct FieldError {

@@ -11,7 +11,6 @@
 
 #include "store/row_codec.h"
 #include "store/store.h"
-#include "text/utf8.h"
 
 namespace dunghan::store::detail {
 
@@ -62,17 +61,13 @@ inline void note_problem(ReadSummary& s, RowProblem p) {
   if (s.problems.size() < ReadSummary::kMaxKeptProblems) s.problems.push_back(std::move(p));
 }
 
-/// Counts a dossier row with a text field that is not UTF-8 (ReadSummary::not_utf8).
+/// Counts a decoded dossier row with a text field that is not UTF-8 (ReadSummary::not_utf8). The
+/// code is valid UTF-8: decoding refuses a row whose code is not.
 inline void note_not_utf8(const DossierFields& fields, const std::string& code, std::int64_t row,
                           ReadSummary& s) {
-  for (std::size_t c = 0; c < fields.size(); ++c) {
-    if (!fields[c] || text::is_valid_utf8(*fields[c])) continue;
-    if (s.not_utf8++ == 0) {
-      s.first_not_utf8 = RowProblem{text::is_valid_utf8(code) ? code : std::string(), row,
-                                    std::string(kDossierColumns[c]), "not UTF-8 text"};
-    }
-    return;
-  }
+  const auto bad = first_not_utf8(fields);
+  if (!bad || s.not_utf8++ > 0) return;
+  s.first_not_utf8 = RowProblem{code, row, std::string(kDossierColumns[*bad]), "not UTF-8 text"};
 }
 
 /// BEGIN … COMMIT around a read, rolled back when an exception leaves the scope.
