@@ -109,6 +109,13 @@ std::string summary(const Config& config, const calendar::WorkCalendar* cal) {
     s += ")";
   }
   s += "; " + std::to_string(config.procedures.size()) + " procedure(s) in the catalogue";
+  s += ". Form 6a: ";
+  s += config.report.period == report::PeriodConvention::decree09
+           ? "periods cut 15th-14th (Decree 09/2019)"
+           : "calendar periods";
+  s += config.report.heading.reporting_unit.empty()
+           ? ", no reporting unit ([report] reporting_unit)"
+           : ", reporting unit " + config.report.heading.reporting_unit;
   s += ". State directory " + config.service.state_dir.string() + ", poll every " +
        std::to_string(config.service.poll_interval.count()) + " s, endpoint " +
        config.service.listen + ", log level " + config.log.level;

@@ -17,6 +17,7 @@
 #include "config/secret.h"
 #include "deadline/dossier.h"
 #include "deadline/options.h"
+#include "report/options.h"
 
 namespace dunghan::config {
 
@@ -74,6 +75,8 @@ struct Config {
   std::vector<alerting::Recipient> recipients;
   std::vector<alerting::Rule> rules;
   AlertOptions alerts;
+  /// `[report]`: the printed form 6a's header and footer, and how periods are cut.
+  report::ReportOptions report;
   /// [channel.NAME] tables, in file order.
   std::vector<channels::ChannelOptions> channels;
   /// Where each of calendar.schedules came from (a path or "builtin:vn"), for the summary.

@@ -254,6 +254,31 @@ void read_deadline(TableReader& dl, Config& config) {
   dl.finish();
 }
 
+void read_report(TableReader& rp, Config& config) {
+  report::ReportOptions& o = config.report;
+  // Texts printed on the form: one line each, kept in NFC like every text dunghan compares or
+  // prints.
+  const auto line = [&rp](std::string_view key, std::string& out) {
+    auto v = rp.string(key);
+    if (!v) return;
+    if (v->find_first_of("\r\n") != std::string::npos) {
+      rp.error(key, "must be one line (it is printed on one line of the form)");
+      return;
+    }
+    out = text::to_nfc(*v);
+  };
+  line("reporting_unit", o.heading.reporting_unit);
+  line("receiving_unit", o.heading.receiving_unit);
+  line("place", o.heading.place);
+  line("signer_title", o.heading.signer_title);
+  line("preparer", o.heading.preparer);
+  if (auto p = rp.one_of("period", {"calendar", "decree09"})) {
+    o.period =
+        *p == "decree09" ? report::PeriodConvention::decree09 : report::PeriodConvention::calendar;
+  }
+  rp.finish();
+}
+
 void read_procedures(TableReader& top, Config& config) {
   std::map<std::string, std::string> seen;  // code → key path of its first entry
   for (TableReader& p : top.array_of_tables("procedure")) {
@@ -318,6 +343,7 @@ Config load_config(const std::filesystem::path& path, EmptyFile empty) {
   if (auto cal = top.subtable("calendar")) read_calendar(*cal, config);
   if (auto st = top.subtable("store")) read_store(*st, config);
   if (auto dl = top.subtable("deadline")) read_deadline(*dl, config);
+  if (auto rp = top.subtable("report")) read_report(*rp, config);
   read_procedures(top, config);
   read_channels(top, config);
   {
