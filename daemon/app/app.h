@@ -53,6 +53,7 @@ std::string help_epilogue();
 void add_config_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
 void add_calendar_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
 void add_dossier_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
+void add_report_commands(CLI::App& app, GlobalOptions& g, int& exit_code);  // cmd_report.cpp
 void add_alert_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
 void add_zalo_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
 void add_outbox_commands(CLI::App& app, GlobalOptions& g, int& exit_code);

@@ -1,4 +1,5 @@
-// store init, import, status, report, audit: the dossier store as command-line tools.
+// store init, import, status, audit: the dossier store as command-line tools (report:
+// cmd_report.cpp).
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/app.h"
+#include "app/store_tool.h"
 
 #ifdef DUNGHAN_HAVE_store
 #include "calendar/due_date.h"
@@ -23,10 +25,6 @@
 #include "store/sorted_spool.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
-#ifdef DUNGHAN_HAVE_report
-#include "report/form6a.h"
-#include "report/render.h"
-#endif
 #endif
 
 namespace dunghan::app {
@@ -38,59 +36,8 @@ using calendar::Date;
 using calendar::Instant;
 using nlohmann::json;
 
-struct StoreTool {
-  config::Config cfg;
-  std::shared_ptr<const calendar::WorkCalendar> cal;
-  store::StoreSettings settings;
-};
-
-std::optional<StoreTool> open_store_tool(const GlobalOptions& g) {
-  auto cfg = load_for_tool(g, std::cerr);
-  if (!cfg) return std::nullopt;
-  try {
-    auto cal = config::build_calendar(*cfg);
-    store::StoreSettings s;
-    s.path = store::resolve_store_path(cfg->store.path, cfg->service.state_dir);
-    s.offset = cal->offset();
-    s.busy_timeout = cfg->store.busy_timeout;
-    if (cfg->store.mapping)
-      s.mapping = store::Mapping{cfg->store.mapping->dossiers, cfg->store.mapping->events};
-    return StoreTool{std::move(*cfg), std::move(cal), std::move(s)};
-  } catch (const calendar::CalendarError& e) {
-    std::cerr << "error: calendar: " << e.what() << '\n';
-  }
-  return std::nullopt;
-}
-
 Instant now_instant() {
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
-void add_config_option(CLI::App* cmd, GlobalOptions& g) {
-  cmd->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
-}
-
-/// Prints the bad rows of a read to stderr; returns kPartial when there were any.
-int report_read_problems(const store::ReadSummary& s) {
-  for (const store::RowProblem& p : s.problems) {
-    std::cerr << "warning: store row " << p.row;
-    if (!p.code.empty()) std::cerr << " (code " << p.code << ")";
-    if (!p.column.empty()) std::cerr << ", column `" << p.column << "`";
-    std::cerr << ": " << p.reason << " — skipped\n";
-  }
-  if (s.rejected > static_cast<std::int64_t>(s.problems.size())) {
-    std::cerr << "warning: … and " << (s.rejected - static_cast<std::int64_t>(s.problems.size()))
-              << " more bad rows\n";
-  }
-  if (const auto& f = s.first_not_utf8) {
-    std::cerr << "warning: " << s.not_utf8
-              << " dossier row(s) hold text that is not UTF-8 (first: store row " << f->row;
-    if (!f->code.empty()) std::cerr << ", code " << f->code;
-    std::cerr << ", column `" << f->column
-              << "`); the database seems to use a legacy encoding (TCVN3, Windows-1258): those "
-                 "rows are counted, their texts will not display\n";
-  }
-  return s.rejected > 0 ? kPartial : kOk;
 }
 
 std::string csv_quote(std::string_view s) {
@@ -426,51 +373,6 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
   return report_read_problems(summary);
 }
 
-// ---- report -------------------------------------------------------------------------------------
-
-#ifdef DUNGHAN_HAVE_report
-int run_report(const GlobalOptions& g, const std::string& from_text, const std::string& to_text,
-               const std::string& by, const std::string& format) {
-  auto from = date_arg(from_text, "--from");
-  auto to = date_arg(to_text, "--to");
-  if (!from || !to) return kUsageOrConfig;
-  if (*to < *from) {
-    std::cerr << "error: --to is before --from\n";
-    return kUsageOrConfig;
-  }
-  const auto group = report::parse_group_by(by);
-  const auto fmt = report::parse_format(format);
-  if (!group || !fmt) {
-    std::cerr << "error: --by field|department, --format text|md|csv|json|html\n";
-    return kUsageOrConfig;
-  }
-  auto tool = open_store_tool(g);
-  if (!tool) return kUsageOrConfig;
-  const calendar::UtcOffset off = tool->settings.offset;
-  store::ReadSummary summary;
-  report::Form6a form;
-  try {
-    auto reader = store::open_reader(tool->settings);
-    store::DossierFilter filter;
-    filter.received_at_or_before =
-        calendar::to_instant(*to + std::chrono::days{1}, std::chrono::seconds{0}, off) -
-        std::chrono::seconds{1};
-    filter.not_closed_before = calendar::to_instant(*from, std::chrono::seconds{0}, off);
-    report::Form6aBuilder builder(*from, *to, *group, *tool->cal, tool->cfg.deadline,
-                                  &tool->cfg.procedures);
-    summary =
-        reader->for_each(filter, [&](const deadline::Dossier& d,
-                                     std::span<const deadline::Event> ev) { builder.add(d, ev); });
-    form = builder.result();
-  } catch (const store::StoreError& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return kUsageOrConfig;
-  }
-  std::cout << report::render(form, *fmt);
-  return report_read_problems(summary);
-}
-#endif
-
 // ---- audit --------------------------------------------------------------------------------------
 
 int run_audit(const GlobalOptions& g, const std::optional<std::string>& from_text,
@@ -544,7 +446,6 @@ struct DossierArgs {
   std::optional<std::string> dossiers_file, events_file;
   std::optional<std::string> at, state, department;
   std::string format = "table";
-  std::string from, to, by = "field", report_format = "text";
   std::optional<std::string> audit_from, audit_to;
   std::string audit_format = "table";
 };
@@ -581,19 +482,6 @@ void add_dossier_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   sts->callback([&g, &exit_code, a] {
     exit_code = run_status(g, a->at, a->state, a->department, a->format);
   });
-
-#ifdef DUNGHAN_HAVE_report
-  CLI::App* rep = app.add_subcommand("report", "form 6a (Biểu II.06a/VPCP/KSTT) for a period");
-  rep->add_option("--from", a->from, "first date (YYYY-MM-DD)")->required();
-  rep->add_option("--to", a->to, "last date (YYYY-MM-DD)")->required();
-  rep->add_option("--by", a->by, "field or department")
-      ->check(CLI::IsMember({"field", "department"}));
-  rep->add_option("--format", a->report_format, "text, md, csv, json or html")
-      ->check(CLI::IsMember({"text", "md", "markdown", "csv", "json", "html"}));
-  add_config_option(rep, g);
-  rep->callback(
-      [&g, &exit_code, a] { exit_code = run_report(g, a->from, a->to, a->by, a->report_format); });
-#endif
 
   CLI::App* aud =
       app.add_subcommand("audit", "issued appointments that disagree with the calendar");

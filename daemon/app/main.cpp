@@ -51,7 +51,9 @@ std::string help_epilogue() {
   import --dossiers F.csv [--events F.csv]
                            load dossiers and events (bad rows rejected with line and column)
   status                   open dossiers, most urgent first
-  report --from D --to D   form 6a (Biểu II.06a/VPCP/KSTT) for a period
+  report --quarter 2026-Q3 | --month 2026-09 | --year 2026 | --from D --to D
+                           form 6a (Biểu II.06a/VPCP/KSTT): text, md, csv, json, html,
+                           xlsx (--output FILE)
   audit                    issued appointments that disagree with the calendar
   alerts preview | explain CODE | test --channel C --to R
                            what would be sent, one dossier's clock, a test message
@@ -104,6 +106,7 @@ int main(int argc, char** argv) {
   add_config_commands(app, g, exit_code);
   add_calendar_commands(app, g, exit_code);
   add_dossier_commands(app, g, exit_code);
+  add_report_commands(app, g, exit_code);
   add_alert_commands(app, g, exit_code);
   add_zalo_commands(app, g, exit_code);
   add_outbox_commands(app, g, exit_code);

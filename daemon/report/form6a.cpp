@@ -1,6 +1,9 @@
 #include "report/form6a.h"
 
+#include <algorithm>
 #include <stdexcept>
+
+#include "text/collate.h"
 
 namespace dunghan::report {
 
@@ -87,6 +90,13 @@ void Form6aBuilder::add(const deadline::Dossier& d, std::span<const deadline::Ev
       deadline::compute_clock(d, events, cal_, options_, catalogue_, end_of_period_);
   provisional_ = provisional_ || clock.provisional;
   if (!clock.anomalies.empty()) ++anomalous_;
+  for (const deadline::Anomaly& a : clock.anomalies) {
+    ++anomalies_;
+    const std::string_view kind = deadline::to_string(a.kind);
+    auto k = anomalies_by_kind_.find(kind);
+    if (k == anomalies_by_kind_.end()) k = anomalies_by_kind_.emplace(std::string(kind), 0).first;
+    ++k->second;
+  }
 
   if (is_closed && closed_date <= to_) {
     ++c.resolved_total;
@@ -139,10 +149,16 @@ Form6a Form6aBuilder::result() const {
     f.rows.push_back(Form6aRow{key, counters});
     f.total += counters;
   }
+  std::sort(f.rows.begin(), f.rows.end(), [](const Form6aRow& a, const Form6aRow& b) {
+    if (a.key.empty() != b.key.empty()) return b.key.empty();  // "not recorded" last
+    return text::compare_vietnamese(a.key, b.key) < 0;
+  });
   f.provisional = provisional_;
   f.dossiers_seen = seen_;
   f.dossiers_counted = counted_;
   f.dossiers_anomalous = anomalous_;
+  f.anomalies = anomalies_;
+  f.anomalies_by_kind = anomalies_by_kind_;
   return f;
 }
 

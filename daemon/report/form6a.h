@@ -19,6 +19,8 @@
 //    supplementation waits and other pauses) or when the current due date >= to (SPEC: a dossier
 //    due on `to` itself is still "trong hạn"); col 13 otherwise;
 //  - the clock is taken at the end of `to` with only the events up to that instant (§4);
+//  - the anomalies of each counted dossier's clock (deadline/clock.h) are counted, in total and per
+//    kind, for the form's footer;
 //  - a dossier whose clock is invalid (no duration, no issued due) is counted in col 9 when
 //    resolved and col 12 when in progress, and in `without_due` (so the identities hold).
 // Identities, per row and in total: 3 = 4+5+6 = 7+11; 7 = 8+9+10; 11 = 12+13.
@@ -80,13 +82,19 @@ struct Form6a {
   calendar::Date from{};  // first day of the period, included
   calendar::Date to{};    // last day of the period, included
   GroupBy group_by = GroupBy::field;
-  std::vector<Form6aRow> rows;  // ordered by key, bytewise (i.e. by Unicode code point)
+  /// Ordered by key in Vietnamese collation (text/collate.h: "Doanh nghiệp", "Đầu tư",
+  /// "Lao động"); a row with an empty key (not recorded) comes last.
+  std::vector<Form6aRow> rows;
   Form6aCounters total;
   /// Some clock behind the figures depends on a provisional calendar year (SPEC §1).
   bool provisional = false;
   std::int64_t dossiers_seen = 0;       // every dossier passed to add()
   std::int64_t dossiers_counted = 0;    // those in column 3 (= total.received_total)
   std::int64_t dossiers_anomalous = 0;  // counted dossiers whose clock reported an anomaly
+  /// Anomalies reported by the clocks of the counted dossiers (a dossier may have several), as
+  /// seen at the end of `to`; and per kind (deadline::to_string(AnomalyKind) → count).
+  std::int64_t anomalies = 0;
+  std::map<std::string, std::int64_t, std::less<>> anomalies_by_kind;
 };
 
 /// Accumulates form 6a over a stream of dossiers.
@@ -103,7 +111,8 @@ class Form6aBuilder {
   /// Throws only std::bad_alloc.
   void add(const deadline::Dossier& dossier, std::span<const deadline::Event> events);
 
-  /// The form so far: rows ordered by key, then the total. The builder stays usable.
+  /// The form so far: rows in Vietnamese collation (as Form6a::rows), then the total. The builder
+  /// stays usable.
   Form6a result() const;
 
  private:
@@ -119,6 +128,8 @@ class Form6aBuilder {
   std::int64_t seen_ = 0;
   std::int64_t counted_ = 0;
   std::int64_t anomalous_ = 0;
+  std::int64_t anomalies_ = 0;
+  std::map<std::string, std::int64_t, std::less<>> anomalies_by_kind_;
 };
 
 /// Calls `visit(dossier, events)` once per dossier; the store's iteration, for instance.

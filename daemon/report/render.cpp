@@ -1,138 +1,63 @@
 #include "report/render.h"
 
-#include "text/html.h"
-#include "text/width.h"
-
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <vector>
+
+#include "text/html.h"
+#include "text/width.h"
 
 namespace dunghan::report {
 namespace {
 
-constexpr std::string_view kTitle =
-    "Biểu II.06a/VPCP/KSTT — TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH";
-constexpr std::string_view kUnit = "Đơn vị tính: Số hồ sơ TTHC";
-constexpr std::string_view kTotalLabel = "Tổng cộng";
-
-// Columns 3–13: JSON/CSV name, Vietnamese heading, member.
-struct Column {
-  std::string_view name;
-  std::string_view heading;
-  std::int64_t Form6aCounters::*member;
-};
-
-constexpr std::array<Column, 11> kColumns{{
-    {"received_total", "Tổng số", &Form6aCounters::received_total},
-    {"received_online", "Trực tuyến", &Form6aCounters::received_online},
-    {"received_direct_post", "Trực tiếp, dịch vụ bưu chính", &Form6aCounters::received_direct_post},
-    {"carried_over", "Từ kỳ trước", &Form6aCounters::carried_over},
-    {"resolved_total", "Tổng số", &Form6aCounters::resolved_total},
-    {"early", "Trước hạn", &Form6aCounters::early},
-    {"on_time", "Đúng hạn", &Form6aCounters::on_time},
-    {"late", "Quá hạn", &Form6aCounters::late},
-    {"in_progress_total", "Tổng số", &Form6aCounters::in_progress_total},
-    {"not_due", "Trong hạn", &Form6aCounters::not_due},
-    {"overdue", "Quá hạn", &Form6aCounters::overdue},
-}};
-
-// Details that are not columns of the official form (JSON and CSV only, and the notes).
-constexpr std::array<Column, 3> kDetails{{
-    {"returned_withdrawn", "", &Form6aCounters::returned_withdrawn},
-    {"waiting_supplement", "", &Form6aCounters::waiting_supplement},
-    {"without_due", "", &Form6aCounters::without_due},
-}};
-
-// Column groups over kColumns: [first, first + count).
-struct Group {
-  std::string_view heading;
-  std::size_t first;
-  std::size_t count;
-};
-constexpr std::array<Group, 3> kGroups{{
-    {"Số hồ sơ nhận giải quyết", 0, 4},
-    {"Số hồ sơ đã giải quyết", 4, 4},
-    {"Số lượng hồ sơ đang giải quyết", 8, 3},
-}};
-
-std::string_view key_name(GroupBy g) {
-  return g == GroupBy::field ? "field" : "department";
-}
-std::string_view key_heading(GroupBy g) {
-  return g == GroupBy::field ? "Lĩnh vực" : "Đơn vị";
-}
-
-std::string period_line(const Form6a& f) {
-  return "Kỳ báo cáo: Từ ngày " + calendar::format_date_vn(f.from) + " đến ngày " +
-         calendar::format_date_vn(f.to);
-}
-
-// Explanatory notes shared by the text, Markdown and HTML forms (plain text).
-std::vector<std::string> notes(const Form6a& f) {
-  std::vector<std::string> n;
-  n.push_back("Cột (9) gồm " + std::to_string(f.total.returned_withdrawn) +
-              " hồ sơ trả lại hoặc xin rút; cột (12) gồm " +
-              std::to_string(f.total.waiting_supplement) + " hồ sơ chờ bổ sung hoặc tạm dừng.");
-  if (f.total.without_due > 0) {
-    n.push_back(std::to_string(f.total.without_due) +
-                " hồ sơ không xác định được thời hạn (thiếu thời hạn giải quyết và ngày hẹn trả) "
-                "được tính vào cột (9) hoặc (12).");
-  }
-  if (f.provisional) {
-    n.push_back("Lưu ý: có thời hạn tính theo lịch nghỉ tạm tính (chưa có lịch nghỉ chính thức).");
-  }
-  return n;
-}
-
-std::string row_label(const std::string& key) {
-  return key.empty() ? "(không ghi)" : key;
-}
+constexpr std::size_t kCells = 2 + kColumnCount;  // (1) STT, (2) key, (3)..(13)
 
 std::string pad(std::string_view s, std::size_t width, bool right) {
   return text::pad(s, width, right ? text::Align::right : text::Align::left);
 }
 
+/// `s` centred in `width` display columns (the extra space goes to the right), never truncated.
+std::string centre(std::string_view s, std::size_t width) {
+  const std::size_t w = text::display_width(s);
+  if (w >= width) return std::string(s);
+  return std::string((width - w) / 2, ' ') + std::string(s);
+}
+
+/// The cells of a table line: STT, label, the numbers.
+std::array<std::string, kCells> cells_of(const LayoutRow& r) {
+  std::array<std::string, kCells> c;
+  c[0] = r.stt;
+  c[1] = r.label;
+  for (std::size_t i = 0; i < kColumnCount; ++i) c[2 + i] = std::to_string(r.values[i]);
+  return c;
+}
+
 // ---- text ---------------------------------------------------------------------------------------
 
-std::string text_table(const Form6a& f) {
-  // Cells: 0 = STT, 1 = key, 2..12 = columns 3..13.
-  constexpr std::size_t kCells = 2 + kColumns.size();
-  std::vector<std::array<std::string, kCells>> body;
-  for (std::size_t i = 0; i < f.rows.size(); ++i) {
-    std::array<std::string, kCells> r;
-    r[0] = std::to_string(i + 1);
-    r[1] = row_label(f.rows[i].key);
-    for (std::size_t c = 0; c < kColumns.size(); ++c) {
-      r[2 + c] = std::to_string(f.rows[i].counters.*kColumns[c].member);
-    }
-    body.push_back(std::move(r));
-  }
-  std::array<std::string, kCells> total;
-  total[1] = std::string(kTotalLabel);
-  for (std::size_t c = 0; c < kColumns.size(); ++c) {
-    total[2 + c] = std::to_string(f.total.*kColumns[c].member);
-  }
-
+std::string text_table(const FormLayout& l) {
   std::array<std::string, kCells> headings;
-  headings[0] = "STT";
-  headings[1] = std::string(key_heading(f.group_by));
+  headings[0] = std::string(kSttHeading);
+  headings[1] = l.key_heading;
+  for (std::size_t c = 0; c < kColumnCount; ++c) headings[2 + c] = kColumns[c].heading;
   std::array<std::string, kCells> numbers;
-  for (std::size_t c = 0; c < kCells; ++c) numbers[c] = "(" + std::to_string(c + 1) + ")";
-  for (std::size_t c = 0; c < kColumns.size(); ++c) headings[2 + c] = kColumns[c].heading;
+  for (std::size_t c = 0; c < kCells; ++c) numbers[c] = column_number(c + 1);
+  std::vector<std::array<std::string, kCells>> body;
+  for (const LayoutRow& r : l.rows) body.push_back(cells_of(r));
 
   std::array<std::size_t, kCells> width{};
   const auto widen = [&width](const std::array<std::string, kCells>& r) {
-    for (std::size_t c = 0; c < kCells; ++c)
+    for (std::size_t c = 0; c < kCells; ++c) {
       width[c] = std::max(width[c], text::display_width(r[c]));
+    }
   };
   widen(headings);
   widen(numbers);
-  widen(total);
   for (const auto& r : body) widen(r);
   // A group heading wider than its columns widens the group's last column.
-  for (const Group& g : kGroups) {
+  for (const ColumnGroup& g : kGroups) {
     std::size_t span = 3 * (g.count - 1);
     for (std::size_t c = 0; c < g.count; ++c) span += width[2 + g.first + c];
     const std::size_t need = text::display_width(g.heading);
@@ -149,7 +74,7 @@ std::string text_table(const Form6a& f) {
       s += std::string(width[c] + 2, open_cell ? ' ' : '-');
       bool inside = false;  // between two columns of one group, on the top rule
       if (kind == kTop && c >= 2) {
-        for (const Group& g : kGroups) {
+        for (const ColumnGroup& g : kGroups) {
           if (c >= 2 + g.first && c < 2 + g.first + g.count - 1) inside = true;
         }
       }
@@ -168,11 +93,11 @@ std::string text_table(const Form6a& f) {
 
   std::string out;
   out += rule(kTop);
-  // Group-heading line: STT and key cells blank, each group centred-left over its span.
   {
+    // Group-heading line: STT and key headings, then each group over its span.
     std::string s =
         "| " + pad(headings[0], width[0], false) + " | " + pad(headings[1], width[1], false) + " |";
-    for (const Group& g : kGroups) {
+    for (const ColumnGroup& g : kGroups) {
       std::size_t span = 3 * (g.count - 1);
       for (std::size_t c = 0; c < g.count; ++c) span += width[2 + g.first + c];
       s += " " + pad(g.heading, span, false) + " |";
@@ -187,15 +112,37 @@ std::string text_table(const Form6a& f) {
   out += rule(kFull);
   out += line(numbers, false);
   out += rule(kFull);
-  for (const auto& r : body) out += line(r, true);
-  if (!body.empty()) out += rule(kFull);
-  out += line(total, true);
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    if (l.rows[i].total && i > 0) out += rule(kFull);
+    out += line(body[i], true);
+  }
   out += rule(kFull);
   return out;
 }
 
-// ---- CSV
-// ------------------------------------------------------------------------------------------
+/// Two blocks of lines side by side, each centred in its half of `width`.
+std::string side_by_side(const std::vector<std::string>& left,
+                         const std::vector<std::string>& right, std::size_t width) {
+  const std::size_t half = width / 2;
+  std::string out;
+  for (std::size_t i = 0; i < std::max(left.size(), right.size()); ++i) {
+    const std::string l = i < left.size() ? centre(left[i], half) : "";
+    const std::string r = i < right.size() ? centre(right[i], width - half) : "";
+    std::string s = r.empty() ? l : pad(l, half, false) + r;
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    out += s + "\n";
+  }
+  return out;
+}
+
+std::vector<std::string> signature_lines(const Signature& s) {
+  std::vector<std::string> v{s.role};
+  if (!s.title.empty()) v.push_back(s.title);
+  v.push_back(s.hint);
+  return v;
+}
+
+// ---- CSV ----------------------------------------------------------------------------------------
 
 std::string csv_field(std::string_view s) {
   const bool quote = s.find_first_of(",\"\r\n") != std::string_view::npos;
@@ -208,14 +155,23 @@ std::string csv_field(std::string_view s) {
   return out + "\"";
 }
 
-void csv_counters(std::string& out, const Form6aCounters& c) {
-  for (const Column& col : kColumns) out += "," + std::to_string(c.*col.member);
-  for (const Column& col : kDetails) out += "," + std::to_string(c.*col.member);
-  out += "\r\n";
+/// One CSV record of kCells fields, CRLF-terminated.
+std::string csv_record(const std::array<std::string, kCells>& fields) {
+  std::string out;
+  for (std::size_t c = 0; c < kCells; ++c) {
+    if (c > 0) out += ',';
+    out += csv_field(fields[c]);
+  }
+  return out + "\r\n";
 }
 
-// ---- Markdown
-// -------------------------------------------------------------------------------------
+std::string csv_line(std::string_view first_cell) {
+  std::array<std::string, kCells> f;
+  f[0] = std::string(first_cell);
+  return csv_record(f);
+}
+
+// ---- Markdown -----------------------------------------------------------------------------------
 
 std::string md_cell(std::string_view s) {
   std::string out;
@@ -232,14 +188,39 @@ std::string md_cell(std::string_view s) {
   return out;
 }
 
-// ---- JSON
-// -----------------------------------------------------------------------------------------
+std::string md_row(const std::array<std::string, kCells>& cells) {
+  std::string out = "|";
+  for (const std::string& c : cells) out += " " + c + " |";
+  return out + "\n";
+}
 
-nlohmann::ordered_json counters_json(const Form6aCounters& c) {
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+// ---- JSON ---------------------------------------------------------------------------------------
+
+using ojson = nlohmann::ordered_json;
+
+ojson counters_json(const Form6aCounters& c) {
+  ojson j = ojson::object();
   for (const Column& col : kColumns) j[std::string(col.name)] = c.*col.member;
   for (const Column& col : kDetails) j[std::string(col.name)] = c.*col.member;
   return j;
+}
+
+ojson signature_json(const Signature& s) {
+  return ojson{{"role", s.role}, {"title", s.title}, {"hint", s.hint}, {"name", s.name}};
+}
+
+// ---- HTML ---------------------------------------------------------------------------------------
+
+std::string esc(std::string_view s) {
+  return text::html_escape(s);
+}
+
+std::string html_signature(const Signature& s) {
+  std::string out = "<td><strong>" + esc(s.role) + "</strong>";
+  if (!s.title.empty()) out += "<br><strong>" + esc(s.title) + "</strong>";
+  out += "<br><em>" + esc(s.hint) + "</em><br><br><br><br>";
+  if (!s.name.empty()) out += "<strong>" + esc(s.name) + "</strong>";
+  return out + "</td>";
 }
 
 }  // namespace
@@ -256,6 +237,8 @@ std::string_view to_string(Format f) {
       return "json";
     case Format::html:
       return "html";
+    case Format::xlsx:
+      return "xlsx";
   }
   return "?";
 }
@@ -266,151 +249,282 @@ std::optional<Format> parse_format(std::string_view s) {
   if (s == "csv") return Format::csv;
   if (s == "json") return Format::json;
   if (s == "html") return Format::html;
+  if (s == "xlsx") return Format::xlsx;
   return std::nullopt;
 }
 
-std::string_view form6a_title() {
-  return kTitle;
+bool is_binary(Format f) {
+  return f == Format::xlsx;
 }
 
-std::string render(const Form6a& form, Format format) {
+std::string render(const Form6a& form, const FormMeta& meta, Format format) {
   switch (format) {
     case Format::text:
-      return render_text(form);
+      return render_text(form, meta);
     case Format::md:
-      return render_markdown(form);
+      return render_markdown(form, meta);
     case Format::csv:
-      return render_csv(form);
+      return render_csv(form, meta);
     case Format::json:
-      return render_json(form);
+      return render_json(form, meta);
     case Format::html:
-      return render_html(form);
+      return render_html(form, meta);
+    case Format::xlsx:
+      break;
   }
-  return render_text(form);
+  throw std::invalid_argument("form 6a: " + std::string(to_string(format)) +
+                              " is not a text format (see report/xlsx_writer.h)");
 }
 
-std::string render_text(const Form6a& f) {
+std::string render_text(const Form6a& form, const FormMeta& meta) {
+  const FormLayout l = layout(form, meta);
+  const std::string table = text_table(l);
+  std::size_t width = text::display_width(table.substr(0, table.find('\n')));
+  for (const std::string& s : {l.title, l.period_line}) {
+    width = std::max(width, text::display_width(s));
+  }
+
   std::string out;
-  out += std::string(kTitle) + "\n";
-  out += period_line(f) + "\n";
-  out += std::string(kUnit) + "\n\n";
-  out += text_table(f);
-  for (const std::string& n : notes(f)) out += n + "\n";
+  // Units on the left, the form's code on the right.
+  {
+    const std::string left = l.reporting_unit;
+    const std::size_t used = text::display_width(left) + text::display_width(l.form_code);
+    out += left + std::string(used + 2 <= width ? width - used : 2, ' ') + l.form_code + "\n";
+  }
+  out += l.receiving_unit + "\n\n";
+  out += centre(l.title, width) + "\n";
+  out += centre(l.period_line, width) + "\n";
+  out += pad(l.unit_line, width, true) + "\n";
+  out += table;
+  out += "Ghi chú:\n";
+  for (const std::string& n : l.notes) out += "- " + n + "\n";
+  out += "\n";
+  out += side_by_side({}, {l.place_date}, width);
+  out += side_by_side(signature_lines(l.preparer), signature_lines(l.head), width);
+  if (!l.preparer.name.empty() || !l.head.name.empty()) {
+    out += "\n\n\n";  // room to sign
+    out += side_by_side({l.preparer.name}, {l.head.name}, width);
+  }
   return out;
 }
 
-std::string render_markdown(const Form6a& f) {
+std::string render_markdown(const Form6a& form, const FormMeta& meta) {
+  const FormLayout l = layout(form, meta);
   std::string out;
-  out += "# " + md_cell(kTitle) + "\n\n";
-  out += period_line(f) + "  \n" + std::string(kUnit) + "\n\n";
-  // One header row: group name prefixes the first column of each group.
-  out += "| STT | " + std::string(key_heading(f.group_by)) + " |";
-  for (std::size_t c = 0; c < kColumns.size(); ++c) {
-    std::string h;
-    for (const Group& g : kGroups) {
-      if (g.first == c) h = std::string(g.heading) + ": ";
-    }
-    h += std::string(kColumns[c].heading) + " (" + std::to_string(c + 3) + ")";
-    out += " " + h + " |";
-  }
-  out += "\n|---:|---|";
-  for (std::size_t c = 0; c < kColumns.size(); ++c) out += "---:|";
+  out += md_cell(l.reporting_unit) + "  \n" + md_cell(l.receiving_unit) + "  \n" +
+         md_cell(l.form_code) + "\n\n";
+  out += "# " + md_cell(l.title) + "\n\n";
+  out += md_cell(l.period_line) + "  \n" + md_cell(l.unit_line) + "\n\n";
+
+  // The header row holds the group headings over the first column of each group; the column
+  // headings and the numbers are the first two rows.
+  std::array<std::string, kCells> groups;
+  groups[0] = std::string(kSttHeading);
+  groups[1] = md_cell(l.key_heading);
+  for (const ColumnGroup& g : kGroups) groups[2 + g.first] = md_cell(g.heading);
+  out += md_row(groups);
+  out += "|---:|---|";
+  for (std::size_t c = 0; c < kColumnCount; ++c) out += "---:|";
   out += "\n";
-  const auto row = [&out](const std::string& stt, const std::string& label,
-                          const Form6aCounters& c) {
-    out += "| " + stt + " | " + label + " |";
-    for (const Column& col : kColumns) out += " " + std::to_string(c.*col.member) + " |";
-    out += "\n";
+  std::array<std::string, kCells> headings;
+  for (std::size_t c = 0; c < kColumnCount; ++c) headings[2 + c] = md_cell(kColumns[c].heading);
+  out += md_row(headings);
+  std::array<std::string, kCells> numbers;
+  for (std::size_t c = 0; c < kCells; ++c) numbers[c] = column_number(c + 1);
+  out += md_row(numbers);
+  for (const LayoutRow& r : l.rows) {
+    std::array<std::string, kCells> cells = cells_of(r);
+    cells[1] = r.total ? "**" + md_cell(r.label) + "**" : md_cell(r.label);
+    out += md_row(cells);
+  }
+  out += "\nGhi chú:\n\n";
+  for (const std::string& n : l.notes) out += "- " + md_cell(n) + "\n";
+  out += "\n" + md_cell(l.place_date) + "\n\n";
+  const auto sig = [](const Signature& s) {
+    std::string c = "**" + md_cell(s.role) + "**";
+    if (!s.title.empty()) c += "<br>**" + md_cell(s.title) + "**";
+    c += "<br>" + md_cell(s.hint) + "<br><br><br>";
+    if (!s.name.empty()) c += "**" + md_cell(s.name) + "**";
+    return c;
   };
-  for (std::size_t i = 0; i < f.rows.size(); ++i) {
-    row(std::to_string(i + 1), md_cell(row_label(f.rows[i].key)), f.rows[i].counters);
-  }
-  row("", "**" + std::string(kTotalLabel) + "**", f.total);
-  out += "\n";
-  for (const std::string& n : notes(f)) out += "- " + md_cell(n) + "\n";
+  out += "| " + sig(l.preparer) + " | " + sig(l.head) + " |\n|:---:|:---:|\n";
   return out;
 }
 
-std::string render_csv(const Form6a& f) {
-  std::string out = "stt," + std::string(key_name(f.group_by));
-  for (const Column& col : kColumns) out += "," + std::string(col.name);
-  for (const Column& col : kDetails) out += "," + std::string(col.name);
-  out += "\r\n";
-  for (std::size_t i = 0; i < f.rows.size(); ++i) {
-    out += std::to_string(i + 1) + "," + csv_field(f.rows[i].key);
-    csv_counters(out, f.rows[i].counters);
+std::string render_csv(const Form6a& form, const FormMeta& meta) {
+  const FormLayout l = layout(form, meta);
+  std::string out = "\xEF\xBB\xBF";
+  std::array<std::string, kCells> groups;
+  groups[0] = std::string(kSttHeading);
+  groups[1] = l.key_heading;
+  for (const ColumnGroup& g : kGroups) groups[2 + g.first] = std::string(g.heading);
+  out += csv_record(groups);
+  std::array<std::string, kCells> headings;
+  for (std::size_t c = 0; c < kColumnCount; ++c) headings[2 + c] = kColumns[c].heading;
+  out += csv_record(headings);
+  std::array<std::string, kCells> numbers;
+  for (std::size_t c = 0; c < kCells; ++c) numbers[c] = column_number(c + 1);
+  out += csv_record(numbers);
+  for (const LayoutRow& r : l.rows) out += csv_record(cells_of(r));
+
+  out += csv_line("");
+  for (const std::string& s :
+       {l.reporting_unit, l.receiving_unit, l.form_code, l.title, l.period_line, l.unit_line}) {
+    out += csv_line(s);
   }
-  out += "," + csv_field(kTotalLabel);
-  csv_counters(out, f.total);
+  out += csv_line("Ghi chú:");
+  for (const std::string& n : l.notes) out += csv_line(n);
+  out += csv_line(l.place_date);
+  // The signature blocks: the preparer under column (2), the head under column (9).
+  const std::vector<std::string> left = signature_lines(l.preparer);
+  const std::vector<std::string> right = signature_lines(l.head);
+  for (std::size_t i = 0; i < std::max(left.size(), right.size()); ++i) {
+    std::array<std::string, kCells> f;
+    if (i < left.size()) f[1] = left[i];
+    if (i < right.size()) f[8] = right[i];
+    out += csv_record(f);
+  }
+  if (!l.preparer.name.empty() || !l.head.name.empty()) {
+    std::array<std::string, kCells> f;
+    f[1] = l.preparer.name;
+    f[8] = l.head.name;
+    out += csv_record(f);
+  }
   return out;
 }
 
-std::string render_json(const Form6a& f) {
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+std::string render_json(const Form6a& f, const FormMeta& meta) {
+  const FormLayout l = layout(f, meta);
+  ojson j = ojson::object();
   j["form"] = "II.06a/VPCP/KSTT";
+  j["form_code"] = l.form_code;
+  j["title"] = l.title;
+  const ReportPeriod& p = meta.period;
+  ojson period{{"kind", std::string(to_string(p.kind))}};
+  period["convention"] =
+      p.kind == PeriodKind::range ? ojson(nullptr) : ojson(std::string(to_string(p.convention)));
+  period["year"] = p.kind == PeriodKind::range ? ojson(nullptr) : ojson(p.year);
+  period["number"] = (p.kind == PeriodKind::quarter || p.kind == PeriodKind::month)
+                         ? ojson(p.number)
+                         : ojson(nullptr);
+  period["words"] = period_words(p);
+  period["line"] = l.period_line;
+  period["from"] = calendar::format_date(p.from);
+  period["to"] = calendar::format_date(p.to);
+  j["header"] = ojson{{"reporting_unit", meta.heading.reporting_unit},
+                      {"receiving_unit", meta.heading.receiving_unit},
+                      {"unit", l.unit_line},
+                      {"period", std::move(period)},
+                      {"lines", ojson::array({l.reporting_unit, l.receiving_unit, l.form_code,
+                                              l.title, l.period_line, l.unit_line})}};
+
+  ojson columns = ojson::array();
+  columns.push_back({{"number", 1},
+                     {"label", column_number(1)},
+                     {"key", "stt"},
+                     {"heading", kSttHeading},
+                     {"group", nullptr}});
+  columns.push_back({{"number", 2},
+                     {"label", column_number(2)},
+                     {"key", std::string(key_name(f.group_by))},
+                     {"heading", l.key_heading},
+                     {"group", nullptr}});
+  ojson groups = ojson::array();
+  for (const ColumnGroup& g : kGroups) {
+    for (std::size_t c = g.first; c < g.first + g.count; ++c) {
+      columns.push_back({{"number", c + 3},
+                         {"label", column_number(c + 3)},
+                         {"key", kColumns[c].name},
+                         {"heading", kColumns[c].heading},
+                         {"group", g.heading}});
+    }
+    groups.push_back(
+        {{"heading", g.heading}, {"first", g.first + 3}, {"last", g.first + g.count + 2}});
+  }
+  j["columns"] = std::move(columns);
+  j["groups"] = std::move(groups);
+
   j["from"] = calendar::format_date(f.from);
   j["to"] = calendar::format_date(f.to);
   j["group_by"] = std::string(to_string(f.group_by));
   j["provisional"] = f.provisional;
-  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-  for (const Form6aRow& r : f.rows) {
-    nlohmann::ordered_json o = nlohmann::ordered_json::object();
-    o[std::string(key_name(f.group_by))] = r.key;
-    o.update(counters_json(r.counters));
+  ojson by_kind = ojson::object();
+  for (const auto& [kind, count] : f.anomalies_by_kind) by_kind[kind] = count;
+  j["anomalies"] = ojson{
+      {"dossiers", f.dossiers_anomalous}, {"total", f.anomalies}, {"by_kind", std::move(by_kind)}};
+  j["notes"] = l.notes;
+  j["footer"] =
+      ojson{{"place", meta.heading.place},
+            {"date", calendar::format_date(meta.signed_on)},
+            {"place_date", l.place_date},
+            {"signatures", ojson::array({signature_json(l.preparer), signature_json(l.head)})}};
+
+  ojson rows = ojson::array();
+  for (std::size_t i = 0; i < f.rows.size(); ++i) {
+    ojson o = ojson::object();
+    o["stt"] = i + 1;
+    o[std::string(key_name(f.group_by))] = f.rows[i].key;
+    o.update(counters_json(f.rows[i].counters));
     rows.push_back(std::move(o));
   }
   j["rows"] = std::move(rows);
+  j["total_label"] = kTotalLabel;
   j["total"] = counters_json(f.total);
-  // Invalid UTF-8 in a key is replaced rather than thrown.
-  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  return j.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
 }
 
-std::string render_html(const Form6a& f) {
+std::string render_html(const Form6a& form, const FormMeta& meta) {
+  const FormLayout l = layout(form, meta);
   std::string out;
   out += "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-         text::html_escape(kTitle) +
+         esc(l.form_code) + " — " + esc(l.title) +
          "</title>\n<style>\n"
+         "@page{size:A4 landscape;margin:1.5cm}\n"
          "body{font-family:\"Times New Roman\",serif;margin:2em}\n"
-         "h1{font-size:1.2em;text-align:center}\n"
-         "p.meta{text-align:center;margin:.2em}\n"
-         "table{border-collapse:collapse;margin:1em auto}\n"
-         "th,td{border:1px solid #000;padding:.25em .5em}\n"
-         "th{font-weight:bold;text-align:center}\n"
+         "table.head,table.sign{width:100%;border:0}\n"
+         "table.head td{vertical-align:top}\n"
+         "td.code{text-align:right;font-weight:bold}\n"
+         "h1{font-size:1.2em;text-align:center;margin:.8em 0 .2em}\n"
+         "p.period{text-align:center;margin:.2em}\n"
+         "p.unit{text-align:right;font-style:italic;margin:.2em}\n"
+         "table.form{border-collapse:collapse;margin:.5em auto;width:100%}\n"
+         "table.form th,table.form td{border:1px solid #000;padding:.25em .5em}\n"
+         "table.form th{font-weight:bold;text-align:center}\n"
+         "table.form tr.numbers th{font-weight:normal;font-style:italic}\n"
          "td.n{text-align:right}\n"
          "tr.total td{font-weight:bold}\n"
+         "p.place{text-align:right;font-style:italic;margin-right:10%}\n"
+         "table.sign td{text-align:center;vertical-align:top;width:50%}\n"
          "</style>\n</head>\n<body>\n";
-  out += "<h1>" + text::html_escape(kTitle) + "</h1>\n";
-  out += "<p class=\"meta\">" + text::html_escape(period_line(f)) + "</p>\n";
-  out += "<p class=\"meta\">" + text::html_escape(kUnit) + "</p>\n";
-  out += "<table>\n<thead>\n<tr><th rowspan=\"2\">STT</th><th rowspan=\"2\">" +
-         text::html_escape(key_heading(f.group_by)) + "</th>";
-  for (const Group& g : kGroups) {
-    out +=
-        "<th colspan=\"" + std::to_string(g.count) + "\">" + text::html_escape(g.heading) + "</th>";
+  out += "<table class=\"head\"><tr><td>" + esc(l.reporting_unit) + "<br>" + esc(l.receiving_unit) +
+         "</td><td class=\"code\">" + esc(l.form_code) + "</td></tr></table>\n";
+  out += "<h1>" + esc(l.title) + "</h1>\n";
+  out += "<p class=\"period\">" + esc(l.period_line) + "</p>\n";
+  out += "<p class=\"unit\">" + esc(l.unit_line) + "</p>\n";
+  out += "<table class=\"form\">\n<thead>\n<tr><th rowspan=\"2\">" + esc(kSttHeading) +
+         "</th><th rowspan=\"2\">" + esc(l.key_heading) + "</th>";
+  for (const ColumnGroup& g : kGroups) {
+    out += "<th colspan=\"" + std::to_string(g.count) + "\">" + esc(g.heading) + "</th>";
   }
   out += "</tr>\n<tr>";
-  for (const Column& col : kColumns) out += "<th>" + text::html_escape(col.heading) + "</th>";
-  out += "</tr>\n<tr>";
-  for (std::size_t c = 1; c <= 2 + kColumns.size(); ++c) {
-    out += "<th>(" + std::to_string(c) + ")</th>";
-  }
+  for (const Column& col : kColumns) out += "<th>" + esc(col.heading) + "</th>";
+  out += "</tr>\n<tr class=\"numbers\">";
+  for (std::size_t c = 1; c <= kCells; ++c) out += "<th>" + column_number(c) + "</th>";
   out += "</tr>\n</thead>\n<tbody>\n";
-  const auto row = [&out](const std::string& cls, const std::string& stt, const std::string& label,
-                          const Form6aCounters& c) {
-    out +=
-        "<tr" + cls + "><td class=\"n\">" + stt + "</td><td>" + text::html_escape(label) + "</td>";
-    for (const Column& col : kColumns) {
-      out += "<td class=\"n\">" + std::to_string(c.*col.member) + "</td>";
-    }
+  for (const LayoutRow& r : l.rows) {
+    if (r.total) out += "</tbody>\n<tfoot>\n";
+    out += std::string(r.total ? "<tr class=\"total\">" : "<tr>") + "<td class=\"n\">" +
+           esc(r.stt) + "</td><td>" + esc(r.label) + "</td>";
+    for (std::int64_t v : r.values) out += "<td class=\"n\">" + std::to_string(v) + "</td>";
     out += "</tr>\n";
-  };
-  for (std::size_t i = 0; i < f.rows.size(); ++i) {
-    row("", std::to_string(i + 1), row_label(f.rows[i].key), f.rows[i].counters);
   }
-  out += "</tbody>\n<tfoot>\n";
-  row(" class=\"total\"", "", std::string(kTotalLabel), f.total);
   out += "</tfoot>\n</table>\n";
-  for (const std::string& n : notes(f)) out += "<p>" + text::html_escape(n) + "</p>\n";
+  out += "<p>Ghi chú:</p>\n<ul>\n";
+  for (const std::string& n : l.notes) out += "<li>" + esc(n) + "</li>\n";
+  out += "</ul>\n";
+  out += "<p class=\"place\">" + esc(l.place_date) + "</p>\n";
+  out += "<table class=\"sign\"><tr>" + html_signature(l.preparer) + html_signature(l.head) +
+         "</tr></table>\n";
   out += "</body>\n</html>\n";
   return out;
 }

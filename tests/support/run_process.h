@@ -59,8 +59,8 @@ inline ProcessResult run_process(const std::string& program, const std::vector<s
     ss << in.rdbuf();
     return ss.str();
   };
-  close(out_fd);
-  close(err_fd);
+  ::close(out_fd);
+  ::close(err_fd);
   result.out = slurp(out_tpl);
   result.err = slurp(err_tpl);
   std::filesystem::remove(out_tpl);
