@@ -117,6 +117,11 @@ bool write_workbook(const report::Form6a& form, const report::FormMeta& meta,
       to_stdout ? std::filesystem::temp_directory_path() / "dunghan-report.xlsx"
                 : std::filesystem::path(file);
   const std::filesystem::path tmp = temporary_beside(target);
+  // Try the file first: libxlsxwriter would also print its own error line to stderr.
+  if (!std::ofstream(tmp, std::ios::binary | std::ios::trunc)) {
+    std::cerr << "error: cannot write " << target.string() << ": " << std::strerror(errno) << '\n';
+    return false;
+  }
   try {
     report::write_xlsx(form, meta, tmp);
   } catch (const report::XlsxError& e) {
