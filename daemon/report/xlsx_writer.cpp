@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "text/utf8.h"
+
 namespace dunghan::report {
 namespace {
 
@@ -186,13 +188,16 @@ void write_xlsx(const Form6a& form, const FormMeta& meta, const std::filesystem:
 
   // The rows and the total.
   lxw_row_t r = kNumberRow + 1;
+  double stt = 0;
   for (const LayoutRow& row : l.rows) {
     if (row.total) {
       call(worksheet_write_blank(ws, r, 0, f.total_label));
       call(worksheet_write_string(ws, r, 1, row.label.c_str(), f.total_label));
     } else {
-      call(worksheet_write_number(ws, r, 0, std::stod(row.stt), f.stt));
-      call(worksheet_write_string(ws, r, 1, row.label.c_str(), f.label));
+      call(worksheet_write_number(ws, r, 0, ++stt, f.stt));  // 1, 2, … as in row.stt
+      // A field name is the store's text: never let a stray byte make the sheet's XML invalid.
+      call(
+          worksheet_write_string(ws, r, 1, text::replace_invalid_utf8(row.label).c_str(), f.label));
     }
     for (std::size_t c = 0; c < kColumnCount; ++c) {
       call(worksheet_write_number(ws, r, static_cast<lxw_col_t>(2 + c),

@@ -370,6 +370,25 @@ TEST(Form6aXlsx, CarriesTheHeaderAndFooterOfTheOtherFormats) {
   }
 }
 
+TEST(Form6aXlsx, FieldNamesWithMarkupControlCharactersOrBadBytesStayReadable) {
+  Form6a f = seeded_form();
+  f.rows.at(0).key = "A <&> \"B\"";
+  f.rows.at(1).key = std::string(
+      "C\x01"
+      "D");
+  f.rows.at(2).key = std::string("E\xC4");  // a truncated UTF-8 sequence
+  testing::TempDir dir;
+  const std::filesystem::path file = dir.path() / "odd.xlsx";
+  write_xlsx(f, seeded_meta(), file);
+  const json d = dump_xlsx(file);  // the XML parses
+  const json& cells = d.at("cells");
+  EXPECT_EQ(cells.at("B11").at("v"), "A <&> \"B\"");
+  EXPECT_EQ(cells.at("B12").at("v"),
+            "C\x01"
+            "D");
+  EXPECT_EQ(cells.at("B13").at("v"), "E\xEF\xBF\xBD");  // U+FFFD
+}
+
 TEST(Form6aXlsx, AnUnwritableFileThrowsNamingIt) {
   testing::TempDir dir;
   const std::filesystem::path file = dir.path() / "no-such-folder" / "q1.xlsx";

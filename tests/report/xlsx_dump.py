@@ -8,6 +8,7 @@ Usage: xlsx_dump.py FILE.xlsx
 """
 import json
 import posixpath
+import re
 import sys
 import zipfile
 import xml.etree.ElementTree as ET
@@ -21,9 +22,14 @@ R_ID = "{%s}id" % NS["r"]
 BUILTIN_NUM_FMTS = {0: "General", 1: "0", 3: "#,##0"}
 
 
+ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
 def text_of(node):
-    """The text of a <si> or <is>: plain <t>, or the runs' <t> joined."""
-    return "".join(t.text or "" for t in node.iter("{%s}t" % NS["m"]))
+    """The text of a <si> or <is>: plain <t>, or the runs' <t> joined; "_xHHHH_" escapes (how
+    OOXML writes characters XML cannot hold, ECMA-376 ST_Xstring) decoded as Excel does."""
+    raw = "".join(t.text or "" for t in node.iter("{%s}t" % NS["m"]))
+    return ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw)
 
 
 def main(path):
