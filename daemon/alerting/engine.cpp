@@ -68,6 +68,17 @@ std::size_t Engine::recover() {
   return n;
 }
 
+std::size_t Engine::recover_expired() {
+  const std::size_t n = ledger_.recover_expired(clock_.now());
+  if (n > 0) {
+    spdlog::warn(
+        "event=ledger_lease_expired rows={} lease_seconds={} note=\"resent with the same "
+        "key\"",
+        n, settings_.sending_lease.count());
+  }
+  return n;
+}
+
 const Rule* Engine::find_rule(const std::string& name) const {
   for (const Rule& r : settings_.rules) {
     if (r.name == name) return &r;
@@ -164,7 +175,7 @@ void Engine::record(const std::string& channel, Outcome::Kind kind, CycleReport&
   ++report.outcomes[channel][std::string(channels::to_string(kind))];
 }
 
-void Engine::fallback(const AlertRow& row, Instant now, CycleReport& report) {
+void Engine::fallback(const AlertRow& row, Instant now, RecordBatch& batch, CycleReport& report) {
   const Rule* rule = find_rule(row.id.rule);
   if (rule == nullptr) return;
   auto it = std::find(rule->channels.begin(), rule->channels.end(), row.id.channel);
@@ -186,95 +197,105 @@ void Engine::fallback(const AlertRow& row, Instant now, CycleReport& report) {
   if (!row.digest_key.empty()) {
     next.digest_key = digest_key(rule->name, row.id.recipient, next.id.channel, row.fire_at);
   }
-  if (ledger_.insert(next)) {
-    spdlog::info("event=alert_fallback key={} next_key={} from={} to={}", row.key, next.key,
-                 row.id.channel, next.id.channel);
-  }
+  batch.new_rows.push_back(std::move(next));
 }
 
 CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
   CycleReport report;
   const Instant now = clock_.now();
-  const std::vector<AlertRow> due = ledger_.due(now, settings_.dispatch_limit);
   std::map<std::string, std::unique_ptr<Loaded>> cache;
-  std::map<std::string, std::vector<std::pair<AlertRow, Loaded*>>> digests;
   std::set<channels::Channel*> used;
+  std::size_t taken = 0;
+  while (taken < settings_.dispatch_limit && keep_going()) {
+    const std::vector<AlertRow> due =
+        ledger_.claim(now, std::min(settings_.batch_size, settings_.dispatch_limit - taken),
+                      settings_.sending_lease);
+    if (due.empty()) break;
+    taken += due.size();
+    dispatch_batch(due, now, keep_going, cache, used, report);
+  }
+  for (channels::Channel* ch : used) ch->end_batch();
+  return report;
+}
 
-  // A row may change under us (an operator's `outbox cancel` between due() and here): the ledger
-  // refuses the transition; the operator's decision stands.
-  auto ledger_finish = [&](const std::string& key, AlertState state, const std::string& detail,
-                           std::optional<Instant> next = std::nullopt) {
-    try {
-      ledger_.finish(key, state, now, detail, next);
-      return true;
-    } catch (const std::logic_error& e) {
-      spdlog::warn("event=alert_changed_meanwhile key={} wanted={} error={}", key, to_string(state),
-                   log::kv_value(e.what()));
-      return false;
-    }
+void Engine::dispatch_batch(const std::vector<AlertRow>& due, Instant now,
+                            const std::function<bool()>& keep_going,
+                            std::map<std::string, std::unique_ptr<Loaded>>& cache,
+                            std::set<channels::Channel*>& used, CycleReport& report) {
+  std::map<std::string, std::vector<std::pair<AlertRow, Loaded*>>> digests;
+  RecordBatch batch;
+  std::set<std::string> decided;
+  // What to count for each outcome once the ledger has applied it.
+  std::vector<std::int64_t CycleReport::*> counters;
+
+  auto settle = [&](const AlertRow& row, AlertState state, std::string detail, bool attempted,
+                    std::int64_t CycleReport::*counter = nullptr,
+                    std::optional<Instant> next = std::nullopt) {
+    decided.insert(row.key);
+    batch.outcomes.push_back(RowOutcome{row.key, row.sending_until.value_or(Instant{}), state,
+                                        std::move(detail), next, attempted});
+    counters.push_back(counter);
   };
-  auto finish = [&](const AlertRow& row, AlertState state, std::string detail) {
-    if (!ledger_finish(row.key, state, detail)) return;
-    switch (state) {
-      case AlertState::cancelled:
-        ++report.cancelled;
-        break;
-      case AlertState::skipped:
-        ++report.skipped;
-        break;
-      case AlertState::dead:
-        ++report.dead;
-        break;
-      default:
-        break;
-    }
+  auto finish = [&](const AlertRow& row, AlertState state, std::string detail, bool attempted) {
     spdlog::info("event=alert_{} key={} code={} rule={} recipient={} channel={} reason={}",
                  to_string(state), row.key, log::kv_value(row.id.code), row.id.rule,
                  row.id.recipient, row.id.channel, log::kv_value(detail));
+    std::int64_t CycleReport::*counter = nullptr;
+    if (state == AlertState::cancelled) counter = &CycleReport::cancelled;
+    if (state == AlertState::skipped) counter = &CycleReport::skipped;
+    if (state == AlertState::dead) counter = &CycleReport::dead;
+    settle(row, state, std::move(detail), attempted, counter);
+  };
+  // Rows go back to waiting without using up an attempt (closed window, shutdown).
+  auto release = [&](const AlertRow& row, Instant next, std::string detail,
+                     std::int64_t CycleReport::*counter) {
+    settle(row, row.attempts > 1 ? AlertState::retry : AlertState::pending, std::move(detail),
+           false, counter, next);
   };
 
   // Applies a channel's outcome to one row (several for a digest). `retry_at`: the next attempt
   // chosen for the whole digest, so that its rows come due together and go out as one message.
   auto apply = [&](const AlertRow& row, const Outcome& o,
                    std::optional<Instant> retry_at = std::nullopt) {
-    record(row.id.channel, o.kind, report);
     switch (o.kind) {
       case Outcome::Kind::sent:
-        ledger_finish(row.key, AlertState::sent, o.detail);
-        ++report.sent;
+        record(row.id.channel, o.kind, report);
+        settle(row, AlertState::sent, o.detail, true, &CycleReport::sent);
         spdlog::info("event=alert_sent key={} code={} rule={} recipient={} channel={}", row.key,
                      log::kv_value(row.id.code), row.id.rule, row.id.recipient, row.id.channel);
         return;
       case Outcome::Kind::retry: {
-        const int attempts = row.attempts + 1;
+        const int attempts = row.attempts;
         if (attempts >= settings_.max_attempts) {
+          ++report.outcomes[row.id.channel]["dead"];
           finish(row, AlertState::dead,
-                 "gave up after " + std::to_string(attempts) + " attempts: " + o.detail);
+                 "gave up after " + std::to_string(attempts) + " attempts: " + o.detail, true);
           return;
         }
+        record(row.id.channel, o.kind, report);
         Instant next = retry_at ? *retry_at : now + backoff(attempts);
         if (o.not_before && *o.not_before > next) next = *o.not_before;
-        ledger_finish(row.key, AlertState::retry, o.detail, next);
-        ++report.retried;
+        settle(row, AlertState::retry, o.detail, true, &CycleReport::retried, next);
         spdlog::warn("event=alert_retry key={} channel={} attempt={} next={} detail={}", row.key,
                      row.id.channel, attempts, calendar::format_iso(next, cal_->offset()),
                      log::kv_value(o.detail));
         return;
       }
       case Outcome::Kind::unreachable:
-        ledger_finish(row.key, AlertState::unreachable, o.detail);
-        ++report.unreachable;
+        record(row.id.channel, o.kind, report);
+        settle(row, AlertState::unreachable, o.detail, true, &CycleReport::unreachable);
         spdlog::warn("event=alert_unreachable key={} recipient={} channel={} detail={}", row.key,
                      row.id.recipient, row.id.channel, log::kv_value(o.detail));
-        fallback(row, now, report);
+        fallback(row, now, batch, report);
         return;
       case Outcome::Kind::failed:
-        finish(row, AlertState::dead, o.detail);
+        record(row.id.channel, o.kind, report);
+        finish(row, AlertState::dead, o.detail, true);
         if (o.operator_error) {
           spdlog::error("event=channel_operator_error channel={} detail={}", row.id.channel,
                         log::kv_value(o.detail));
         }
-        fallback(row, now, report);
+        fallback(row, now, batch, report);
         return;
     }
   };
@@ -283,46 +304,48 @@ CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
     if (!keep_going()) break;
     Loaded* l = load(row.id.code, cache, now);
     if (l == nullptr) {
-      finish(row, AlertState::cancelled, "the dossier is no longer in the store");
+      finish(row, AlertState::cancelled, "the dossier is no longer in the store", false);
       continue;
     }
     const deadline::DossierClock& c = l->clock;
     const deadline::Dossier& d = l->stored.dossier;
     if (!c.valid) {
-      finish(row, AlertState::cancelled, "the dossier's clock is invalid: " + c.invalid_reason);
+      finish(row, AlertState::cancelled, "the dossier's clock is invalid: " + c.invalid_reason,
+             false);
       continue;
     }
     if (!deadline::is_open(c.state)) {
       finish(row, AlertState::cancelled,
-             "the dossier is closed (" + std::string(deadline::to_string(c.state)) + ")");
+             "the dossier is closed (" + std::string(deadline::to_string(c.state)) + ")", false);
       continue;
     }
     if (row.id.due_version != c.due_version) {
       finish(row, AlertState::cancelled,
-             "the appointment changed (due version " + std::to_string(c.due_version) + ")");
+             "the appointment changed (due version " + std::to_string(c.due_version) + ")", false);
       continue;
     }
     const Rule* rule = find_rule(row.id.rule);
     if (rule == nullptr || !matches(*rule, d, c.extended)) {
-      finish(row, AlertState::cancelled, "the rule no longer applies to the dossier");
+      finish(row, AlertState::cancelled, "the rule no longer applies to the dossier", false);
       continue;
     }
     const std::vector<const Recipient*> to = settings_.directory.resolve(*rule, d);
     const auto recipient = std::find_if(
         to.begin(), to.end(), [&](const Recipient* r) { return r->id == row.id.recipient; });
     if (recipient == to.end()) {
-      finish(row, AlertState::cancelled, "the rule no longer addresses this recipient");
+      finish(row, AlertState::cancelled, "the rule no longer addresses this recipient", false);
       continue;
     }
     if (rule->repeat) {
       if (auto later = fire_time(*rule, c, *cal_, row.id.repeat + 1); later && *later <= now) {
-        finish(row, AlertState::skipped, "a later repetition came due");
+        finish(row, AlertState::skipped, "a later repetition came due", false);
         continue;
       }
     }
     if (!stage_holds(rule->when, c, row.fire_at, *cal_)) {
       finish(row, AlertState::skipped,
-             "the stage no longer holds (state " + std::string(deadline::to_string(c.state)) + ")");
+             "the stage no longer holds (state " + std::string(deadline::to_string(c.state)) + ")",
+             false);
       continue;
     }
     auto ch = channels_.find(row.id.channel);
@@ -334,19 +357,19 @@ CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
     const Instant age_from =
         office_window ? cal_->roll_to_office_time(row.created_at) : row.created_at;
     if (now - age_from > settings_.max_age) {
-      finish(row, AlertState::dead, "undelivered for longer than the maximum age");
+      finish(row, AlertState::dead, "undelivered for longer than the maximum age", false);
       continue;
     }
     if (ch == channels_.end() || ch->second == nullptr) {
-      finish(row, AlertState::dead, "channel " + row.id.channel + " is not configured");
-      fallback(row, now, report);
+      finish(row, AlertState::dead, "channel " + row.id.channel + " is not configured", false);
+      fallback(row, now, batch, report);
       continue;
     }
     if (ch->second->send_window() == channels::SendWindow::office) {
       const Instant open = cal_->roll_to_office_time(now);
       if (open != now) {
-        ledger_.postpone(row.key, open, "outside office hours; waits for the next opening");
-        ++report.postponed;
+        release(row, open, "outside office hours; waits for the next opening",
+                &CycleReport::postponed);
         continue;
       }
     }
@@ -364,7 +387,6 @@ CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
     m.params["fire_at"] = calendar::format_iso(row.fire_at, cal_->offset());
     const channels::Address a{(*recipient)->id, (*recipient)->name, (*recipient)->email,
                               (*recipient)->zalo_user_id, (*recipient)->phone};
-    if (!ledger_.begin_send(row.key, now)) continue;
     used.insert(ch->second);
     apply(row, ch->second->send(m, a));
   }
@@ -376,14 +398,10 @@ CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
     const Recipient* recipient = settings_.directory.find(first.id.recipient);
     channels::Channel* ch = channels_.at(first.id.channel);
     std::vector<render::AlertView> views;
-    std::vector<const AlertRow*> taken;
     for (auto& [row, l] : group) {
-      if (!ledger_.begin_send(row.key, now)) continue;
-      taken.push_back(&row);
       views.push_back(render::AlertView{&l->stored.dossier, &l->clock, rule->name, row.stage,
                                         row.id.recipient, recipient->name, row.key});
     }
-    if (views.empty()) continue;
     const render::Rendered r =
         render::render_digest(templates_, *cal_, views, key, rule->template_prefix);
     channels::Message m{key, r.subject, r.text, r.html, r.short_text, r.params, r.json};
@@ -396,13 +414,33 @@ CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
     std::optional<Instant> retry_at;
     if (o.kind == Outcome::Kind::retry) {
       int attempts = 0;
-      for (const AlertRow* row : taken) attempts = std::max(attempts, row->attempts + 1);
+      for (const auto& [row, l] : group) attempts = std::max(attempts, row.attempts);
       retry_at = now + backoff(attempts);  // one jitter for the digest, not one per row
     }
-    for (const AlertRow* row : taken) apply(*row, o, retry_at);
+    for (const auto& [row, l] : group) apply(row, o, retry_at);
   }
-  for (channels::Channel* ch : used) ch->end_batch();
-  return report;
+  // What was claimed and not decided (a stop was asked for) waits again, attempt given back.
+  for (const AlertRow& row : due) {
+    if (!decided.contains(row.key)) {
+      release(row, now, "not sent before the daemon stopped; waits", nullptr);
+    }
+  }
+
+  const RecordResult done = ledger_.record(batch, now);
+  for (std::size_t i = 0; i < done.transitions.size(); ++i) {
+    if (done.transitions[i] == Transition::applied) {
+      if (counters[i] != nullptr) ++(report.*counters[i]);
+    } else {
+      spdlog::warn("event=alert_changed_meanwhile key={} wanted={}", batch.outcomes[i].key,
+                   to_string(batch.outcomes[i].state));
+    }
+  }
+  for (std::size_t i = 0; i < done.inserted.size(); ++i) {
+    if (done.inserted[i]) {
+      spdlog::info("event=alert_fallback next_key={} to={}", batch.new_rows[i].key,
+                   batch.new_rows[i].id.channel);
+    }
+  }
 }
 
 namespace {
@@ -429,6 +467,7 @@ void merge_dispatch(CycleReport& into, CycleReport&& more) {
 }  // namespace
 
 CycleReport Engine::run_cycle(const std::function<bool()>& keep_going) {
+  recover_expired();
   CycleReport planned = plan();
   CycleReport sent = dispatch(keep_going);
   // Rows that became due during the pass (a fallback to the rule's next channel) or that did not

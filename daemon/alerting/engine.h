@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,10 @@ struct EngineSettings {
   std::chrono::seconds retry_max{3600};
   std::chrono::hours max_age{72};
   std::size_t dispatch_limit = 1000;  // rows taken from the ledger per dispatch pass
+  std::size_t batch_size = 1;         // rows claimed (and recorded) per ledger transaction
+  /// How long a claimed row may stay in `sending` before any cycle puts it back to pending
+  /// ([alerts] sending_lease).
+  std::chrono::seconds sending_lease{300};
   /// Identifies the rules, calendar and deadline settings in force. When it differs from the one
   /// recorded in the ledger (first start, a reload with new rules), the next plan() re-plans every
   /// open dossier, not only the changed ones, so new rules reach existing dossiers.
@@ -79,8 +84,12 @@ class Engine {
          std::map<std::string, channels::Channel*> channels, const render::Templates& templates,
          const calendar::Clock& clock, std::uint64_t seed = std::random_device{}());
 
-  /// Puts rows caught in `sending` by a crash back to pending. Call once at start-up.
+  /// Puts rows caught in `sending` by a crash back to pending. Call once at start-up, holding the
+  /// state directory (no other process may be sending from the ledger).
   std::size_t recover();
+  /// Puts rows in `sending` whose lease has run out back to pending (logged). run_cycle() calls it
+  /// first.
+  std::size_t recover_expired();
   /// Reads what changed, plans, writes new rows. Returns the counts (planned, dossiers_read).
   CycleReport plan();
   /// Sends what is due now. `keep_going` is polled between sends (false: stop taking new work,
@@ -100,7 +109,12 @@ class Engine {
                calendar::Instant now);
   const Rule* find_rule(const std::string& name) const;
   std::chrono::seconds backoff(int attempts);
-  void fallback(const AlertRow& row, calendar::Instant now, CycleReport& report);
+  void fallback(const AlertRow& row, calendar::Instant now, RecordBatch& batch,
+                CycleReport& report);
+  void dispatch_batch(const std::vector<AlertRow>& due, calendar::Instant now,
+                      const std::function<bool()>& keep_going,
+                      std::map<std::string, std::unique_ptr<Loaded>>& cache,
+                      std::set<channels::Channel*>& used, CycleReport& report);
   void record(const std::string& channel, channels::Outcome::Kind kind, CycleReport& report);
 
   EngineSettings settings_;

@@ -45,6 +45,33 @@ std::optional<AlertState> parse_alert_state(std::string_view s) {
   return std::nullopt;
 }
 
+std::string_view to_string(Transition t) {
+  return t == Transition::applied ? "applied" : "changed_meanwhile";
+}
+
+void check_insert(const AlertRow& row, const std::string& key) {
+  if (row.state != AlertState::pending && row.state != AlertState::skipped) {
+    throw std::invalid_argument("ledger: insert: alert " + key +
+                                " must be pending or skipped, not " +
+                                std::string(to_string(row.state)));
+  }
+  if (!row.key.empty() && row.key != key) {
+    throw std::invalid_argument("ledger: insert: key " + row.key + " does not match its id (" +
+                                key + ")");
+  }
+}
+
+void check_outcome(const RowOutcome& o) {
+  if (o.state == AlertState::sending) {
+    throw std::invalid_argument("ledger: record(" + o.key + "): an outcome cannot be sending");
+  }
+  const bool waiting = o.state == AlertState::pending || o.state == AlertState::retry;
+  if (waiting && !o.next_attempt_at) {
+    throw std::invalid_argument("ledger: record(" + o.key + ", " + std::string(to_string(o.state)) +
+                                ") needs next_attempt_at");
+  }
+}
+
 std::string alert_key(const AlertId& id) {
   std::string buf = "dunghan-alert-v1;";
   append_field(buf, id.code);

@@ -4,18 +4,30 @@
 // number, recipient, channel); inserting an existing key is a no-op, which is what makes alerts
 // exactly-once per key across restarts.
 //
-// States:  pending → sending → sent
-//                            → retry (next_attempt_at) → sending …
-//                            → dead (attempt or age limit, or a permanent failure)
-//                            → unreachable (permanent for this recipient on this channel)
-//          pending/retry → cancelled (dossier resolved, due changed, rule gone) | skipped (the
-//          stage's condition no longer held when it came due; or an older repetition)
-// Every transition is one transaction. After a crash, rows caught in `sending` are put back to
-// `pending` by recover() and resent with the same key (at-least-once for that narrow case).
+// States:  pending ─┐                     ┌→ sent
+//          retry  ──┴→ sending (a lease) ─┼→ retry (next_attempt_at) | pending (given back)
+//                                         ├→ dead (attempt or age limit, or a permanent failure)
+//                                         ├→ unreachable (permanent for this recipient/channel)
+//                                         └→ cancelled | skipped (no longer applies; missed)
+//          pending/retry → cancelled (an operator); operator retry → pending.
 //
-// The interface is narrow so that a PostgreSQL implementation (FOR UPDATE SKIP LOCKED on the
-// outbox) can follow without changing callers.
+// How the dispatcher uses it (one pass):
+//   claim(now, limit, lease)  — ONE transaction: up to `limit` due rows (and the rest of any
+//                               digest they start) move to `sending`, attempts + 1, with a lease;
+//   … decide, render, send …  — no ledger writes;
+//   record(outcomes)          — ONE transaction: every claimed row reaches its next state, and the
+//                               fallback rows that replace unreachable ones are inserted.
+// A crash between the two leaves the batch in `sending`: recover() at start (single owner) or
+// recover_expired() every cycle (once the lease has run out) puts it back to `pending`, and it is
+// resent with the same key — at-least-once for that narrow window, never lost.
+//
+// Several processes may share one ledger (issue 13: PostgreSQL): claim() must hand a row to one
+// claimer only (SQLite: an IMMEDIATE transaction; PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED), and
+// record() applies an outcome only while the row still holds the lease it was claimed with, so a
+// claimer whose lease ran out (and whose rows someone else took) cannot overwrite the newer state.
+// Transitions that lose such a race report `changed_meanwhile`; they never throw for it.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -26,6 +38,7 @@
 #include <vector>
 
 #include "calendar/civil.h"
+#include "deadline/alert_stage.h"
 
 namespace dunghan::alerting {
 
@@ -60,26 +73,73 @@ std::string alert_key(const AlertId& id);
 struct AlertRow {
   std::string key;
   AlertId id;
-  std::string stage;  // the rule's `when`, e.g. "before_due"
+  deadline::AlertStage stage = deadline::AlertStage::before_due;  // the rule's `when`
   Instant fire_at{};  // when the stage came (or comes) due
   AlertState state = AlertState::pending;
-  int attempts = 0;           // send attempts made
+  int attempts = 0;           // send attempts made (a claim counts one; see RowOutcome::attempted)
   Instant next_attempt_at{};  // for pending/retry: not before this instant
   std::string detail;         // last outcome or reason (never a secret)
   std::string digest_key;     // non-empty when the row goes out in a digest with others
   Instant created_at{};
   Instant updated_at{};
   std::optional<Instant> sent_at;
+  /// In `sending`: the end of the claim's lease (the claimer must record an outcome before it;
+  /// afterwards the row may be recovered and claimed again). Empty in every other state.
+  std::optional<Instant> sending_until;
 };
 
 /// Counts by state, for metrics and /healthz.
 using StateCounts = std::map<AlertState, std::int64_t>;
 
+/// The result of a transition that can lose a race.
+enum class Transition {
+  applied,            // the row moved as asked
+  changed_meanwhile,  // the row was no longer as the caller saw it (another claimer, an operator,
+                      // an expired lease, an unknown key): nothing was changed
+};
+
+/// "applied" | "changed_meanwhile".
+std::string_view to_string(Transition t);
+
+/// What became of one claimed row: its next state.
+struct RowOutcome {
+  std::string key;
+  /// The lease the row was claimed with (AlertRow::sending_until of the claimed row). The outcome
+  /// applies only while the row is in `sending` with exactly this lease.
+  Instant lease{};
+  /// sent | retry | pending | dead | unreachable | skipped | cancelled (never sending).
+  AlertState state = AlertState::sent;
+  std::string detail;  // stored as the row's detail (never a secret)
+  /// Required for retry and pending: not before this instant. Ignored otherwise.
+  std::optional<Instant> next_attempt_at;
+  /// False when no send was attempted for the row in this claim (it no longer applied, waited for
+  /// a send window, was held by a channel's circuit breaker, …): the attempt that claim() counted
+  /// is given back, so waiting never uses up max_attempts.
+  bool attempted = true;
+};
+
+/// One group commit of the dispatcher.
+struct RecordBatch {
+  std::vector<RowOutcome> outcomes;
+  /// New rows inserted in the same transaction, as by insert() (fallbacks to a rule's next
+  /// channel: a crash never records an unreachable row without its fallback). Inserted whatever
+  /// the outcomes' transitions; an existing key is left alone.
+  std::vector<AlertRow> new_rows;
+};
+
+struct RecordResult {
+  std::vector<Transition> transitions;  // one per outcome, in order
+  std::vector<bool> inserted;           // one per new row, in order: false when the key existed
+};
+
 /// The ledger. Errors: every member throws std::runtime_error (SQLite::Exception for the SQLite
 /// implementation) when the database cannot be read or written; the transaction is then rolled
-/// back and the row keeps its previous state.
+/// back and every row keeps its previous state. Invalid arguments throw std::invalid_argument
+/// (nothing changed). A lost race is never an exception: it is Transition::changed_meanwhile or a
+/// count of 0.
 /// Threads: one object may be shared between threads (the SQLite implementation serialises calls
 /// with a mutex); several processes may open the same file (WAL, busy timeout 5 s).
+/// Time: every Instant is UTC seconds; `now` is the caller's clock (the ledger reads none).
 class Ledger {
  public:
   virtual ~Ledger() = default;
@@ -88,36 +148,45 @@ class Ledger {
   /// exists. Returns true when inserted. One transaction.
   /// The key is alert_key(row.id); `row.key` may be empty, otherwise it must equal that.
   /// created_at = row.created_at (fire_at when unset), updated_at = created_at; attempts start at
-  /// 0; sent_at is null. Throws std::invalid_argument for another state or a mismatched key.
+  /// 0; sent_at and sending_until are null. Throws std::invalid_argument for another state or a
+  /// mismatched key.
   virtual bool insert(const AlertRow& row) = 0;
-  /// Inserts many rows in one transaction; returns how many were new.
+  /// Inserts many rows in one transaction (all or nothing); returns how many were new.
   virtual std::size_t insert_all(const std::vector<AlertRow>& rows) = 0;
 
-  /// Rows in state pending or retry with next_attempt_at <= now, oldest first, at most `limit`.
+  /// Read only: rows in state pending or retry with next_attempt_at <= now, ordered by
+  /// (next_attempt_at, fire_at, key), at most `limit`. Claims nothing (previews, tests).
   virtual std::vector<AlertRow> due(Instant now, std::size_t limit) = 0;
   /// The earliest next_attempt_at of pending and retry rows, if any.
   virtual std::optional<Instant> next_attempt() = 0;
 
-  /// Moves `key` from pending/retry to sending (attempts + 1). Returns false when the row is not in
-  /// pending or retry (someone else took it, or it was cancelled).
-  virtual bool begin_send(const std::string& key, Instant now) = 0;
-  /// Moves `key` to a final or waiting state with `detail`. For retry and pending,
-  /// `next_attempt_at` is required. For sent, sent_at = now.
-  /// Allowed: sending → pending | retry | sent | dead | unreachable | skipped | cancelled;
-  /// pending/retry → pending | retry | dead | unreachable | skipped | cancelled (never straight to
-  /// sent: a send starts with begin_send). Throws std::invalid_argument when `state` is sending or
-  /// next_attempt_at is missing, std::logic_error for an unknown key or a transition not allowed
-  /// (e.g. finishing a row that is already sent).
-  virtual void finish(const std::string& key, AlertState state, Instant now, std::string detail,
-                      std::optional<Instant> next_attempt_at = std::nullopt) = 0;
-  /// Postpones a pending/retry row without counting an attempt (closed send window, digest).
-  /// Does nothing when the row is not (or no longer) pending or retry, e.g. an operator cancelled
-  /// it meanwhile, or the key is unknown.
-  virtual void postpone(const std::string& key, Instant next_attempt_at, std::string detail) = 0;
+  /// Claims due work in ONE transaction: the first `limit` rows in state pending or retry with
+  /// next_attempt_at <= now, in the order of due(), plus every other such row that shares a
+  /// non-empty digest_key with one of them (a digest is claimed whole, so the result may exceed
+  /// `limit`). Each moves to `sending` with attempts + 1, updated_at = now and sending_until =
+  /// now + lease. Returns the claimed rows as they now are, in that order. A row is handed to one
+  /// claimer only, also across processes. limit 0 claims nothing. Throws std::invalid_argument
+  /// for a lease <= 0.
+  virtual std::vector<AlertRow> claim(Instant now, std::size_t limit,
+                                      std::chrono::seconds lease) = 0;
 
-  /// Start-up recovery: every row in `sending` goes back to `pending` (due now; attempts kept, so
-  /// the resend is attempt n+1). Call only when no other process is sending from this ledger.
-  /// Returns how many.
+  /// Records the outcomes of claimed rows and inserts `batch.new_rows`, in ONE transaction. For
+  /// each outcome whose row is in `sending` with sending_until == outcome.lease: state, detail and
+  /// updated_at = now are set; next_attempt_at for retry/pending; sent_at = now for sent; attempts
+  /// - 1 when !attempted; sending_until is cleared → Transition::applied. Any other row (unknown
+  /// key, another state, another lease) is left alone → changed_meanwhile. Throws
+  /// std::invalid_argument, before writing anything, for an outcome to `sending`, a retry or
+  /// pending outcome without next_attempt_at, or a new row insert() would refuse.
+  virtual RecordResult record(const RecordBatch& batch, Instant now) = 0;
+
+  /// Every cycle: rows in `sending` whose lease has run out (sending_until <= now, or no lease:
+  /// a row left by an older dunghan) go back to `pending`, due now, attempts kept (the resend is
+  /// attempt n+1, with the same key). Safe while other processes send from the ledger: a live
+  /// lease is never touched. Returns how many rows moved.
+  virtual std::size_t recover_expired(Instant now) = 0;
+  /// Start-up recovery: EVERY row in `sending` goes back to `pending` (due now; attempts kept).
+  /// Only for the single owner of the state directory (no other process may be sending from this
+  /// ledger). Returns how many.
   virtual std::size_t recover(Instant now) = 0;
 
   /// Operator actions: `dunghan outbox retry KEY` / `--dead`, `dunghan outbox cancel KEY`.
@@ -126,7 +195,8 @@ class Ledger {
   virtual std::size_t retry(const std::string& key, Instant now) = 0;
   /// Every row in `dead` → pending now (attempts reset). Returns the number of rows changed.
   virtual std::size_t retry_all_dead(Instant now) = 0;
-  /// cancel: pending/retry → cancelled. Returns the number of rows changed.
+  /// cancel: pending/retry → cancelled. Returns the number of rows changed (a row being sent
+  /// cannot be cancelled: 0).
   virtual std::size_t cancel(const std::string& key, Instant now, std::string reason) = 0;
 
   virtual std::optional<AlertRow> get(const std::string& key) = 0;
@@ -140,13 +210,21 @@ class Ledger {
   virtual void set_meta(const std::string& name, const std::string& value) = 0;
 };
 
+/// The checks every implementation makes on its arguments (one place, so all agree).
+/// Throws std::invalid_argument naming the row or outcome. `key` is alert_key(row.id).
+void check_insert(const AlertRow& row, const std::string& key);
+void check_outcome(const RowOutcome& outcome);
+
 /// The file name of the ledger in the state directory.
 inline constexpr std::string_view kLedgerFileName = "state.db";
 
 /// Opens (creating and migrating) the SQLite ledger at `path` (WAL, synchronous=FULL so a
 /// committed transition survives power loss). The parent directory must exist. Migrations are
-/// forward-only: a file written by a newer schema is refused. Throws std::runtime_error naming
-/// the file.
-std::unique_ptr<Ledger> open_sqlite_ledger(const std::filesystem::path& path);
+/// forward-only: a file written by a newer schema is refused. `busy_timeout`: how long a write
+/// waits for another connection's lock before it throws. Throws std::runtime_error naming the
+/// file.
+std::unique_ptr<Ledger> open_sqlite_ledger(
+    const std::filesystem::path& path,
+    std::chrono::milliseconds busy_timeout = std::chrono::milliseconds{5000});
 
 }  // namespace dunghan::alerting

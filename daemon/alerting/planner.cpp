@@ -203,7 +203,7 @@ DossierPlan plan_dossier(const deadline::Dossier& dossier, const DossierClock& c
         row.id =
             AlertId{dossier.code, rule.name, clock.due_version, k, r->id, rule.channels.front()};
         row.key = alert_key(row.id);
-        row.stage = std::string(to_string(rule.when));
+        row.stage = rule.when;
         row.fire_at = is_latest ? *last_fire : *fire_time(rule, clock, cal, k);
         row.next_attempt_at = row.fire_at;
         row.created_at = now;

@@ -9,30 +9,6 @@ bool Recipient::has_role(std::string_view role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
-std::string_view to_string(Stage s) {
-  switch (s) {
-    case Stage::before_due:
-      return "before_due";
-    case Stage::due_today:
-      return "due_today";
-    case Stage::overdue:
-      return "overdue";
-    case Stage::waiting_applicant:
-      return "waiting_applicant";
-    case Stage::received:
-      return "received";
-  }
-  return "before_due";
-}
-
-std::optional<Stage> parse_stage(std::string_view s) {
-  for (Stage st : {Stage::before_due, Stage::due_today, Stage::overdue, Stage::waiting_applicant,
-                   Stage::received}) {
-    if (to_string(st) == s) return st;
-  }
-  return std::nullopt;
-}
-
 std::optional<Offset> parse_offset(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "calendar/due_date.h"
+#include "deadline/alert_stage.h"
 #include "deadline/dossier.h"
 
 namespace dunghan::alerting {
@@ -24,16 +25,9 @@ struct Recipient {
   bool has_role(std::string_view role) const;
 };
 
-/// When a rule fires (SPEC §3 states; issue "Alerts").
-enum class Stage {
-  before_due,         // `offset` before the due instant
-  due_today,          // at the opening of the due date
-  overdue,            // just after the due instant
-  waiting_applicant,  // when a supplementation request or a pause starts
-  received,           // when the dossier is received
-};
-std::string_view to_string(Stage s);
-std::optional<Stage> parse_stage(std::string_view s);
+/// When a rule fires (SPEC §3 states; issue "Alerts"): deadline::AlertStage, whose to_string and
+/// parse_alert_stage give and read the configuration's spelling.
+using Stage = deadline::AlertStage;
 
 /// `offset` of a before_due rule: a duration ("2 working days", "4 giờ làm việc") or a
 /// percentage of the dossier's duration ("25%").

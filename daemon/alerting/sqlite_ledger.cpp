@@ -1,11 +1,14 @@
-// The SQLite ledger (state.db): one transaction per transition (schema: state_db.cpp).
+// The SQLite ledger (state.db): one transaction per call; claim() and record() are the
+// dispatcher's group commits (schema: state_db.cpp).
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <mutex>
+#include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include "alerting/ledger.h"
 #include "alerting/state_db.h"
@@ -13,11 +16,12 @@
 namespace dunghan::alerting {
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
-
 constexpr const char* kColumns =
     "key, code, rule, due_version, repeat, recipient, channel, stage, fire_at, state, attempts, "
-    "next_attempt_at, detail, digest_key, created_at, updated_at, sent_at";
+    "next_attempt_at, detail, digest_key, created_at, updated_at, sent_at, sending_until";
+
+/// The order in which due rows are taken.
+constexpr const char* kDueOrder = " ORDER BY next_attempt_at, fire_at, key";
 
 std::int64_t secs(Instant t) {
   return t.time_since_epoch().count();
@@ -47,7 +51,11 @@ AlertRow read_row(const SQLite::Statement& st) {
   r.id.repeat = st.getColumn(4).getInt();
   r.id.recipient = st.getColumn(5).getString();
   r.id.channel = st.getColumn(6).getString();
-  r.stage = st.getColumn(7).getString();
+  const std::string stage = st.getColumn(7).getString();
+  const auto parsed_stage = deadline::parse_alert_stage(stage);
+  if (!parsed_stage)
+    throw std::runtime_error("ledger: row " + r.key + " has unknown stage " + stage);
+  r.stage = *parsed_stage;
   r.fire_at = instant(st.getColumn(8).getInt64());
   const std::string state = st.getColumn(9).getString();
   const auto parsed = parse_alert_state(state);
@@ -60,23 +68,16 @@ AlertRow read_row(const SQLite::Statement& st) {
   r.created_at = instant(st.getColumn(14).getInt64());
   r.updated_at = instant(st.getColumn(15).getInt64());
   if (!st.getColumn(16).isNull()) r.sent_at = instant(st.getColumn(16).getInt64());
+  if (!st.getColumn(17).isNull()) r.sending_until = instant(st.getColumn(17).getInt64());
   return r;
-}
-
-bool finish_allowed(AlertState from, AlertState to) {
-  using S = AlertState;
-  if (to == S::sending) return false;
-  if (from == S::sending) return true;
-  if (from == S::pending || from == S::retry) return to != S::sent;
-  return false;
 }
 
 class SqliteLedger final : public Ledger {
  public:
-  explicit SqliteLedger(const std::filesystem::path& path)
+  SqliteLedger(const std::filesystem::path& path, std::chrono::milliseconds busy_timeout)
       : path_(path),
         db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX,
-            kBusyTimeoutMs) {
+            static_cast<int>(busy_timeout.count())) {
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec("PRAGMA synchronous = FULL");
     migrate_state_db(db_, path_);
@@ -85,7 +86,7 @@ class SqliteLedger final : public Ledger {
   bool insert(const AlertRow& row) override {
     std::lock_guard lock(mu_);
     SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
-    const bool inserted = insert_one(row);
+    const bool inserted = insert_one(row, alert_key(row.id));
     tx.commit();
     return inserted;
   }
@@ -94,7 +95,7 @@ class SqliteLedger final : public Ledger {
     std::lock_guard lock(mu_);
     SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
     std::size_t n = 0;
-    for (const AlertRow& row : rows) n += insert_one(row) ? 1 : 0;
+    for (const AlertRow& row : rows) n += insert_one(row, alert_key(row.id)) ? 1 : 0;
     tx.commit();
     return n;
   }
@@ -103,8 +104,8 @@ class SqliteLedger final : public Ledger {
     std::lock_guard lock(mu_);
     SQLite::Statement st(db_, std::string("SELECT ") + kColumns +
                                   " FROM alerts WHERE state IN ('pending', 'retry') AND "
-                                  "next_attempt_at <= ? ORDER BY next_attempt_at, fire_at, key "
-                                  "LIMIT ?");
+                                  "next_attempt_at <= ?" +
+                                  kDueOrder + " LIMIT ?");
     st.bind(1, secs(now));
     st.bind(2, sql_limit(limit));
     return read_all(st);
@@ -119,83 +120,117 @@ class SqliteLedger final : public Ledger {
     return instant(st.getColumn(0).getInt64());
   }
 
-  bool begin_send(const std::string& key, Instant now) override {
+  std::vector<AlertRow> claim(Instant now, std::size_t limit, std::chrono::seconds lease) override {
+    if (lease <= std::chrono::seconds::zero()) {
+      throw std::invalid_argument("ledger: claim: the lease must be positive");
+    }
+    if (limit == 0) return {};
     std::lock_guard lock(mu_);
     SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement st(db_,
+    std::vector<AlertRow> rows;
+    {
+      SQLite::Statement st(db_, std::string("SELECT ") + kColumns +
+                                    " FROM alerts WHERE state IN ('pending', 'retry') AND "
+                                    "next_attempt_at <= ?" +
+                                    kDueOrder + " LIMIT ?");
+      st.bind(1, secs(now));
+      st.bind(2, sql_limit(limit));
+      rows = read_all(st);
+    }
+    // A digest is claimed whole: the rest of every digest the batch started.
+    std::set<std::string> keys;
+    std::set<std::string> digests;
+    for (const AlertRow& r : rows) {
+      keys.insert(r.key);
+      if (!r.digest_key.empty()) digests.insert(r.digest_key);
+    }
+    if (!digests.empty()) {
+      SQLite::Statement st(db_, std::string("SELECT ") + kColumns +
+                                    " FROM alerts WHERE digest_key = ? AND digest_key <> '' AND "
+                                    "state IN ('pending', 'retry') AND next_attempt_at <= ?");
+      for (const std::string& d : digests) {
+        st.reset();
+        st.bind(1, d);
+        st.bind(2, secs(now));
+        while (st.executeStep()) {
+          AlertRow r = read_row(st);
+          if (keys.insert(r.key).second) rows.push_back(std::move(r));
+        }
+      }
+      std::sort(rows.begin(), rows.end(), [](const AlertRow& a, const AlertRow& b) {
+        return std::tie(a.next_attempt_at, a.fire_at, a.key) <
+               std::tie(b.next_attempt_at, b.fire_at, b.key);
+      });
+    }
+    const Instant until = now + lease;
+    SQLite::Statement up(db_,
                          "UPDATE alerts SET state = 'sending', attempts = attempts + 1, "
-                         "updated_at = ? WHERE key = ? AND state IN ('pending', 'retry')");
-    st.bind(1, secs(now));
-    st.bind(2, key);
-    const int changed = st.exec();
+                         "updated_at = ?, sending_until = ? WHERE key = ?");
+    for (AlertRow& r : rows) {
+      up.reset();
+      up.bind(1, secs(now));
+      up.bind(2, secs(until));
+      up.bind(3, r.key);
+      up.exec();
+      r.state = AlertState::sending;
+      ++r.attempts;
+      r.updated_at = now;
+      r.sending_until = until;
+    }
     tx.commit();
-    return changed == 1;
+    return rows;
   }
 
-  void finish(const std::string& key, AlertState state, Instant now, std::string detail,
-              std::optional<Instant> next_attempt_at) override {
-    if (state == AlertState::sending) {
-      throw std::invalid_argument("ledger: finish(" + key + ") to sending; use begin_send");
+  RecordResult record(const RecordBatch& batch, Instant now) override {
+    for (const RowOutcome& o : batch.outcomes) check_outcome(o);
+    std::vector<std::string> new_keys;
+    for (const AlertRow& row : batch.new_rows) {
+      new_keys.push_back(alert_key(row.id));
+      check_insert(row, new_keys.back());
     }
-    const bool waiting = state == AlertState::pending || state == AlertState::retry;
-    if (waiting && !next_attempt_at) {
-      throw std::invalid_argument("ledger: finish(" + key + ", " + std::string(to_string(state)) +
-                                  ") needs next_attempt_at");
-    }
+    RecordResult result;
     std::lock_guard lock(mu_);
     SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
-    const std::optional<AlertState> from = state_of(key);
-    if (!from) throw std::logic_error("ledger: finish: no alert " + key);
-    if (!finish_allowed(*from, state)) {
-      throw std::logic_error("ledger: finish: alert " + key + " cannot go from " +
-                             std::string(to_string(*from)) + " to " +
-                             std::string(to_string(state)));
-    }
     SQLite::Statement st(db_,
                          "UPDATE alerts SET state = ?, detail = ?, updated_at = ?, "
                          "next_attempt_at = COALESCE(?, next_attempt_at), "
-                         "sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE key = ?");
-    bind_text(st, 1, to_string(state));
-    st.bind(2, detail);
-    st.bind(3, secs(now));
-    if (waiting) {
-      st.bind(4, secs(*next_attempt_at));
-    } else {
-      st.bind(4);  // NULL: keep
+                         "sent_at = CASE WHEN ? THEN ? ELSE sent_at END, "
+                         "attempts = MAX(attempts - ?, 0), sending_until = NULL "
+                         "WHERE key = ? AND state = 'sending' AND sending_until = ?");
+    for (const RowOutcome& o : batch.outcomes) {
+      const bool waiting = o.state == AlertState::pending || o.state == AlertState::retry;
+      st.reset();
+      bind_text(st, 1, to_string(o.state));
+      st.bind(2, o.detail);
+      st.bind(3, secs(now));
+      if (waiting) {
+        st.bind(4, secs(*o.next_attempt_at));
+      } else {
+        st.bind(4);  // NULL: keep
+      }
+      st.bind(5, o.state == AlertState::sent ? 1 : 0);
+      st.bind(6, secs(now));
+      st.bind(7, o.attempted ? 0 : 1);
+      st.bind(8, o.key);
+      st.bind(9, secs(o.lease));
+      result.transitions.push_back(st.exec() == 1 ? Transition::applied
+                                                  : Transition::changed_meanwhile);
     }
-    st.bind(5, state == AlertState::sent ? 1 : 0);
-    st.bind(6, secs(now));
-    st.bind(7, key);
-    st.exec();
+    for (std::size_t i = 0; i < batch.new_rows.size(); ++i) {
+      result.inserted.push_back(insert_one(batch.new_rows[i], new_keys[i]));
+    }
     tx.commit();
+    return result;
   }
 
-  void postpone(const std::string& key, Instant next_attempt_at, std::string detail) override {
+  std::size_t recover_expired(Instant now) override {
     std::lock_guard lock(mu_);
-    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement st(db_,
-                         "UPDATE alerts SET next_attempt_at = ?, detail = ? "
-                         "WHERE key = ? AND state IN ('pending', 'retry')");
-    st.bind(1, secs(next_attempt_at));
-    st.bind(2, detail);
-    st.bind(3, key);
-    st.exec();
-    tx.commit();
+    return requeue_sending("sending_until IS NULL OR sending_until <= ?", now, true);
   }
 
   std::size_t recover(Instant now) override {
     std::lock_guard lock(mu_);
-    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement st(
-        db_,
-        "UPDATE alerts SET state = 'pending', next_attempt_at = ?, updated_at = ?, "
-        "detail = 'interrupted while sending; resent with the same key' "
-        "WHERE state = 'sending'");
-    st.bind(1, secs(now));
-    st.bind(2, secs(now));
-    const int changed = st.exec();
-    tx.commit();
-    return static_cast<std::size_t>(changed);
+    return requeue_sending("1", now, false);
   }
 
   std::size_t retry(const std::string& key, Instant now) override {
@@ -276,29 +311,13 @@ class SqliteLedger final : public Ledger {
   }
 
  private:
-  std::optional<AlertState> state_of(const std::string& key) {
-    SQLite::Statement st(db_, "SELECT state FROM alerts WHERE key = ?");
-    st.bind(1, key);
-    if (!st.executeStep()) return std::nullopt;
-    return parse_alert_state(st.getColumn(0).getString());
-  }
-
-  bool insert_one(const AlertRow& row) {
-    const std::string key = alert_key(row.id);
-    if (row.state != AlertState::pending && row.state != AlertState::skipped) {
-      throw std::invalid_argument("ledger: insert: alert " + key +
-                                  " must be pending or skipped, not " +
-                                  std::string(to_string(row.state)));
-    }
-    if (!row.key.empty() && row.key != key) {
-      throw std::invalid_argument("ledger: insert: key " + row.key + " does not match its id (" +
-                                  key + ")");
-    }
+  bool insert_one(const AlertRow& row, const std::string& key) {
+    check_insert(row, key);
     const Instant created = row.created_at == Instant{} ? row.fire_at : row.created_at;
     const Instant next = row.next_attempt_at == Instant{} ? row.fire_at : row.next_attempt_at;
     SQLite::Statement st(db_, std::string("INSERT INTO alerts (") + kColumns +
                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, "
-                                  "NULL) ON CONFLICT (key) DO NOTHING");
+                                  "NULL, NULL) ON CONFLICT (key) DO NOTHING");
     st.bind(1, key);
     st.bind(2, row.id.code);
     st.bind(3, row.id.rule);
@@ -306,7 +325,7 @@ class SqliteLedger final : public Ledger {
     st.bind(5, row.id.repeat);
     st.bind(6, row.id.recipient);
     st.bind(7, row.id.channel);
-    st.bind(8, row.stage);
+    bind_text(st, 8, deadline::to_string(row.stage));
     st.bind(9, secs(row.fire_at));
     bind_text(st, 10, to_string(row.state));
     st.bind(11, secs(next));
@@ -331,6 +350,25 @@ class SqliteLedger final : public Ledger {
     return static_cast<std::size_t>(changed);
   }
 
+  /// Rows in `sending` matching `where` (which may use one parameter: now) → pending, due now,
+  /// attempts kept, lease cleared.
+  std::size_t requeue_sending(const char* where, Instant now, bool where_uses_now) {
+    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement st(
+        db_,
+        std::string("UPDATE alerts SET state = 'pending', next_attempt_at = ?, updated_at = ?, "
+                    "sending_until = NULL, "
+                    "detail = 'interrupted while sending; resent with the same key' "
+                    "WHERE state = 'sending' AND (") +
+            where + ")");
+    st.bind(1, secs(now));
+    st.bind(2, secs(now));
+    if (where_uses_now) st.bind(3, secs(now));
+    const int changed = st.exec();
+    tx.commit();
+    return static_cast<std::size_t>(changed);
+  }
+
   static std::vector<AlertRow> read_all(SQLite::Statement& st) {
     std::vector<AlertRow> rows;
     while (st.executeStep()) rows.push_back(read_row(st));
@@ -344,9 +382,10 @@ class SqliteLedger final : public Ledger {
 
 }  // namespace
 
-std::unique_ptr<Ledger> open_sqlite_ledger(const std::filesystem::path& path) {
+std::unique_ptr<Ledger> open_sqlite_ledger(const std::filesystem::path& path,
+                                           std::chrono::milliseconds busy_timeout) {
   try {
-    return std::make_unique<SqliteLedger>(path);
+    return std::make_unique<SqliteLedger>(path, busy_timeout);
   } catch (const SQLite::Exception& e) {
     throw std::runtime_error("ledger " + path.string() + ": " + e.what());
   }

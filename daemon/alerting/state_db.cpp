@@ -46,6 +46,12 @@ CREATE TABLE meta (
 CREATE TABLE IF NOT EXISTS next_fire (code TEXT PRIMARY KEY, at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS next_fire_at ON next_fire (at);
 )sql",
+    // 2 → 3: a lease on rows in `sending` (recovered every cycle once it runs out; NULL for rows
+    // left by an older dunghan), and an index to claim a digest whole.
+    R"sql(
+ALTER TABLE alerts ADD COLUMN sending_until INTEGER;
+CREATE INDEX alerts_digest ON alerts (digest_key, state) WHERE digest_key <> '';
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

@@ -179,7 +179,7 @@ int run_explain(const GlobalOptions& g, const AlertArgs& a) {
   j["anomalies"] = anomalies;
   json rules = json::array();
   for (const alerting::Rule& rule : s.rules) {
-    json r = {{"rule", rule.name}, {"when", std::string(alerting::to_string(rule.when))}};
+    json r = {{"rule", rule.name}, {"when", std::string(deadline::to_string(rule.when))}};
     const bool match = alerting::matches(rule, sd->dossier, c.extended);
     r["matches"] = match;
     if (match && c.valid && deadline::is_open(c.state)) {
@@ -214,7 +214,7 @@ int run_explain(const GlobalOptions& g, const AlertArgs& a) {
     return kOk;
   }
   std::cout << "Hồ sơ " << a.code << " lúc " << j["at"].get<std::string>() << ": "
-            << render::state_vn(j["state"].get<std::string>()) << '\n';
+            << render::state_vn(c.state) << '\n';
   if (c.valid) {
     std::cout << "  Hạn trả kết quả: " << render::date_with_weekday_vn(c.due_date) << " ("
               << j["due_at"].get<std::string>() << ")" << (c.extended ? ", đã gia hạn" : "") << '\n'

@@ -68,7 +68,7 @@ json row_json(const AlertRow& r, calendar::UtcOffset offset) {
               {"repeat", r.id.repeat},
               {"recipient", r.id.recipient},
               {"channel", r.id.channel},
-              {"stage", r.stage},
+              {"stage", std::string(deadline::to_string(r.stage))},
               {"fire_at", calendar::format_iso(r.fire_at, offset)},
               {"attempts", r.attempts},
               {"next_attempt_at", calendar::format_iso(r.next_attempt_at, offset)},

@@ -39,6 +39,7 @@ void read_alert_options(TableReader& a, AlertOptions& o) {
   if (auto v = a.integer("retry_initial", 1, 86400)) o.retry_initial = std::chrono::seconds{*v};
   if (auto v = a.integer("retry_max", 1, 7 * 86400)) o.retry_max = std::chrono::seconds{*v};
   if (auto v = a.integer("max_age_hours", 1, 24 * 90)) o.max_age = std::chrono::hours{*v};
+  if (auto v = a.integer("sending_lease", 30, 86400)) o.sending_lease = std::chrono::seconds{*v};
   if (auto p = a.path_value("templates_dir")) o.templates_dir = *p;
   a.finish();
   if (o.retry_max < o.retry_initial) a.error("retry_max", "must not be smaller than retry_initial");
@@ -95,7 +96,7 @@ void read_rules(TableReader& top, Config& config, const std::vector<std::string>
     bool ok = true;
     auto name = r.string("name", true);
     auto when = r.one_of("when", kStages, true);
-    if (when) rule.when = *alerting::parse_stage(*when);
+    if (when) rule.when = *deadline::parse_alert_stage(*when);
     if (auto off = r.string("offset")) {
       rule.offset = alerting::parse_offset(*off);
       if (!rule.offset) {

@@ -60,6 +60,9 @@ struct AlertOptions {
   std::chrono::seconds retry_initial{60};  // first backoff; doubles each attempt, with jitter
   std::chrono::seconds retry_max{3600};    // backoff cap
   std::chrono::hours max_age{72};          // an alert older than this is `dead`, not retried
+  /// How long a row may stay in `sending` (claimed by a dispatch pass) before a later cycle puts
+  /// it back to `pending` and it is resent with the same key.
+  std::chrono::seconds sending_lease{300};
   std::optional<std::filesystem::path> templates_dir;  // overrides of config/templates/*.mustache
 };
 

@@ -15,17 +15,24 @@ std::string hh_mm(calendar::Instant t, calendar::UtcOffset offset) {
   return calendar::format_hh_mm(std::chrono::duration_cast<std::chrono::minutes>(l.time_of_day));
 }
 
-std::string state_sentence(std::string_view stage, const deadline::DossierClock& c) {
-  if (stage == "overdue" || c.state == ClockState::overdue) {
+using deadline::AlertStage;
+
+std::string state_sentence(AlertStage stage, const deadline::DossierClock& c) {
+  if (stage == AlertStage::overdue || c.state == ClockState::overdue) {
     return c.extended ? "đã quá hạn trả kết quả, kể cả sau khi đã gia hạn"
                       : "đã quá hạn trả kết quả";
   }
-  if (stage == "due_today" || c.state == ClockState::due_today) {
+  if (stage == AlertStage::due_today || c.state == ClockState::due_today) {
     return "đến hạn trả kết quả hôm nay";
   }
-  if (stage == "waiting_applicant") return "đang chờ công dân, tổ chức bổ sung hồ sơ";
-  if (stage == "received") return "vừa được tiếp nhận";
-  return "sắp đến hạn trả kết quả";
+  switch (stage) {
+    case AlertStage::waiting_applicant:
+      return "đang chờ công dân, tổ chức bổ sung hồ sơ";
+    case AlertStage::received:
+      return "vừa được tiếp nhận";
+    default:
+      return "sắp đến hạn trả kết quả";
+  }
 }
 
 /// True when the query date is the last working day before the due date: the last day to send
@@ -36,23 +43,24 @@ bool last_day_for_extension(const WorkCalendar& cal, const deadline::DossierCloc
   return cal.add_working_days(today, calendar::WorkingDays{1}) >= c.due_date;
 }
 
-std::string action(std::string_view stage, const WorkCalendar& cal,
-                   const deadline::DossierClock& c) {
-  if (stage == "overdue") {
-    return c.extended
-               ? "Hồ sơ đã được hẹn lại một lần và vẫn quá hạn: báo cáo lãnh đạo ngay, giải quyết "
-                 "dứt điểm và thông báo cho công dân, tổ chức."
-               : "Khẩn trương giải quyết, báo cáo lãnh đạo đơn vị; gửi văn bản xin lỗi và hẹn lại "
-                 "ngày trả kết quả cho công dân, tổ chức (Nghị định 61/2018/NĐ-CP, Điều 19 "
-                 "khoản 9).";
+std::string action(AlertStage stage, const WorkCalendar& cal, const deadline::DossierClock& c) {
+  switch (stage) {
+    case AlertStage::overdue:
+      return c.extended
+                 ? "Hồ sơ đã được hẹn lại một lần và vẫn quá hạn: báo cáo lãnh đạo ngay, giải "
+                   "quyết dứt điểm và thông báo cho công dân, tổ chức."
+                 : "Khẩn trương giải quyết, báo cáo lãnh đạo đơn vị; gửi văn bản xin lỗi và hẹn "
+                   "lại ngày trả kết quả cho công dân, tổ chức (Nghị định 61/2018/NĐ-CP, Điều 19 "
+                   "khoản 9).";
+    case AlertStage::due_today:
+      return "Hôm nay là hạn cuối: hoàn thành và chuyển kết quả cho Bộ phận Một cửa trong ngày.";
+    case AlertStage::waiting_applicant:
+      return "Theo dõi việc bổ sung hồ sơ; thời hạn giải quyết tính lại khi nhận đủ hồ sơ.";
+    case AlertStage::received:
+      return "Tiếp nhận và phân công xử lý hồ sơ.";
+    case AlertStage::before_due:
+      break;
   }
-  if (stage == "due_today") {
-    return "Hôm nay là hạn cuối: hoàn thành và chuyển kết quả cho Bộ phận Một cửa trong ngày.";
-  }
-  if (stage == "waiting_applicant") {
-    return "Theo dõi việc bổ sung hồ sơ; thời hạn giải quyết tính lại khi nhận đủ hồ sơ.";
-  }
-  if (stage == "received") return "Tiếp nhận và phân công xử lý hồ sơ.";
   if (last_day_for_extension(cal, c)) {
     return "Hôm nay là ngày cuối cùng để gửi văn bản xin lỗi và đề nghị gia hạn nếu không thể trả "
            "kết quả đúng hạn (chậm nhất 01 ngày trước ngày hết hạn, Nghị định 61/2018/NĐ-CP, "
@@ -62,12 +70,20 @@ std::string action(std::string_view stage, const WorkCalendar& cal,
          "gia hạn chậm nhất 01 ngày trước ngày hết hạn (Nghị định 61/2018/NĐ-CP, Điều 19 khoản 9).";
 }
 
-std::string action_short(std::string_view stage, const WorkCalendar& cal,
+std::string action_short(AlertStage stage, const WorkCalendar& cal,
                          const deadline::DossierClock& c) {
-  if (stage == "overdue") return "Khẩn trương giải quyết, báo cáo lãnh đạo.";
-  if (stage == "due_today") return "Trả kết quả trong ngày hôm nay.";
-  if (stage == "waiting_applicant") return "Theo dõi việc bổ sung hồ sơ.";
-  if (stage == "received") return "Phân công xử lý.";
+  switch (stage) {
+    case AlertStage::overdue:
+      return "Khẩn trương giải quyết, báo cáo lãnh đạo.";
+    case AlertStage::due_today:
+      return "Trả kết quả trong ngày hôm nay.";
+    case AlertStage::waiting_applicant:
+      return "Theo dõi việc bổ sung hồ sơ.";
+    case AlertStage::received:
+      return "Phân công xử lý.";
+    case AlertStage::before_due:
+      break;
+  }
   if (last_day_for_extension(cal, c)) return "Hôm nay là hạn chót đề nghị gia hạn (NĐ 61/2018).";
   return "Hoàn thành trước hạn.";
 }
@@ -87,10 +103,10 @@ Values values_for(const WorkCalendar& cal, const AlertView& a) {
   v.text["applicant"] = d.applicant;
   v.text["recipient_name"] = a.recipient_name.empty() ? a.recipient_id : a.recipient_name;
   v.text["rule"] = a.rule;
-  v.text["stage"] = a.stage;
+  v.text["stage"] = std::string(deadline::to_string(a.stage));
   v.text["stage_label"] = stage_label_vn(a.stage, c.extended);
   v.text["state"] = std::string(deadline::to_string(c.state));
-  v.text["state_vn"] = state_vn(deadline::to_string(c.state));
+  v.text["state_vn"] = state_vn(c.state);
   v.text["state_sentence"] = state_sentence(a.stage, c);
   const calendar::LocalDateTime rec = calendar::to_local(d.received_at, off);
   v.text["received"] = date_with_weekday_vn(rec.date) + " " + hh_mm(d.received_at, off);
@@ -116,7 +132,7 @@ std::string webhook_json(const WorkCalendar& cal, const AlertView& a) {
   const deadline::DossierClock& c = *a.clock;
   const calendar::UtcOffset off = cal.offset();
   nlohmann::json j = {
-      {"type", "deadline." + a.stage},
+      {"type", "deadline." + std::string(deadline::to_string(a.stage))},
       {"timestamp", calendar::format_iso(c.at, calendar::UtcOffset{std::chrono::minutes{0}})},
       {"data",
        {{"alert_id", a.key},
@@ -130,7 +146,7 @@ std::string webhook_json(const WorkCalendar& cal, const AlertView& a) {
           {"applicant", d.applicant},
           {"received_at", calendar::format_iso(d.received_at, off)}}},
         {"rule", a.rule},
-        {"stage", a.stage},
+        {"stage", deadline::to_string(a.stage)},
         {"state", std::string(deadline::to_string(c.state))},
         {"due",
          {{"due_at", calendar::format_iso(c.current_due, off)},
@@ -192,7 +208,7 @@ Rendered render_digest(const Templates& templates, const WorkCalendar& cal,
   while (!r.short_text.empty() && r.short_text.back() == '\n') r.short_text.pop_back();
   r.params["count"] = v.text["count"];
   r.params["rule"] = first.rule;
-  r.params["stage"] = first.stage;
+  r.params["stage"] = std::string(deadline::to_string(first.stage));
   r.params["recipient_name"] = v.text["recipient_name"];
   std::string codes;
   for (const AlertView& a : alerts) codes += (codes.empty() ? "" : ", ") + a.dossier->code;
@@ -205,7 +221,7 @@ Rendered render_digest(const Templates& templates, const WorkCalendar& cal,
           {"data",
            {{"alert_id", key},
             {"rule", first.rule},
-            {"stage", first.stage},
+            {"stage", deadline::to_string(first.stage)},
             {"recipient", first.recipient_id},
             {"alerts", items}}}}
           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

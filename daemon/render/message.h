@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "calendar/work_calendar.h"
+#include "deadline/alert_stage.h"
 #include "deadline/clock.h"
 #include "render/templates.h"
 
@@ -28,7 +29,7 @@ struct AlertView {
   const deadline::Dossier* dossier = nullptr;
   const deadline::DossierClock* clock = nullptr;  // the clock at send time (clock->at = now)
   std::string rule;
-  std::string stage;  // "before_due", …
+  deadline::AlertStage stage = deadline::AlertStage::before_due;
   std::string recipient_id;
   std::string recipient_name;
   std::string key;  // the ledger key

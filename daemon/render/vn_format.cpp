@@ -1,5 +1,8 @@
 #include "render/vn_format.h"
 
+#include <array>
+#include <utility>
+
 namespace dunghan::render {
 
 std::string date_with_weekday_vn(calendar::Date d) {
@@ -26,27 +29,50 @@ std::string working_time_vn(std::int64_t minutes, int hours_per_day) {
   return out + " làm việc";
 }
 
-std::string stage_label_vn(std::string_view stage, bool extended) {
-  if (stage == "before_due") return "Sắp đến hạn";
-  if (stage == "due_today") return "Đến hạn hôm nay";
-  if (stage == "overdue") return extended ? "Quá hạn sau gia hạn" : "Quá hạn";
-  if (stage == "waiting_applicant") return "Chờ bổ sung";
-  if (stage == "received") return "Hồ sơ mới";
-  return std::string(stage);
+namespace {
+
+using deadline::AlertStage;
+using deadline::ClockState;
+
+// One Vietnamese label per enumerator (render_test checks that none is missing).
+constexpr std::array<std::pair<AlertStage, std::string_view>, 5> kStageLabels{{
+    {AlertStage::before_due, "Sắp đến hạn"},
+    {AlertStage::due_today, "Đến hạn hôm nay"},
+    {AlertStage::overdue, "Quá hạn"},
+    {AlertStage::waiting_applicant, "Chờ bổ sung"},
+    {AlertStage::received, "Hồ sơ mới"},
+}};
+
+constexpr std::array<std::pair<ClockState, std::string_view>, 10> kStateLabels{{
+    {ClockState::not_due, "chưa đến hạn"},
+    {ClockState::due_soon, "sắp đến hạn"},
+    {ClockState::due_today, "đến hạn hôm nay"},
+    {ClockState::overdue, "quá hạn"},
+    {ClockState::waiting_applicant, "chờ bổ sung"},
+    {ClockState::early, "trước hạn"},
+    {ClockState::on_time, "đúng hạn"},
+    {ClockState::late, "trễ hạn"},
+    {ClockState::returned, "trả lại"},
+    {ClockState::withdrawn, "rút hồ sơ"},
+}};
+
+template <typename E, std::size_t N>
+std::string label(const std::array<std::pair<E, std::string_view>, N>& table, E value) {
+  for (const auto& [e, text] : table) {
+    if (e == value) return std::string(text);
+  }
+  return {};
 }
 
-std::string state_vn(std::string_view state) {
-  if (state == "not_due") return "chưa đến hạn";
-  if (state == "due_soon") return "sắp đến hạn";
-  if (state == "due_today") return "đến hạn hôm nay";
-  if (state == "overdue") return "quá hạn";
-  if (state == "waiting_applicant") return "chờ bổ sung";
-  if (state == "early") return "trước hạn";
-  if (state == "on_time") return "đúng hạn";
-  if (state == "late") return "trễ hạn";
-  if (state == "returned") return "trả lại";
-  if (state == "withdrawn") return "rút hồ sơ";
-  return std::string(state);
+}  // namespace
+
+std::string stage_label_vn(AlertStage stage, bool extended) {
+  if (stage == AlertStage::overdue && extended) return "Quá hạn sau gia hạn";
+  return label(kStageLabels, stage);
+}
+
+std::string state_vn(ClockState state) {
+  return label(kStateLabels, state);
 }
 
 }  // namespace dunghan::render

@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include "calendar/civil.h"
+#include "deadline/alert_stage.h"
+#include "deadline/clock.h"
 
 namespace dunghan::render {
 
@@ -17,9 +19,9 @@ std::string date_with_weekday_vn(calendar::Date d);
 std::string working_time_vn(std::int64_t minutes, int hours_per_day);
 /// Short label of a stage for subjects: "Sắp đến hạn", "Đến hạn hôm nay", "Quá hạn",
 /// "Chờ bổ sung", "Hồ sơ mới"; `extended` adds " sau gia hạn" to "Quá hạn".
-std::string stage_label_vn(std::string_view stage, bool extended);
+std::string stage_label_vn(deadline::AlertStage stage, bool extended);
 /// Vietnamese name of a clock state: "chưa đến hạn", "sắp đến hạn", "đến hạn hôm nay", "quá hạn",
 /// "chờ bổ sung", "trước hạn", "đúng hạn", "trễ hạn", "trả lại", "rút hồ sơ".
-std::string state_vn(std::string_view state);
+std::string state_vn(deadline::ClockState state);
 
 }  // namespace dunghan::render

@@ -537,13 +537,14 @@ HttpResponse Daemon::page() {
       "<h1>Tình hình hồ sơ đang giải quyết</h1><p>Cập nhật: " +
       text::html_escape(calendar::format_iso(clock_->now(), off)) + "</p><table>";
   std::int64_t total = 0;
-  for (const char* s : {"overdue", "due_today", "due_soon", "not_due", "waiting_applicant"}) {
-    auto it = open.find(s);
+  using deadline::ClockState;
+  for (ClockState s : {ClockState::overdue, ClockState::due_today, ClockState::due_soon,
+                       ClockState::not_due, ClockState::waiting_applicant}) {
+    auto it = open.find(std::string(deadline::to_string(s)));
     const std::int64_t n = it == open.end() ? 0 : it->second;
     total += n;
-    body += std::string("<tr") + (std::string(s) == "overdue" ? " class=\"overdue\"" : "") +
-            "><th>" + text::html_escape(render::state_vn(s)) + "</th><td>" + std::to_string(n) +
-            "</td></tr>";
+    body += std::string("<tr") + (s == ClockState::overdue ? " class=\"overdue\"" : "") + "><th>" +
+            text::html_escape(render::state_vn(s)) + "</th><td>" + std::to_string(n) + "</td></tr>";
   }
   body += "<tr><th>Tổng số</th><td>" + std::to_string(total) +
           "</td></tr></table><p><a href=\"/healthz\">/healthz</a> · <a "

@@ -34,6 +34,7 @@ alerting::EngineSettings engine_settings(const config::Config& config) {
   s.retry_initial = config.alerts.retry_initial;
   s.retry_max = config.alerts.retry_max;
   s.max_age = config.alerts.max_age;
+  s.sending_lease = config.alerts.sending_lease;
   // Any change of the configuration file (or of the schedules it names) re-plans open dossiers.
   std::string material = config.source.string();
   if (!config.source.empty()) {

@@ -449,7 +449,8 @@ TEST(Engine, RecoverResendsARowCaughtInSendingWithTheSameKey) {
   h.clock.set(local(2026, 3, 10, 7));
   h.engine->plan();
   const AlertId id = id_of("D1", "den-han", 0, 0, "cv1", "file");
-  ASSERT_TRUE(h.ledger->begin_send(alert_key(id), h.clock.now()));  // …and the process died
+  ASSERT_EQ(h.ledger->claim(h.clock.now(), 1, std::chrono::seconds{300}).size(),
+            1u);  // …and the process died
 
   h.start(rules);  // restart
   h.clock.set(local(2026, 3, 10, 7, 5));

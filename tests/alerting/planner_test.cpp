@@ -378,7 +378,7 @@ TEST(PlanDossier, EmitsOnlyTheLatestRepetitionAsPendingAndOlderOnesAsSkipped) {
     EXPECT_EQ(r.key, alert_key(r.id));
     EXPECT_EQ(r.id.due_version, 2);
     EXPECT_EQ(r.id.channel, "file");
-    EXPECT_EQ(r.stage, "overdue");
+    EXPECT_EQ(r.stage, Stage::overdue);
     if (r.id.repeat == 3) {
       EXPECT_EQ(r.state, AlertState::pending) << r.id.recipient;
       EXPECT_EQ(r.fire_at, local(2026, 3, 11, 7));

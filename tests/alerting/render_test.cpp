@@ -2,6 +2,8 @@
 // calendar; expected values are worked out by hand in the comments.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "deadline/clock.h"
 #include "fixtures.h"
 #include "render/message.h"
@@ -42,10 +44,37 @@ Rendered render_at(const deadline::Dossier& d, Instant at, const std::string& st
   EXPECT_TRUE(c.valid) << c.invalid_reason;
   if (out != nullptr) *out = c;
   return render_alert(templates(), cal(),
-                      AlertView{&d, &c, "rule", stage, "cv1", "Nguyễn Văn A", "akey"});
+                      AlertView{&d, &c, "rule", deadline::parse_alert_stage(stage).value(), "cv1",
+                                "Nguyễn Văn A", "akey"});
 }
 
 constexpr const char* kLastDayText = "Hôm nay là ngày cuối cùng để gửi văn bản xin lỗi";
+
+// One Vietnamese label per enumerator, none missing, none shared.
+TEST(VnFormat, EveryStageAndClockStateHasItsOwnLabel) {
+  using deadline::AlertStage;
+  using deadline::ClockState;
+  std::set<std::string> stages;
+  for (AlertStage s : {AlertStage::before_due, AlertStage::due_today, AlertStage::overdue,
+                       AlertStage::waiting_applicant, AlertStage::received}) {
+    EXPECT_FALSE(stage_label_vn(s, false).empty()) << deadline::to_string(s);
+    stages.insert(stage_label_vn(s, false));
+    EXPECT_EQ(deadline::parse_alert_stage(deadline::to_string(s)), s);
+  }
+  EXPECT_EQ(stages.size(), 5U);
+  EXPECT_EQ(stage_label_vn(AlertStage::overdue, true), "Quá hạn sau gia hạn");
+  EXPECT_FALSE(deadline::parse_alert_stage("Overdue"));
+  std::set<std::string> states;
+  for (ClockState s :
+       {ClockState::waiting_applicant, ClockState::overdue, ClockState::due_today,
+        ClockState::due_soon, ClockState::not_due, ClockState::early, ClockState::on_time,
+        ClockState::late, ClockState::returned, ClockState::withdrawn}) {
+    EXPECT_FALSE(state_vn(s).empty()) << deadline::to_string(s);
+    states.insert(state_vn(s));
+  }
+  EXPECT_EQ(states.size(), 10U);
+  EXPECT_EQ(state_vn(ClockState::overdue), "quá hạn");
+}
 
 TEST(VnFormat, DateWithWeekday) {
   EXPECT_EQ(date_with_weekday_vn(alerting::testing::ymd(2025, 2, 24)), "Thứ Hai, 24/02/2025");
@@ -162,8 +191,8 @@ TEST(RenderDigest, ListsEveryDossier) {
   }
   std::vector<AlertView> views;
   for (std::size_t i = 0; i < ds.size(); ++i) {
-    views.push_back(AlertView{&ds[i], &clocks[i], "den-han", "due_today", "cv1", "Nguyễn Văn A",
-                              "k" + std::to_string(i)});
+    views.push_back(AlertView{&ds[i], &clocks[i], "den-han", deadline::AlertStage::due_today, "cv1",
+                              "Nguyễn Văn A", "k" + std::to_string(i)});
   }
   const Rendered r = render_digest(templates(), cal(), views, "digestkey");
   EXPECT_TRUE(contains(r.subject, "3 hồ sơ")) << r.subject;

@@ -1,11 +1,13 @@
 // Test-only worker for the ledger crash test: a tiny dispatcher that the test kills with SIGKILL.
 //
-//   ledger_crash_child STATE_DB SENT_LOG RECOVERED_LOG TOTAL BATCH
+//   ledger_crash_child STATE_DB SENT_LOG RECOVERED_LOG TOTAL BATCH CLAIM
 //
 // On start it appends the keys of rows caught in `sending` to RECOVERED_LOG (before recover(), so
 // a kill in between can only over-report), then calls recover(). It then loops: insert the next
-// BATCH of TOTAL alerts (cursor in meta "inserted"), and for each due row: begin_send, append the
-// key to SENT_LOG with fsync (the "channel"), finish(sent). Exits 0 when everything is sent.
+// BATCH of TOTAL alerts (cursor in meta "inserted"); claim up to CLAIM due rows (one
+// transaction), append each key to SENT_LOG with fsync (the "channel"), and record them all as
+// sent (one transaction) — the dispatcher's group commit; CLAIM 1 is the per-row mode. Exits 0
+// when everything is sent.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -34,14 +36,15 @@ void append_synced(const char* file, const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 6) {
-    std::fprintf(stderr, "usage: %s STATE_DB SENT_LOG RECOVERED_LOG TOTAL BATCH\n", argv[0]);
+  if (argc != 7) {
+    std::fprintf(stderr, "usage: %s STATE_DB SENT_LOG RECOVERED_LOG TOTAL BATCH CLAIM\n", argv[0]);
     return 2;
   }
   const char* sent_log = argv[2];
   const char* recovered_log = argv[3];
   const int total = std::atoi(argv[4]);
   const int batch = std::atoi(argv[5]);
+  const auto claim = static_cast<std::size_t>(std::atoi(argv[6]));
   const Instant now{std::chrono::seconds{2'000'000'000}};
   const Instant fire_at{std::chrono::seconds{1'900'000'000}};
 
@@ -61,20 +64,22 @@ int main(int argc, char** argv) {
       for (int i = next; i < std::min(total, next + batch); ++i) {
         AlertRow r;
         r.id = AlertId{"HS" + std::to_string(i), "crash", 0, 0, "nguyenvana", "file"};
-        r.stage = "overdue";
+        r.stage = dunghan::deadline::AlertStage::overdue;
         r.fire_at = fire_at;
         rows.push_back(std::move(r));
       }
       ledger->insert_all(rows);
       ledger->set_meta("inserted", std::to_string(std::min(total, next + batch)));
     }
-    const std::vector<AlertRow> due = ledger->due(now, static_cast<std::size_t>(batch));
-    if (due.empty() && next >= total) break;
-    for (const AlertRow& r : due) {
-      if (!ledger->begin_send(r.key, now)) continue;
+    const std::vector<AlertRow> claimed = ledger->claim(now, claim, std::chrono::seconds{300});
+    if (claimed.empty() && next >= total) break;
+    dunghan::alerting::RecordBatch done;
+    for (const AlertRow& r : claimed) {
       append_synced(sent_log, r.key + '\n');
-      ledger->finish(r.key, AlertState::sent, now, "written to the sent log");
+      done.outcomes.push_back(dunghan::alerting::RowOutcome{
+          r.key, *r.sending_until, AlertState::sent, "written to the sent log", {}, true});
     }
+    ledger->record(done, now);
   }
   return 0;
 }

@@ -1,7 +1,8 @@
 // The ledger under a real `kill -9`: a child process (crash_child.cpp) inserts and "sends" alerts
-// (appending each key to a log file after begin_send and before finish); the test kills it at
-// random moments and restarts it. Nothing may be lost, and a key may be sent twice only when it
-// was caught in `sending` and recovered.
+// (claiming a batch, appending each key to a log file, then recording the batch); the test kills
+// it at random moments and restarts it. Nothing may be lost, and a key may be sent twice only when
+// it was caught in `sending` and recovered. Run in the per-row mode (a claim of 1) and in the
+// group-commit mode (claims of 10).
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,16 +27,17 @@ constexpr int kTotal = 150;
 constexpr int kBatch = 10;
 constexpr int kKills = 30;
 
-pid_t spawn_child(const std::filesystem::path& dir) {
+pid_t spawn_child(const std::filesystem::path& dir, int claim) {
   const std::string db = (dir / "state.db").string();
   const std::string sent = (dir / "sent.log").string();
   const std::string recovered = (dir / "recovered.log").string();
   const std::string total = std::to_string(kTotal);
   const std::string batch = std::to_string(kBatch);
+  const std::string claim_text = std::to_string(claim);
   const pid_t pid = fork();
   if (pid == 0) {
     execl(LEDGER_CRASH_CHILD, LEDGER_CRASH_CHILD, db.c_str(), sent.c_str(), recovered.c_str(),
-          total.c_str(), batch.c_str(), static_cast<char*>(nullptr));
+          total.c_str(), batch.c_str(), claim_text.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   return pid;
@@ -65,7 +67,10 @@ std::map<std::string, int> count_lines(const std::filesystem::path& file) {
   return n;
 }
 
-TEST(LedgerCrash, KillNineAtRandomMomentsLosesNothingAndResendsOnlyRecoveredRows) {
+class LedgerCrash : public ::testing::TestWithParam<int> {};
+
+TEST_P(LedgerCrash, KillNineAtRandomMomentsLosesNothingAndResendsOnlyRecoveredRows) {
+  const int claim = GetParam();
   testing::TempDir dir;
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
@@ -74,7 +79,7 @@ TEST(LedgerCrash, KillNineAtRandomMomentsLosesNothingAndResendsOnlyRecoveredRows
 
   int interrupted = 0;  // kills that hit a running child (not one that had finished)
   for (int k = 0; k < kKills; ++k) {
-    const pid_t pid = spawn_child(dir.path());
+    const pid_t pid = spawn_child(dir.path(), claim);
     ASSERT_GT(pid, 0);
     std::this_thread::sleep_for(std::chrono::microseconds{delay_us(rng)});
     kill(pid, SIGKILL);
@@ -87,7 +92,7 @@ TEST(LedgerCrash, KillNineAtRandomMomentsLosesNothingAndResendsOnlyRecoveredRows
       ASSERT_EQ(WEXITSTATUS(status), 0) << "child failed";
     }
   }
-  const int final_status = wait_for(spawn_child(dir.path()), std::chrono::seconds{20});
+  const int final_status = wait_for(spawn_child(dir.path(), claim), std::chrono::seconds{20});
   ASSERT_TRUE(WIFEXITED(final_status));
   ASSERT_EQ(WEXITSTATUS(final_status), 0);
 
@@ -117,12 +122,18 @@ TEST(LedgerCrash, KillNineAtRandomMomentsLosesNothingAndResendsOnlyRecoveredRows
   for (const auto& [key, n] : recovered) EXPECT_TRUE(keys.contains(key)) << "unknown line " << key;
   int recovered_lines = 0;
   for (const auto& [key, n] : recovered) recovered_lines += n;
-  // The child sends one row at a time, so a kill strands at most one row in `sending`.
-  EXPECT_LE(duplicates, interrupted);
-  std::cout << "[ crash    ] seed " << seed << ": " << interrupted << " of " << kKills
-            << " kills interrupted a running child; " << recovered_lines
+  // A kill strands at most one claim (CLAIM rows) in `sending`.
+  EXPECT_LE(duplicates, interrupted * claim);
+  std::cout << "[ crash    ] claim " << claim << ", seed " << seed << ": " << interrupted << " of "
+            << kKills << " kills interrupted a running child; " << recovered_lines
             << " row(s) recovered from sending; " << duplicates << " duplicate send(s)\n";
 }
+
+INSTANTIATE_TEST_SUITE_P(Claims, LedgerCrash, ::testing::Values(1, 10),
+                         [](const ::testing::TestParamInfo<int>& i) {
+                           return i.param == 1 ? std::string("PerRow")
+                                               : "Batch" + std::to_string(i.param);
+                         });
 
 }  // namespace
 }  // namespace dunghan::alerting

@@ -37,18 +37,30 @@ class OutboxCli : public ::testing::Test {
     }
     return *ledger_;
   }
-  std::string add(const std::string& code, const std::string& recipient = "nguyenvana") {
+  std::string add(const std::string& code, const std::string& recipient = "nguyenvana",
+                  alerting::Instant fire_at = kT0) {
     AlertRow r;
     r.id = AlertId{code, "nhac-truoc-han", 0, 0, recipient, "email"};
-    r.stage = "before_due";
-    r.fire_at = kT0;
+    r.stage = deadline::AlertStage::before_due;
+    r.fire_at = fire_at;
     ledger().insert(r);
     return alerting::alert_key(r.id);
   }
+  /// Claims the alert `key` (the first one due) and records `state` for it.
+  void settle(const std::string& key, AlertState state, alerting::Instant at, std::string detail) {
+    const std::vector<AlertRow> claimed =
+        ledger().claim(ledger().get(key)->fire_at, 1, std::chrono::seconds{300});
+    ASSERT_EQ(claimed.size(), 1U);
+    ASSERT_EQ(claimed[0].key, key);
+    alerting::RecordBatch b;
+    b.outcomes.push_back(
+        alerting::RowOutcome{key, *claimed[0].sending_until, state, std::move(detail), {}, true});
+    ledger().record(b, at);
+  }
   std::string add_dead(const std::string& code) {
-    const std::string key = add(code);
-    ledger().begin_send(key, kT0);
-    ledger().finish(key, AlertState::dead, kT0 + std::chrono::seconds{60}, "5 attempts failed");
+    // Due before the rows of add(), so that it is the first one claimed.
+    const std::string key = add(code, "nguyenvana", kT0 - std::chrono::seconds{60});
+    settle(key, AlertState::dead, kT0 + std::chrono::seconds{60}, "5 attempts failed");
     return key;
   }
   AlertState state(const std::string& key) { return ledger().get(key).value().state; }
@@ -182,8 +194,7 @@ TEST_F(OutboxCli, RetryOfAnUnknownKeyFails) {
 
 TEST_F(OutboxCli, RetryOfASentAlertFailsAndChangesNothing) {
   const std::string key = add("HS1");
-  ledger().begin_send(key, kT0);
-  ledger().finish(key, AlertState::sent, kT0, "ok");
+  settle(key, AlertState::sent, kT0, "ok");
   const ProcessResult r = outbox({"retry", key});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("is sent"));
@@ -214,8 +225,7 @@ TEST_F(OutboxCli, CancelOfAnUnknownKeyFails) {
 
 TEST_F(OutboxCli, CancelOfASentAlertFails) {
   const std::string key = add("HS1");
-  ledger().begin_send(key, kT0);
-  ledger().finish(key, AlertState::sent, kT0, "ok");
+  settle(key, AlertState::sent, kT0, "ok");
   const ProcessResult r = outbox({"cancel", key});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(state(key), AlertState::sent);
