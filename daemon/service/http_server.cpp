@@ -8,6 +8,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "service/http_request.h"
+
 namespace dunghan::service {
 namespace {
 
@@ -233,6 +235,45 @@ void HttpServer::stop() {
   impl_->stopped = true;
   beast::error_code ignored;
   impl_->acceptor.close(ignored);
+}
+
+// ---- the request path without a socket (service/http_request.h) -------------------------------
+
+std::optional<HttpResponse> answer_request(std::string_view raw, const HttpHandlers& handlers) {
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(kHeaderLimit);
+  parser.body_limit(kBodyLimit);
+  beast::error_code ec;
+  std::size_t used = 0;
+  while (!parser.is_done()) {
+    const std::size_t n = parser.put(asio::buffer(raw.data() + used, raw.size() - used), ec);
+    used += n;
+    if (ec != http::error::need_more) break;
+    ec = {};
+    if (used < raw.size() && n > 0) continue;
+    // The client sent all it had and shut down its side: what async_read makes of the end.
+    if (!parser.got_some()) return std::nullopt;
+    parser.put_eof(ec);
+    if (!ec && !parser.is_done()) ec = http::error::partial_message;
+    break;
+  }
+  if (ec) {
+    const bool too_large = ec == http::error::header_limit || ec == http::error::body_limit;
+    return HttpResponse{too_large ? 413 : 400, "text/plain; charset=utf-8",
+                        too_large ? "request too large\n" : "bad request\n"};
+  }
+  // The route belongs to the server's state: a server that never opens a socket.
+  static asio::io_context idle_io;
+  HttpServer::Impl server(idle_io, handlers);
+  const http::request<http::string_body>& req = parser.get();
+  HttpResponse r;
+  try {
+    r = server.route(req);
+  } catch (const std::exception&) {
+    r = HttpResponse{500, "text/plain; charset=utf-8", "internal error\n"};
+  }
+  if (req.method() == http::verb::head) r.body.clear();
+  return r;
 }
 
 }  // namespace dunghan::service
