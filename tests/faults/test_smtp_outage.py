@@ -4,6 +4,7 @@ and the outage does not multiply connections — a per-channel circuit breaker l
 through per backoff interval, whatever the number of waiting alerts. Connection attempts are
 counted at the TCP level by a gate in front of a real aiosmtpd server."""
 import re
+import sqlite3
 import time
 
 from harness import FaultCase, Sink, TcpGate, free_port, http_get, main, pick, poll_until
@@ -35,7 +36,11 @@ class SmtpOutage(FaultCase):
     def test_smtp_down_then_up_delivers_everything_with_bounded_connection_attempts(self):
         n = pick(50, 200)
         down_for = pick(15, 60)
-        self._setup(n, max_attempts=8)
+        # Enough attempts that even an alert used as the probe every time cannot run out of them
+        # during the outage (probes come at most every RETRY_INITIAL + 0.8 s): the alerts that are
+        # not probes must not spend theirs at all.
+        max_attempts = 8 if down_for < 25 else 100
+        self._setup(n, max_attempts=max_attempts)
         self.gate.set_mode("reset")  # the server is down: every connection is cut at once
         t_down = time.monotonic()
         d = self.start_daemon(self.config)
@@ -62,6 +67,11 @@ class SmtpOutage(FaultCase):
         dups = self.sink.duplicates()
         if dups:
             problems.append(f"duplicate e-mails: {list(dups)[:10]}")
+        # Attempts spent, from the ledger: one successful send per alert plus the probes.
+        attempts = self.attempts()
+        if attempts > n + bound:
+            problems.append(f"the alerts spent {attempts} attempts in all ({n} alerts, at most "
+                            f"{n + bound}: the ones waiting behind the probe spend none)")
         _, metrics, _ = http_get(self.port, "/metrics")
         dead = metric(metrics, "mail", "dead")
         if dead:
@@ -69,10 +79,20 @@ class SmtpOutage(FaultCase):
         self.figures(alerts=n, down_s=down_for, connects_down=down_connects,
                      connects_down_bound=bound, connects_up=up_connects,
                      all_delivered_after_up_s=t_all if delivered else -1,
-                     delivered=len(self.sink.codes()), duplicates=len(dups),
+                     delivered=len(self.sink.codes()), duplicates=len(dups), attempts=attempts,
                      retry_outcomes=metric(metrics, "mail", "retry"), dead_outcomes=dead,
                      daemon_alive=d.alive())
         self.check(problems)
+
+    def attempts(self):
+        """The send attempts recorded in the ledger, summed over every mail alert."""
+        path = self.dir / "state" / "state.db"
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            return con.execute("SELECT COALESCE(SUM(attempts), 0) FROM alerts "
+                               "WHERE channel = 'mail'").fetchone()[0]
+        finally:
+            con.close()
 
     def test_the_last_attempt_before_dead_counts_as_dead_not_retry(self):
         self._setup(1, max_attempts=1)
