@@ -3,8 +3,11 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
+#include <limits>
 #include <stdexcept>
+#include <tuple>
 
 namespace dunghan::alerting {
 
@@ -95,6 +98,18 @@ std::string alert_key(const AlertId& id) {
     key += kHex[digest[i] & 0x0F];
   }
   return key;
+}
+
+std::vector<AlertRow> Ledger::for_dossier(const std::string& code, std::size_t limit) {
+  std::vector<AlertRow> out;
+  for (AlertRow& r : list(std::nullopt, std::numeric_limits<std::size_t>::max())) {
+    if (r.id.code == code) out.push_back(std::move(r));
+  }
+  std::sort(out.begin(), out.end(), [](const AlertRow& a, const AlertRow& b) {
+    return std::tie(b.created_at, b.fire_at, a.key) < std::tie(a.created_at, a.fire_at, b.key);
+  });
+  if (out.size() > limit) out.resize(limit);
+  return out;
 }
 
 }  // namespace dunghan::alerting

@@ -204,6 +204,10 @@ class Ledger {
   /// key; at most `limit`.
   virtual std::vector<AlertRow> list(std::optional<AlertState> state, std::size_t limit) = 0;
   virtual StateCounts counts() = 0;
+  /// Every row of dossier `code` (all rules, due versions, recipients, channels), newest first
+  /// (created_at, then fire_at, descending; then key), at most `limit`: the dossier's alert
+  /// history. The default walks list(); implementations answer from an index.
+  virtual std::vector<AlertRow> for_dossier(const std::string& code, std::size_t limit);
 
   /// Small key/value store in the same database, for cursors (e.g. the store's last read).
   virtual std::optional<std::string> get_meta(const std::string& name) = 0;

@@ -88,7 +88,9 @@ std::vector<const Recipient*> Directory::resolve(const Rule& rule, const deadlin
     if (problems != nullptr) problems->push_back(std::move(text));
   };
   for (const Target& t : rule.to) {
-    std::size_t before = out.size();
+    // A target counts as resolved when it names somebody, even somebody an earlier target already
+    // added (the handler who is also the department's head).
+    bool found = false;
     switch (t.kind) {
       case Target::Kind::handler:
         if (dossier.handler.empty()) {
@@ -102,20 +104,24 @@ std::vector<const Recipient*> Directory::resolve(const Rule& rule, const deadlin
         continue;
       case Target::Kind::department_head:
         for (const Recipient& r : recipients_) {
-          if (r.has_role("head") && r.department == dossier.department) add(&r);
+          if (r.has_role("head") && r.department == dossier.department) {
+            add(&r);
+            found = true;
+          }
         }
-        if (out.size() == before) {
+        if (!found) {
           problem("no recipient with role head in department \"" + dossier.department +
                   "\" (dossier " + dossier.code + ", rule " + rule.name + ")");
         }
         continue;
       case Target::Kind::role:
         for (const Recipient& r : recipients_) {
-          if (r.has_role(t.value)) add(&r);
+          if (r.has_role(t.value)) {
+            add(&r);
+            found = true;
+          }
         }
-        if (out.size() == before) {
-          problem("no recipient with role " + t.value + " (rule " + rule.name + ")");
-        }
+        if (!found) problem("no recipient with role " + t.value + " (rule " + rule.name + ")");
         continue;
       case Target::Kind::recipient:
         if (const Recipient* r = find(t.value))
@@ -124,6 +130,34 @@ std::vector<const Recipient*> Directory::resolve(const Rule& rule, const deadlin
           problem("recipient " + t.value + " is not configured (rule " + rule.name + ")");
         continue;
     }
+  }
+  return out;
+}
+
+}  // namespace dunghan::alerting
+
+namespace dunghan::alerting {
+
+std::string_view recipient_role(const Recipient& r, const deadline::Dossier& dossier) {
+  if (r.id == dossier.handler) return "handler";
+  if (r.has_role("head") && r.department == dossier.department) return "head";
+  if (r.has_role("leader")) return "leader";
+  if (r.has_role("head")) return "head";
+  return "other";
+}
+
+std::vector<RouteCheck> check_routes(const deadline::Dossier& dossier, bool extended,
+                                     std::span<const Rule> rules, const Directory& directory) {
+  std::vector<RouteCheck> out;
+  for (const Rule& rule : rules) {
+    if (!matches(rule, dossier, extended)) continue;
+    RouteCheck c;
+    c.rule = &rule;
+    c.recipients = directory.resolve(rule, dossier, &c.problems);
+    if (c.recipients.empty() && c.problems.empty()) {
+      c.problems.push_back("rule " + rule.name + " addresses nobody for dossier " + dossier.code);
+    }
+    out.push_back(std::move(c));
   }
   return out;
 }

@@ -96,4 +96,23 @@ class Directory {
   std::vector<Recipient> recipients_;
 };
 
+/// How `r` stands to `dossier`, for messages: "handler" (the dossier's handler), "head" (a head
+/// of the dossier's department, or a head elsewhere), "leader", or "other".
+std::string_view recipient_role(const Recipient& r, const deadline::Dossier& dossier);
+
+/// The routing of one dossier under one rule that matches it.
+struct RouteCheck {
+  const Rule* rule = nullptr;
+  std::vector<const Recipient*> recipients;  // who would receive the rule's stage
+  /// One English line per target that reaches nobody (as Directory::resolve reports them); empty
+  /// when every target reaches somebody.
+  std::vector<std::string> problems;
+};
+/// Resolves every rule of `rules` that matches `dossier` (extended: whether its clock is
+/// extended), in rule order. A dossier with a problem in any of them has a stage that some
+/// intended recipient will never receive: `alerts routes`, `status`, the pages and the daemon
+/// show it.
+std::vector<RouteCheck> check_routes(const deadline::Dossier& dossier, bool extended,
+                                     std::span<const Rule> rules, const Directory& directory);
+
 }  // namespace dunghan::alerting

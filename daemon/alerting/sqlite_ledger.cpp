@@ -278,6 +278,16 @@ class SqliteLedger final : public Ledger {
     return read_all(st);
   }
 
+  std::vector<AlertRow> for_dossier(const std::string& code, std::size_t limit) override {
+    std::lock_guard lock(mu_);
+    SQLite::Statement st(db_, std::string("SELECT ") + kColumns +
+                                  " FROM alerts WHERE code = ? ORDER BY created_at DESC, fire_at "
+                                  "DESC, key LIMIT ?");
+    bind_text(st, 1, code);
+    st.bind(2, sql_limit(limit));
+    return read_all(st);
+  }
+
   StateCounts counts() override {
     std::lock_guard lock(mu_);
     SQLite::Statement st(db_, "SELECT state, COUNT(*) FROM alerts GROUP BY state");

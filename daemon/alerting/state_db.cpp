@@ -52,6 +52,18 @@ CREATE INDEX IF NOT EXISTS next_fire_at ON next_fire (at);
 ALTER TABLE alerts ADD COLUMN sending_until INTEGER;
 CREATE INDEX alerts_digest ON alerts (digest_key, state) WHERE digest_key <> '';
 )sql",
+    // 3 → 4: a dossier's alert history (the office pages) and the daily counts of open and
+    // overdue dossiers per department (the pages' 30-day chart).
+    R"sql(
+CREATE INDEX alerts_by_code ON alerts (code, created_at);
+CREATE TABLE office_daily (
+  day        TEXT NOT NULL,
+  department TEXT NOT NULL,
+  open       INTEGER NOT NULL,
+  overdue    INTEGER NOT NULL,
+  PRIMARY KEY (day, department)
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

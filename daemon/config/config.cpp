@@ -3,9 +3,23 @@
 #include <cstdlib>
 #include <system_error>
 
+#include "channels/target_policy.h"
 #include "config/schedule_file.h"
 
 namespace dunghan::config {
+
+std::string listen_host(std::string_view listen) {
+  if (!listen.empty() && listen.front() == '[') {
+    const auto close = listen.find(']');
+    return std::string(listen.substr(1, close == std::string_view::npos ? close : close - 1));
+  }
+  const auto colon = listen.rfind(':');
+  return std::string(colon == std::string_view::npos ? listen : listen.substr(0, colon));
+}
+
+bool listen_is_loopback(std::string_view listen) {
+  return channels::is_loopback_host(listen_host(listen));
+}
 
 std::filesystem::path default_config_path() {
 #ifdef _WIN32
@@ -120,6 +134,8 @@ std::string summary(const Config& config, const calendar::WorkCalendar* cal) {
        std::to_string(config.service.poll_interval.count()) + " s, endpoint " +
        config.service.listen + ", log level " + config.log.level;
   if (config.log.file) s += " (also to " + config.log.file->string() + ")";
+  if (config.service.tls_cert_file) s += ", HTTPS";
+  if (config.service.users_file) s += ", users from " + config.service.users_file->string();
   if (config.service.reload_token) {
     s += ", reload token from " + config.service.reload_token->origin();
   }

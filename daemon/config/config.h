@@ -31,9 +31,22 @@ struct LogOptions {
 struct ServiceOptions {
   std::filesystem::path state_dir;  // the ledger and tokens live here
   std::chrono::seconds poll_interval{60};
-  std::string listen = "127.0.0.1:9464";  // health and metrics endpoint
+  std::string listen = "127.0.0.1:9464";  // health and metrics endpoint, the office pages
   std::optional<Secret> reload_token;     // bearer token for POST /-/reload
+  /// HTTPS for the endpoint: both or neither (PEM files). Required off loopback.
+  std::optional<std::filesystem::path> tls_cert_file;
+  std::optional<std::filesystem::path> tls_key_file;
+  /// The users of the pages (`name:argon2id-hash:role` lines, `dunghan user add`). Required off
+  /// loopback; on loopback it only enables logins (and with them the page's writes).
+  std::optional<std::filesystem::path> users_file;
 };
+
+/// The host part of a `[service] listen` value ("127.0.0.1:9464" → "127.0.0.1", "[::1]:9464" →
+/// "::1"); the whole text when it has no port.
+std::string listen_host(std::string_view listen);
+/// True when `listen` binds a loopback address only (127.0.0.0/8, ::1, localhost): the pages are
+/// then reachable from this machine alone.
+bool listen_is_loopback(std::string_view listen);
 
 /// `[store]`: where the dossiers live.
 struct StoreOptions {

@@ -193,7 +193,37 @@ void read_service(TableReader& svc, Config& config) {
   }
   if (auto l = svc.string("listen")) config.service.listen = *l;
   config.service.reload_token = read_secret(svc, "reload_token");
+  config.service.tls_cert_file = svc.path_value("tls_cert_file");
+  config.service.tls_key_file = svc.path_value("tls_key_file");
+  config.service.users_file = svc.path_value("users_file");
   svc.finish();
+  ServiceOptions& o = config.service;
+  for (const auto& [key, file] :
+       {std::pair{"tls_cert_file", &o.tls_cert_file}, std::pair{"tls_key_file", &o.tls_key_file},
+        std::pair{"users_file", &o.users_file}}) {
+    std::error_code ec;
+    if (*file && !std::filesystem::is_regular_file(**file, ec)) {
+      svc.error(key, (*file)->string() + " does not exist or is not a file");
+    }
+  }
+  if (o.tls_cert_file.has_value() != o.tls_key_file.has_value()) {
+    svc.error(o.tls_cert_file ? "tls_key_file" : "tls_cert_file",
+              "TLS needs both tls_cert_file and tls_key_file");
+  }
+  if (!listen_is_loopback(o.listen)) {
+    // Off loopback the pages show personal data (applicants' names) and take writes (silences):
+    // never without TLS and logins.
+    if (!o.tls_cert_file || !o.tls_key_file) {
+      svc.error("listen", "\"" + o.listen +
+                              "\" is not a loopback address: the pages would be reachable from "
+                              "the network; set tls_cert_file and tls_key_file (HTTPS)");
+    }
+    if (!o.users_file) {
+      svc.error("listen", "\"" + o.listen +
+                              "\" is not a loopback address: set users_file (logins; create "
+                              "users with `dunghan user add NAME`)");
+    }
+  }
 }
 
 void read_log(TableReader& lg, Config& config) {

@@ -75,4 +75,33 @@ std::string state_vn(ClockState state) {
   return label(kStateLabels, state);
 }
 
+std::string lateness_vn(std::int64_t minutes_left, int hours_per_day) {
+  const bool late = minutes_left < 0;
+  const std::int64_t m = late ? -minutes_left : minutes_left;
+  const std::int64_t per_day =
+      static_cast<std::int64_t>(hours_per_day > 0 ? hours_per_day : 8) * 60;
+  std::string amount;
+  if (m >= per_day) {
+    amount = std::to_string(m / per_day) + " ngày";
+  } else if (m >= 60) {
+    amount = std::to_string(m / 60) + " giờ";
+  } else {
+    amount = std::to_string(m) + " phút";
+  }
+  return (late ? "quá hạn " : "còn ") + amount + " làm việc";
+}
+
+std::string alert_state_vn(std::string_view state) {
+  if (state == "pending") return "chờ gửi";
+  if (state == "sending") return "đang gửi";
+  if (state == "sent") return "đã gửi";
+  if (state == "retry") return "chờ gửi lại";
+  if (state == "dead") return "thất bại";
+  if (state == "cancelled") return "đã huỷ";
+  if (state == "skipped") return "bỏ qua";
+  if (state == "unreachable") return "không gửi được tới người nhận";
+  if (state == "silenced") return "tạm dừng nhắc";
+  return std::string(state);
+}
+
 }  // namespace dunghan::render

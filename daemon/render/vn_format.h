@@ -24,4 +24,12 @@ std::string stage_label_vn(deadline::AlertStage stage, bool extended);
 /// "chờ bổ sung", "trước hạn", "đúng hạn", "trễ hạn", "trả lại", "rút hồ sơ".
 std::string state_vn(deadline::ClockState state);
 
+/// Lateness or time left for lists (pages, digests): whole working days when at least one day
+/// ("quá hạn 3 ngày làm việc", "còn 2 ngày làm việc"), else hours ("quá hạn 5 giờ làm việc"),
+/// else minutes; `minutes_left` < 0 is late. One day = `hours_per_day` hours.
+std::string lateness_vn(std::int64_t minutes_left, int hours_per_day);
+/// Vietnamese name of a ledger state: "chờ gửi", "đang gửi", "đã gửi", "chờ gửi lại", "thất bại",
+/// "đã huỷ", "bỏ qua", "không gửi được tới người nhận", "tạm dừng nhắc".
+std::string alert_state_vn(std::string_view state);
+
 }  // namespace dunghan::render

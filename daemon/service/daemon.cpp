@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <deque>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -14,12 +15,11 @@
 #include "deadline/clock.h"
 #include "log/logging.h"
 #include "log/redact.h"
-#include "render/vn_format.h"
 #include "service/health.h"
 #include "service/http_server.h"
 #include "service/notify.h"
+#include "service/office.h"
 #include "service/runtime.h"
-#include "text/html.h"
 
 #ifndef DUNGHAN_VERSION
 #define DUNGHAN_VERSION "dev"
@@ -36,13 +36,19 @@ using steady = std::chrono::steady_clock;
 
 /// How long in-flight sends may take to finish after a stop request.
 constexpr seconds kStopGrace{20};
-/// How often the open dossiers are counted by state for metrics and the local page.
-constexpr seconds kOpenScanInterval{300};
+/// How often the open dossiers are walked for the office pages, the metrics and the routing check.
+constexpr seconds kOpenScanInterval{60};
 /// A cycle busy longer than this counts as stuck: the watchdog stops being fed.
 constexpr seconds kStuckCycle{600};
 
 /// A configuration without rules is valid (commands need none) but a daemon running on it never
 /// alerts anybody: say so where ops look.
+/// The endpoint's TLS settings of `cfg`, if any.
+std::optional<HttpTls> tls_of(const config::Config& cfg) {
+  if (!cfg.service.tls_cert_file || !cfg.service.tls_key_file) return std::nullopt;
+  return HttpTls{cfg.service.tls_cert_file->string(), cfg.service.tls_key_file->string()};
+}
+
 void warn_if_silent(const config::Config& cfg) {
   if (cfg.rules.empty()) {
     spdlog::warn(
@@ -92,7 +98,6 @@ class Daemon final : public DaemonControl {
   void watchdog_tick();
   void daily_tick();
   void check_provisional();
-  HttpResponse page();
   /// The endpoint's handlers, with the reload token of `cfg`.
   HttpHandlers http_handlers(const config::Config& cfg);
   /// Applies a reloaded configuration's [service] listen and reload token to the endpoint: the
@@ -113,6 +118,7 @@ class Daemon final : public DaemonControl {
   config::ConfigChoice config_choice_;
   std::shared_ptr<Runtime> rt_;  // event-loop thread only; the worker gets copies
   std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<Office> office_;  // the pages and the API behind http_
   std::atomic<bool> stopping_{false};
   bool stopped_ = false;
   bool cycle_running_ = false;
@@ -120,7 +126,7 @@ class Daemon final : public DaemonControl {
   std::atomic<steady::rep> busy_since_{0};  // 0: the worker is idle
   steady::time_point last_open_scan_{};
   calendar::Date last_provisional_warning_{};
-  std::vector<std::string> last_problems_;
+  std::map<std::string, calendar::Date> problems_logged_;  // worker only
 
   std::thread worker_;
   std::mutex queue_mutex_;
@@ -191,7 +197,10 @@ bool Daemon::start() {
   }
   const std::size_t recovered = rt_->engine->recover();
   try {
-    http_ = std::make_unique<HttpServer>(io_, listen, http_handlers(rt_->config));
+    office_ = std::make_unique<Office>(*clock_);
+    office_->configure(rt_->config, rt_->calendar);
+    http_ =
+        std::make_unique<HttpServer>(io_, listen, http_handlers(rt_->config), tls_of(rt_->config));
   } catch (const std::exception& e) {
     spdlog::critical("event=startup_failed error={}", log::kv_value(e.what()));
     std::cerr << "error: " << e.what() << '\n';
@@ -289,29 +298,21 @@ void Daemon::cycle_job(std::shared_ptr<Runtime> rt) {
     next_wake = report.next_wake;
     if (steady::now() - last_open_scan_ >= kOpenScanInterval ||
         last_open_scan_ == steady::time_point{}) {
-      std::map<std::string, std::int64_t> by_state;
-      store::DossierFilter open;
-      open.open_only = true;
-      const Instant now = clock_->now();
-      rt->store->for_each(
-          open, [&](const deadline::Dossier& d, std::span<const deadline::Event> ev) {
-            const deadline::DossierClock c = deadline::compute_clock(
-                d, ev, *rt->calendar, rt->config.deadline, &rt->config.procedures, now);
-            if (deadline::is_open(c.state)) ++by_state[std::string(deadline::to_string(c.state))];
-          });
-      health_.open_dossiers(by_state);
+      const auto snap = office_->refresh(*rt->store, rt->config, *rt->calendar);
+      health_.open_dossiers(snap->by_state);
+      health_.routing(snap->unroutable, static_cast<std::int64_t>(snap->problems.size()));
       last_open_scan_ = steady::now();
     }
     health_.cycle_done(started, steady::now() - t0, report, rt->ledger->counts());
-    // Log each routing or data problem when it first appears, not every cycle.
-    std::vector<std::string> fresh;
+    // Routing and data problems of the cycle: each once a day in the log, not every cycle.
     for (const std::string& p : report.problems) {
-      if (std::find(last_problems_.begin(), last_problems_.end(), p) == last_problems_.end()) {
+      const calendar::Date today = calendar::local_date(clock_->now(), rt->calendar->offset());
+      auto [it, fresh] = problems_logged_.try_emplace(p, today);
+      if (fresh || it->second != today) {
+        it->second = today;
         spdlog::warn("event=cycle_problem detail={}", log::kv_value(p));
       }
-      fresh.push_back(p);
     }
-    last_problems_ = std::move(fresh);
     spdlog::debug("event=cycle_done seconds={:.3f} read={} planned={} sent={} retry={} dead={}",
                   std::chrono::duration<double>(steady::now() - t0).count(), report.dossiers_read,
                   report.planned, report.sent, report.retried, report.dead);
@@ -418,6 +419,12 @@ void Daemon::reload() {
       if (fresh) listen_error = apply_listen(fresh->config);
       if (fresh && !listen_error) {
         rt_ = fresh;
+        try {
+          office_->configure(rt_->config, rt_->calendar);
+        } catch (const std::exception& e) {
+          spdlog::error("event=office_reconfigure_failed error={}",
+                        log::kv_value(log::redact(e.what())));
+        }
         spdlog::set_level(log::parse_level(opt_.log_level.value_or(rt_->config.log.level))
                               .value_or(spdlog::level::info));
         health_.reload_result(true, now, "");
@@ -495,7 +502,7 @@ HttpHandlers Daemon::http_handlers(const config::Config& cfg) {
     return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
                         health_.metrics_text(DUNGHAN_VERSION)};
   };
-  h.page = [this] { return page(); };
+  h.app = [this](const HttpRequest& r) { return office_->handle(r); };
   h.reload = [this] {
     reload();
     return HttpResponse{202, "text/plain; charset=utf-8", "reload requested\n"};
@@ -506,7 +513,7 @@ HttpHandlers Daemon::http_handlers(const config::Config& cfg) {
 
 std::optional<std::string> Daemon::apply_listen(const config::Config& cfg) {
   const std::string& listen = cfg.service.listen;
-  if (listen == rt_->config.service.listen) {
+  if (listen == rt_->config.service.listen && tls_of(cfg) == tls_of(rt_->config)) {
     http_->set_reload_token(cfg.service.reload_token
                                 ? std::optional<std::string>(cfg.service.reload_token->reveal())
                                 : std::nullopt);
@@ -514,7 +521,7 @@ std::optional<std::string> Daemon::apply_listen(const config::Config& cfg) {
   }
   std::unique_ptr<HttpServer> fresh;
   try {
-    fresh = std::make_unique<HttpServer>(io_, listen, http_handlers(cfg));
+    fresh = std::make_unique<HttpServer>(io_, listen, http_handlers(cfg), tls_of(cfg));
   } catch (const std::exception& e) {
     spdlog::error("event=reload_listen_failed listen={} error={}", listen, log::kv_value(e.what()));
     return e.what();
@@ -524,32 +531,6 @@ std::optional<std::string> Daemon::apply_listen(const config::Config& cfg) {
   spdlog::info("event=listen_changed from={} listen={} port={}", rt_->config.service.listen, listen,
                http_->port());
   return std::nullopt;
-}
-
-HttpResponse Daemon::page() {
-  const auto open = health_.open_by_state();
-  const calendar::UtcOffset off = rt_->calendar->offset();
-  std::string body =
-      "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
-      "<meta http-equiv=\"refresh\" content=\"60\"><title>dunghan – tình hình hồ sơ</title>"
-      "<style>body{font-family:Arial,sans-serif;margin:2em}td,th{padding:4px 12px;text-align:left}"
-      ".overdue{color:#b00;font-weight:bold}</style></head><body>"
-      "<h1>Tình hình hồ sơ đang giải quyết</h1><p>Cập nhật: " +
-      text::html_escape(calendar::format_iso(clock_->now(), off)) + "</p><table>";
-  std::int64_t total = 0;
-  using deadline::ClockState;
-  for (ClockState s : {ClockState::overdue, ClockState::due_today, ClockState::due_soon,
-                       ClockState::not_due, ClockState::waiting_applicant}) {
-    auto it = open.find(std::string(deadline::to_string(s)));
-    const std::int64_t n = it == open.end() ? 0 : it->second;
-    total += n;
-    body += std::string("<tr") + (s == ClockState::overdue ? " class=\"overdue\"" : "") + "><th>" +
-            text::html_escape(render::state_vn(s)) + "</th><td>" + std::to_string(n) + "</td></tr>";
-  }
-  body += "<tr><th>Tổng số</th><td>" + std::to_string(total) +
-          "</td></tr></table><p><a href=\"/healthz\">/healthz</a> · <a "
-          "href=\"/metrics\">/metrics</a></p></body></html>";
-  return HttpResponse{200, "text/html; charset=utf-8", body};
 }
 
 }  // namespace

@@ -66,6 +66,12 @@ void Health::provisional_warning(std::optional<std::string> warning) {
   provisional_ = std::move(warning);
 }
 
+void Health::routing(std::int64_t unroutable_dossiers, std::int64_t problems) {
+  std::lock_guard lock(mutex_);
+  unroutable_ = unroutable_dossiers;
+  routing_problems_ = problems;
+}
+
 void Health::set_phase(const std::string& phase) {
   std::lock_guard lock(mutex_);
   phase_ = phase;
@@ -93,6 +99,7 @@ std::string Health::healthz_json(calendar::Instant now, std::chrono::seconds max
   for (const auto& [state, n] : ledger_) backlog[std::string(alerting::to_string(state))] = n;
   j["ledger"] = backlog;
   j["open_dossiers"] = open_;
+  j["routing"] = {{"unroutable_dossiers", unroutable_}, {"problems", routing_problems_}};
   j["last_reload"] = {{"successful", reload_ok_},
                       {"at", reload_at_ ? nlohmann::json(calendar::format_iso(*reload_at_, offset))
                                         : nlohmann::json(nullptr)}};
@@ -114,6 +121,9 @@ std::string Health::metrics_text(const std::string& version) const {
     m << "dunghan_open_dossiers{state=\"" << s << "\"} " << (it == open_.end() ? 0 : it->second)
       << '\n';
   }
+  m << "# HELP dunghan_unroutable_dossiers Open dossiers with a stage no recipient can be found "
+       "for.\n# TYPE dunghan_unroutable_dossiers gauge\ndunghan_unroutable_dossiers "
+    << unroutable_ << '\n';
   m << "# HELP dunghan_alerts_total Send attempts by channel and outcome.\n"
        "# TYPE dunghan_alerts_total counter\n";
   for (const auto& [channel, outcomes] : outcomes_) {

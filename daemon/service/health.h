@@ -31,6 +31,9 @@ class Health {
   void open_dossiers(const std::map<std::string, std::int64_t>& by_state);
   void reload_result(bool ok, calendar::Instant at, const std::string& error);
   void provisional_warning(std::optional<std::string> warning);
+  /// From the last walk of the open dossiers: how many have a stage that some intended recipient
+  /// cannot be found for, and how many distinct routing problems there are.
+  void routing(std::int64_t unroutable_dossiers, std::int64_t problems);
   void set_phase(const std::string& phase);  // "starting", "running", "stopping"
 
   /// True when the last cycle succeeded and is not older than `max_age` (and one has run).
@@ -63,6 +66,7 @@ class Health {
   std::string reload_error_;
   std::optional<std::string> provisional_;
   std::int64_t rows_rejected_ = 0;
+  std::int64_t unroutable_ = 0, routing_problems_ = 0;
 };
 
 }  // namespace dunghan::service

@@ -7,6 +7,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "service/http_request.h"
 
@@ -70,6 +71,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   asio::io_context& io;
   tcp::acceptor acceptor;
   HttpHandlers handlers;
+  std::optional<asio::ssl::context> tls;  // set: connections speak TLS
   std::atomic<int> connections{0};
   bool stopped = false;
 
@@ -84,9 +86,6 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         (req.method() == http::verb::get || req.method() == http::verb::head)) {
       return handlers.metrics();
     }
-    if (path == "/" && (req.method() == http::verb::get || req.method() == http::verb::head)) {
-      return handlers.page();
-    }
     if (path == "/-/reload") {
       if (req.method() != http::verb::post) return {405, "text/plain; charset=utf-8", "use POST\n"};
       if (!handlers.reload_token) {
@@ -100,34 +99,66 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       }
       return handlers.reload();
     }
-    return {404, "text/plain; charset=utf-8", "not found\n"};
+    if (!handlers.app) return {404, "text/plain; charset=utf-8", "not found\n"};
+    HttpRequest r;
+    r.method = req.method() == http::verb::head ? "GET" : std::string(req.method_string());
+    r.path = path;
+    if (const auto q = target.find('?'); q != std::string::npos) r.query = target.substr(q + 1);
+    if (const auto a = req.find(http::field::authorization); a != req.end()) {
+      r.authorization = std::string(a->value());
+    }
+    if (const auto c = req.find(http::field::content_type); c != req.end()) {
+      r.content_type = std::string(c->value());
+    }
+    r.body = req.body();
+    r.tls = tls.has_value();
+    return handlers.app(r);
   }
 };
 
 namespace {
 
-class Session : public std::enable_shared_from_this<Session> {
+/// One connection. `Stream` is beast::tcp_stream, or beast::ssl_stream over one for TLS.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<HttpServer::Impl> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {}
+  Session(Stream stream, std::shared_ptr<HttpServer::Impl> server)
+      : stream_(std::move(stream)), server_(std::move(server)) {}
   ~Session() { --server_->connections; }
 
-  void start() { read(); }
+  void start() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(kRequestTimeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) {
+                                  self->close();  // not TLS, or a handshake that failed
+                                  return;
+                                }
+                                self->read();
+                              });
+    } else {
+      read();
+    }
+  }
 
  private:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
   void read() {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(kBodyLimit);
-    stream_.expires_after(kRequestTimeout);
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    beast::get_lowest_layer(stream_).expires_after(kRequestTimeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_read(ec);
+                     });
   }
 
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == asio::error::operation_aborted) {
+        ec == asio::error::operation_aborted || ec == asio::ssl::error::stream_truncated) {
       close();
       return;
     }
@@ -159,13 +190,14 @@ class Session : public std::enable_shared_from_this<Session> {
     res->set(http::field::server, "dunghan");
     res->set(http::field::content_type, r.content_type);
     res->set(http::field::cache_control, "no-store");
+    for (const auto& [name, value] : r.headers) res->set(name, value);
     res->keep_alive(keep_alive);
     if (!head) res->body() = std::move(r.body);
     res->prepare_payload();
-    stream_.expires_after(kRequestTimeout);
+    beast::get_lowest_layer(stream_).expires_after(kRequestTimeout);
     http::async_write(
         stream_, *res,
-        [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+        [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
           if (ec || !keep_alive) {
             self->close();
             return;
@@ -176,11 +208,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
+    tcp::socket& socket = beast::get_lowest_layer(stream_).socket();
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_{kHeaderLimit + kBodyLimit};
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<HttpServer::Impl> server_;
@@ -196,7 +229,14 @@ void accept_next(const std::shared_ptr<HttpServer::Impl>& impl) {
         socket.close(ignored);  // flood: refuse beyond the limit
       } else {
         ++impl->connections;
-        std::make_shared<Session>(std::move(socket), impl)->start();
+        if (impl->tls) {
+          using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+          std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *impl->tls), impl)
+              ->start();
+        } else {
+          std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), impl)
+              ->start();
+        }
       }
     }
     accept_next(impl);
@@ -205,9 +245,33 @@ void accept_next(const std::shared_ptr<HttpServer::Impl>& impl) {
 
 }  // namespace
 
-HttpServer::HttpServer(asio::io_context& io, const std::string& listen, HttpHandlers handlers)
+HttpServer::HttpServer(asio::io_context& io, const std::string& listen, HttpHandlers handlers,
+                       std::optional<HttpTls> tls)
     : impl_(std::make_shared<Impl>(io, std::move(handlers))) {
   const tcp::endpoint ep = parse_listen(listen);
+  if (tls) {
+    asio::ssl::context& ctx = impl_->tls.emplace(asio::ssl::context::tls_server);
+    ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                    asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    beast::error_code tls_ec;
+    ctx.use_certificate_chain_file(tls->cert_file, tls_ec);
+    if (tls_ec) {
+      throw std::runtime_error("cannot load the TLS certificate " + tls->cert_file + ": " +
+                               tls_ec.message());
+    }
+    ctx.use_private_key_file(tls->key_file, asio::ssl::context::pem, tls_ec);
+    if (tls_ec) {
+      throw std::runtime_error("cannot load the TLS key " + tls->key_file + ": " +
+                               tls_ec.message());
+    }
+    if (SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
+      throw std::runtime_error("the TLS key " + tls->key_file +
+                               " does not belong to the "
+                               "certificate " +
+                               tls->cert_file);
+    }
+  }
   beast::error_code ec;
   impl_->acceptor.open(ep.protocol(), ec);
   if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);

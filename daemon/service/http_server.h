@@ -1,13 +1,16 @@
 #pragma once
-// The daemon's local HTTP endpoint (Boost.Beast): GET /healthz, GET /metrics, GET / (the office
-// page), POST /-/reload (bearer token). Limits keep malformed requests, slow clients and floods
-// from hurting the daemon: at most kMaxConnections at once (more are closed at accept), headers
-// up to 8 KiB, bodies up to 16 KiB, 10 s to send a request, 100 requests per connection.
+// The daemon's HTTP endpoint (Boost.Beast, optionally over TLS with OpenSSL): GET /healthz,
+// GET /metrics, POST /-/reload (bearer token), and everything else (the office pages and the JSON
+// API, service/office.h) through HttpHandlers::app. Limits keep malformed requests, slow clients
+// and floods from hurting the daemon: at most kMaxConnections at once (more are closed at accept),
+// headers up to 8 KiB, bodies up to 16 KiB, 10 s to send a request, 100 requests per connection.
 
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace boost::asio {
 class io_context;
@@ -19,12 +22,33 @@ struct HttpResponse {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  /// Extra response headers (WWW-Authenticate, Location, …).
+  std::vector<std::pair<std::string, std::string>> headers = {};
+};
+
+/// What HttpHandlers::app sees of a request.
+struct HttpRequest {
+  std::string method;         // "GET" (also for HEAD: the server drops the body), "POST", …
+  std::string path;           // the target before '?', still percent-encoded
+  std::string query;          // after '?', without it; may be empty
+  std::string authorization;  // the Authorization header, or empty
+  std::string content_type;   // the Content-Type header, or empty
+  std::string body;
+  bool tls = false;  // the connection is TLS
+};
+
+/// `[service] tls_cert_file` and `tls_key_file` (PEM): the endpoint speaks HTTPS.
+struct HttpTls {
+  std::string cert_file;  // certificate chain, leaf first
+  std::string key_file;   // its private key
+  friend bool operator==(const HttpTls&, const HttpTls&) = default;
 };
 
 struct HttpHandlers {
   std::function<HttpResponse()> healthz;
   std::function<HttpResponse()> metrics;
-  std::function<HttpResponse()> page;
+  /// Every other request (the office pages and /api/v1); unset: 404.
+  std::function<HttpResponse(const HttpRequest&)> app;
   /// Called for an authorised POST /-/reload; returns the response (202 when accepted).
   std::function<HttpResponse()> reload;
   /// The bearer token POST /-/reload requires; without one configured, reload over HTTP is off
@@ -37,8 +61,11 @@ inline constexpr int kMaxConnections = 64;
 class HttpServer {
  public:
   /// Binds `listen` ("127.0.0.1:9464", "[::1]:9464"; port 0 picks a free port) and starts
-  /// accepting on `io`. Throws std::runtime_error naming the address when it cannot bind.
-  HttpServer(boost::asio::io_context& io, const std::string& listen, HttpHandlers handlers);
+  /// accepting on `io`; with `tls`, every connection starts with a TLS handshake (TLS 1.2 or
+  /// later). Throws std::runtime_error naming the address when it cannot bind, or the file when
+  /// the certificate or key cannot be loaded.
+  HttpServer(boost::asio::io_context& io, const std::string& listen, HttpHandlers handlers,
+             std::optional<HttpTls> tls = std::nullopt);
   ~HttpServer();
   /// The bound port.
   unsigned short port() const;

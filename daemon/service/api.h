@@ -1,0 +1,31 @@
+#pragma once
+// The JSON API under /api/v1/ for the agency's own portal: the same data as the pages. Pure:
+// everything is passed in. Times are ISO 8601 with the agency's offset; working time in minutes.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alerting/ledger.h"
+#include "calendar/work_calendar.h"
+#include "service/office_view.h"
+#include "service/pages.h"
+
+namespace dunghan::service {
+
+/// GET /api/v1/dossiers?state=&department=: {"taken_at", "count", "dossiers": [...]}, most urgent
+/// first; `state` and `department` empty: all open dossiers.
+std::string api_dossiers(const OfficeSnapshot& snapshot, const std::string& state,
+                         const std::string& department, const calendar::WorkCalendar& cal);
+
+/// GET /api/v1/dossiers/CODE: the dossier, its clock now, events, anomalies, routes and alerts.
+std::string api_dossier(const DossierDetail& detail, const calendar::WorkCalendar& cal);
+
+/// GET /api/v1/outbox?state=: {"count", "alerts": [...]} (ledger rows).
+std::string api_outbox(const std::vector<alerting::AlertRow>& rows,
+                       const calendar::WorkCalendar& cal);
+
+/// {"error": message}.
+std::string api_error(const std::string& message);
+
+}  // namespace dunghan::service

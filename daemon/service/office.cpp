@@ -1,0 +1,280 @@
+#include "service/office.h"
+
+#include <spdlog/spdlog.h>
+
+#include "log/logging.h"
+#include "service/api.h"
+#include "service/pages.h"
+#include "service/runtime.h"
+
+namespace dunghan::service {
+
+struct Office::Context {
+  config::Config config;
+  std::shared_ptr<const calendar::WorkCalendar> cal;
+  alerting::Directory directory;
+  bool login_required = false;  // listen off loopback
+  std::unique_ptr<Authenticator> auth;
+  std::unique_ptr<store::DossierReader> store;  // the event loop's own connection
+  std::unique_ptr<alerting::Ledger> ledger;
+  std::unique_ptr<alerting::OfficeHistory> history;
+};
+
+namespace {
+
+constexpr const char* kHtml = "text/html; charset=utf-8";
+constexpr const char* kJson = "application/json";
+constexpr std::size_t kOutboxRows = 500;
+constexpr std::size_t kHistoryRows = 500;
+
+HttpResponse with_security_headers(HttpResponse r) {
+  r.headers.emplace_back("Content-Security-Policy",
+                         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                         "form-action 'self'; frame-ancestors 'none'");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  return r;
+}
+
+HttpResponse html(int status, std::string body) {
+  return with_security_headers(HttpResponse{status, kHtml, std::move(body)});
+}
+
+HttpResponse json_response(int status, std::string body) {
+  return with_security_headers(HttpResponse{status, kJson, std::move(body)});
+}
+
+HttpResponse challenge(bool api) {
+  HttpResponse r =
+      api ? json_response(401, api_error("login required (HTTP Basic)"))
+          : html(401, message_page("Cần đăng nhập",
+                                   "Trang này cần đăng nhập bằng tài khoản do quản trị viên cấp "
+                                   "(dunghan user add)."));
+  r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"dunghan\", charset=\"UTF-8\"");
+  return r;
+}
+
+bool is_state(const std::string& s) {
+  for (const char* k : {"overdue", "due_today", "due_soon", "not_due", "waiting_applicant"}) {
+    if (s == k) return true;
+  }
+  return false;
+}
+
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string percent_decode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '%' && i + 2 < text.size() + 0 && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> parse_query(std::string_view query) {
+  std::map<std::string, std::string> out;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view part = query.substr(0, amp);
+    query.remove_prefix(amp == std::string_view::npos ? query.size() : amp + 1);
+    if (part.empty()) continue;
+    const auto eq = part.find('=');
+    std::string name = percent_decode(part.substr(0, eq), true);
+    std::string value =
+        eq == std::string_view::npos ? std::string() : percent_decode(part.substr(eq + 1), true);
+    out.emplace(std::move(name), std::move(value));
+  }
+  return out;
+}
+
+Office::Office(const calendar::Clock& clock) : clock_(clock) {}
+Office::~Office() = default;
+
+void Office::configure(const config::Config& config,
+                       std::shared_ptr<const calendar::WorkCalendar> cal) {
+  auto c = std::make_shared<Context>();
+  c->config = config;
+  c->cal = std::move(cal);
+  c->directory = alerting::Directory(config.recipients);
+  c->login_required = !config::listen_is_loopback(config.service.listen);
+  c->auth = std::make_unique<Authenticator>(config.service.users_file);
+  c->store = store::open_reader(store_settings(config));
+  c->ledger = alerting::open_sqlite_ledger(state_db_path(config));
+  c->history = alerting::open_sqlite_office_history(state_db_path(config));
+  std::lock_guard lock(mutex_);
+  context_ = std::move(c);
+}
+
+std::shared_ptr<Office::Context> Office::context() const {
+  std::lock_guard lock(mutex_);
+  return context_;
+}
+
+std::shared_ptr<const OfficeSnapshot> Office::snapshot() const {
+  std::lock_guard lock(mutex_);
+  return snapshot_;
+}
+
+std::shared_ptr<const OfficeSnapshot> Office::refresh(store::DossierReader& store,
+                                                      const config::Config& config,
+                                                      const calendar::WorkCalendar& cal) {
+  const calendar::Instant now = clock_.now();
+  auto snap = std::make_shared<OfficeSnapshot>(take_snapshot(store, config, cal, now));
+  const calendar::Date today = calendar::local_date(now, cal.offset());
+  if (auto c = context()) c->history->record(today, department_counts(*snap, today));
+  // Each routing problem once a day in the log, not every cycle (the pages and /healthz show
+  // them all the time).
+  for (const std::string& p : snap->problems) {
+    auto [it, fresh] = problem_logged_.try_emplace(p, today);
+    if (fresh || it->second != today) {
+      it->second = today;
+      spdlog::warn("event=routing_problem detail={}", log::kv_value(p));
+    }
+  }
+  std::erase_if(problem_logged_,
+                [&](const auto& e) { return e.second < today - std::chrono::days{1}; });
+  {
+    std::lock_guard lock(mutex_);
+    snapshot_ = snap;
+  }
+  return snap;
+}
+
+HttpResponse Office::handle(const HttpRequest& req) {
+  const std::shared_ptr<Context> ctx = context();
+  if (!ctx) return html(503, message_page("Chưa sẵn sàng", "Dịch vụ đang khởi động."));
+  const bool api = req.path.starts_with("/api/");
+  const calendar::Instant now = clock_.now();
+  const Authenticator::Result who = ctx->auth->check(req.authorization, now);
+  using Kind = Authenticator::Result::Kind;
+  if (who.kind == Kind::throttled) {
+    return api ? json_response(429, api_error("too many failed logins; wait a minute"))
+               : html(429, message_page("Tạm khoá đăng nhập",
+                                        "Quá nhiều lần đăng nhập sai; thử lại sau một phút."));
+  }
+  if (who.kind == Kind::bad) return challenge(api);
+  if (ctx->login_required && who.kind != Kind::ok) return challenge(api);
+  Viewer viewer;
+  if (who.kind == Kind::ok) {
+    viewer.user = who.user;
+    viewer.admin = who.role == Role::admin;
+  }
+  viewer.logins = ctx->auth->configured();
+  const calendar::WorkCalendar& cal = *ctx->cal;
+
+  if (req.path == "/login") {
+    if (!viewer.logins) {
+      return html(404, message_page("Không có đăng nhập",
+                                    "Chưa cấu hình người dùng ([service] users_file)."));
+    }
+    if (!viewer.user) return challenge(false);
+    HttpResponse r = html(303, message_page("Đã đăng nhập", "Đã đăng nhập."));
+    r.headers.emplace_back("Location", "/");
+    return r;
+  }
+  if (req.method != "GET") {
+    return api ? json_response(405, api_error("method not allowed"))
+               : html(405, message_page("Không hỗ trợ", "Phương thức không được hỗ trợ."));
+  }
+  const auto q = parse_query(req.query);
+  auto param = [&q](const char* name) {
+    auto it = q.find(name);
+    return it == q.end() ? std::string() : it->second;
+  };
+  const std::string state = param("state");
+
+  auto dossier_detail = [&](const std::string& code, store::StoredDossier& stored,
+                            deadline::DossierClock& clock) -> std::optional<DossierDetail> {
+    auto sd = ctx->store->get(code);
+    if (!sd) return std::nullopt;
+    stored = std::move(*sd);
+    clock = deadline::compute_clock(stored.dossier, stored.events, cal, ctx->config.deadline,
+                                    &ctx->config.procedures, now);
+    DossierDetail d;
+    d.stored = &stored;
+    d.clock = &clock;
+    d.directory = &ctx->directory;
+    d.routes =
+        alerting::check_routes(stored.dossier, clock.extended, ctx->config.rules, ctx->directory);
+    d.alerts = ctx->ledger->for_dossier(code, kHistoryRows);
+    return d;
+  };
+  auto outbox_rows = [&]() {
+    if (!state.empty()) {
+      const auto s = alerting::parse_alert_state(state);
+      if (!s) return std::vector<alerting::AlertRow>{};
+      return ctx->ledger->list(*s, kOutboxRows);
+    }
+    std::vector<alerting::AlertRow> rows = ctx->ledger->list(alerting::AlertState::dead, 200);
+    for (alerting::AlertRow& r : ctx->ledger->list(std::nullopt, kOutboxRows)) {
+      if (r.state != alerting::AlertState::dead) rows.push_back(std::move(r));
+    }
+    return rows;
+  };
+
+  if (req.path == "/" || req.path == "/index.html") {
+    const auto snap = snapshot();
+    if (!snap) {
+      HttpResponse r = html(503, message_page("Đang tải số liệu",
+                                              "Số liệu hồ sơ sẽ có sau chu kỳ đầu tiên; trang "
+                                              "tự làm mới sau 5 giây."));
+      r.headers.emplace_back("Refresh", "5");
+      return r;
+    }
+    const calendar::Date today = calendar::local_date(snap->taken_at, cal.offset());
+    const auto history = ctx->history->between(today - std::chrono::days{29}, today);
+    DashboardFilter f{param("department"), is_state(state) ? state : std::string()};
+    return html(200, dashboard_page(*snap, history, today, f, cal, viewer));
+  }
+  if (req.path.starts_with("/dossiers/") || req.path.starts_with("/api/v1/dossiers/")) {
+    const std::string code =
+        percent_decode(req.path.substr(api ? std::string_view("/api/v1/dossiers/").size()
+                                           : std::string_view("/dossiers/").size()),
+                       false);
+    store::StoredDossier stored;
+    deadline::DossierClock clock;
+    const auto detail = dossier_detail(code, stored, clock);
+    if (!detail) {
+      return api ? json_response(404, api_error("no dossier with code " + code))
+                 : html(404, message_page("Không tìm thấy hồ sơ",
+                                          "Không có hồ sơ mã " + code + " trong kho hồ sơ."));
+    }
+    return api ? json_response(200, api_dossier(*detail, cal))
+               : html(200, dossier_page(*detail, cal, viewer));
+  }
+  if (req.path == "/outbox") {
+    return html(200, outbox_page(outbox_rows(),
+                                 state.empty() ? std::nullopt : std::optional<std::string>(state),
+                                 cal, ctx->directory, viewer));
+  }
+  if (req.path == "/api/v1/outbox") return json_response(200, api_outbox(outbox_rows(), cal));
+  if (req.path == "/api/v1/dossiers") {
+    const auto snap = snapshot();
+    if (!snap) return json_response(503, api_error("no snapshot yet; retry after the first cycle"));
+    if (!state.empty() && !is_state(state)) {
+      return json_response(400, api_error("state must be one of overdue, due_today, due_soon, "
+                                          "not_due, waiting_applicant"));
+    }
+    return json_response(200, api_dossiers(*snap, state, param("department"), cal));
+  }
+  return api ? json_response(404, api_error("not found"))
+             : html(404, message_page("Không tìm thấy", "Không có trang này."));
+}
+
+}  // namespace dunghan::service
