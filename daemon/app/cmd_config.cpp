@@ -3,6 +3,9 @@
 
 #include "app/app.h"
 #include "calendar/civil.h"
+#ifdef DUNGHAN_HAVE_service
+#include "service/endpoint_check.h"
+#endif
 
 namespace dunghan::app {
 
@@ -15,6 +18,17 @@ void add_config_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
     try {
       config::Config cfg = config::load_config(choice.path);
       auto cal = config::build_calendar(cfg);
+#ifdef DUNGHAN_HAVE_service
+      const std::vector<std::string> endpoint = service::check_endpoint(cfg);
+      for (const std::string& p : endpoint) {
+        std::cerr << "error: " << choice.path.string() << ": " << p << '\n';
+      }
+      if (!endpoint.empty()) {
+        std::cerr << endpoint.size() << " error(s); the configuration is not valid.\n";
+        exit_code = kUsageOrConfig;
+        return;
+      }
+#endif
       std::cout << config::summary(cfg, cal.get()) << '\n';
       exit_code = kOk;
     } catch (const config::ConfigError& e) {

@@ -60,6 +60,8 @@ std::string help_epilogue() {
   outbox list | retry KEY|--dead | cancel KEY
                            the alert ledger
   zalo set-token           store a Zalo OA token pair
+  user add NAME [--role admin|viewer] | user list
+                           users of the office pages (password from standard input)
   service install|uninstall|start|stop|status
                            the Windows service (on Linux: use systemd)
   calendar --year Y        the working calendar of a year (days off, make-up days, holidays)
@@ -111,6 +113,7 @@ int main(int argc, char** argv) {
   add_zalo_commands(app, g, exit_code);
   add_outbox_commands(app, g, exit_code);
   add_service_commands(app, g, exit_code);
+  add_user_commands(app, g, exit_code);
 
   try {
     app.parse(argc, argv);
