@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "alerting/message_view.h"
 #include "log/logging.h"
 #include "render/message.h"
 
@@ -377,11 +378,10 @@ void Engine::dispatch_batch(const std::vector<AlertRow>& due, Instant now,
       digests[row.digest_key].emplace_back(row, l);
       continue;
     }
-    const render::Rendered r =
-        render::render_alert(templates_, *cal_,
-                             render::AlertView{&d, &c, rule->name, row.stage, row.id.recipient,
-                                               (*recipient)->name, row.key},
-                             rule->template_prefix);
+    render::AlertView view{&d,     &c, rule->name, row.stage, row.id.recipient, (*recipient)->name,
+                           row.key};
+    describe_people(view, settings_.directory, d, **recipient);
+    const render::Rendered r = render::render_alert(templates_, *cal_, view, rule->template_prefix);
     channels::Message m{row.key, r.subject, r.text, r.html, r.short_text, r.params, r.json};
     m.params["rule"] = rule->name;
     m.params["fire_at"] = calendar::format_iso(row.fire_at, cal_->offset());
@@ -401,6 +401,7 @@ void Engine::dispatch_batch(const std::vector<AlertRow>& due, Instant now,
     for (auto& [row, l] : group) {
       views.push_back(render::AlertView{&l->stored.dossier, &l->clock, rule->name, row.stage,
                                         row.id.recipient, recipient->name, row.key});
+      describe_people(views.back(), settings_.directory, l->stored.dossier, *recipient);
     }
     const render::Rendered r =
         render::render_digest(templates_, *cal_, views, key, rule->template_prefix);

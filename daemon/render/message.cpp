@@ -1,5 +1,8 @@
 #include "render/message.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include <nlohmann/json.hpp>
 
 #include "render/vn_format.h"
@@ -43,23 +46,49 @@ bool last_day_for_extension(const WorkCalendar& cal, const deadline::DossierCloc
   return cal.add_working_days(today, calendar::WorkingDays{1}) >= c.due_date;
 }
 
-std::string action(AlertStage stage, const WorkCalendar& cal, const deadline::DossierClock& c) {
-  switch (stage) {
-    case AlertStage::overdue:
-      return c.extended
-                 ? "Hồ sơ đã được hẹn lại một lần và vẫn quá hạn: báo cáo lãnh đạo ngay, giải "
-                   "quyết dứt điểm và thông báo cho công dân, tổ chức."
-                 : "Khẩn trương giải quyết, báo cáo lãnh đạo đơn vị; gửi văn bản xin lỗi và hẹn "
-                   "lại ngày trả kết quả cho công dân, tổ chức (Nghị định 61/2018/NĐ-CP, Điều 19 "
-                   "khoản 9).";
-    case AlertStage::due_today:
-      return "Hôm nay là hạn cuối: hoàn thành và chuyển kết quả cho Bộ phận Một cửa trong ngày.";
-    case AlertStage::waiting_applicant:
-      return "Theo dõi việc bổ sung hồ sơ; thời hạn giải quyết tính lại khi nhận đủ hồ sơ.";
-    case AlertStage::received:
-      return "Tiếp nhận và phân công xử lý hồ sơ.";
-    case AlertStage::before_due:
-      break;
+/// Who the dossier's handler is, for the supervisors' actions: "Nguyễn Văn A (Phòng X)".
+std::string handler_words(const AlertView& a) {
+  const std::string name = a.handler_name.empty() ? "cán bộ xử lý" : a.handler_name;
+  return a.handler_department.empty() ? name : name + " (" + a.handler_department + ")";
+}
+
+std::string action(const AlertView& a, const WorkCalendar& cal, const deadline::DossierClock& c) {
+  const AlertStage stage = a.stage;
+  if (a.recipient_role != "handler") {
+    // Heads and leaders do not handle the dossier: they chase whoever does.
+    const std::string who = handler_words(a);
+    if (stage == AlertStage::overdue) {
+      return c.extended ? "Đôn đốc " + who +
+                              " giải quyết dứt điểm hồ sơ đã hẹn lại một lần mà vẫn quá hạn; "
+                              "thông báo cho công dân, tổ chức."
+                        : "Đôn đốc " + who +
+                              " khẩn trương giải quyết; chỉ đạo gửi văn bản xin lỗi và hẹn lại "
+                              "ngày trả kết quả cho công dân, tổ chức (Nghị định 61/2018/NĐ-CP, "
+                              "Điều 19 khoản 9).";
+    }
+    if (stage == AlertStage::due_today) {
+      return "Đôn đốc " + who + " hoàn thành và chuyển kết quả cho Bộ phận Một cửa trong ngày.";
+    }
+    if (stage == AlertStage::waiting_applicant) {
+      return "Theo dõi việc bổ sung hồ sơ do " + who + " phụ trách.";
+    }
+    if (stage == AlertStage::received) return "Phân công cán bộ xử lý hồ sơ.";
+    if (last_day_for_extension(cal, c)) {
+      return "Đôn đốc " + who +
+             ": hôm nay là ngày cuối cùng để gửi văn bản xin lỗi và đề nghị gia hạn nếu không "
+             "thể trả kết quả đúng hạn (Nghị định 61/2018/NĐ-CP, Điều 19 khoản 9).";
+    }
+    return "Đôn đốc " + who +
+           " hoàn thành trước hạn; nếu không kịp, chỉ đạo gửi văn bản xin lỗi và đề nghị gia hạn "
+           "chậm nhất 01 ngày trước ngày hết hạn (Nghị định 61/2018/NĐ-CP, Điều 19 khoản 9).";
+  }
+  if (stage == AlertStage::overdue) {
+    return c.extended
+               ? "Hồ sơ đã được hẹn lại một lần và vẫn quá hạn: báo cáo lãnh đạo ngay, giải quyết "
+                 "dứt điểm và thông báo cho công dân, tổ chức."
+               : "Khẩn trương giải quyết, báo cáo lãnh đạo đơn vị; gửi văn bản xin lỗi và hẹn lại "
+                 "ngày trả kết quả cho công dân, tổ chức (Nghị định 61/2018/NĐ-CP, Điều 19 "
+                 "khoản 9).";
   }
   if (last_day_for_extension(cal, c)) {
     return "Hôm nay là ngày cuối cùng để gửi văn bản xin lỗi và đề nghị gia hạn nếu không thể trả "
@@ -70,20 +99,21 @@ std::string action(AlertStage stage, const WorkCalendar& cal, const deadline::Do
          "gia hạn chậm nhất 01 ngày trước ngày hết hạn (Nghị định 61/2018/NĐ-CP, Điều 19 khoản 9).";
 }
 
-std::string action_short(AlertStage stage, const WorkCalendar& cal,
+std::string action_short(const AlertView& a, const WorkCalendar& cal,
                          const deadline::DossierClock& c) {
-  switch (stage) {
-    case AlertStage::overdue:
-      return "Khẩn trương giải quyết, báo cáo lãnh đạo.";
-    case AlertStage::due_today:
-      return "Trả kết quả trong ngày hôm nay.";
-    case AlertStage::waiting_applicant:
-      return "Theo dõi việc bổ sung hồ sơ.";
-    case AlertStage::received:
-      return "Phân công xử lý.";
-    case AlertStage::before_due:
-      break;
+  const AlertStage stage = a.stage;
+  if (a.recipient_role != "handler") {
+    const std::string who = a.handler_name.empty() ? "cán bộ xử lý" : a.handler_name;
+    if (stage == AlertStage::overdue) return "Đôn đốc " + who + " khẩn trương giải quyết.";
+    if (stage == AlertStage::due_today) return "Đôn đốc " + who + " trả kết quả trong ngày.";
+    if (stage == AlertStage::waiting_applicant) return "Theo dõi việc bổ sung hồ sơ.";
+    if (stage == AlertStage::received) return "Phân công xử lý.";
+    return "Đôn đốc " + who + " hoàn thành trước hạn.";
   }
+  if (stage == AlertStage::overdue) return "Khẩn trương giải quyết, báo cáo lãnh đạo.";
+  if (stage == AlertStage::due_today) return "Trả kết quả trong ngày hôm nay.";
+  if (stage == AlertStage::waiting_applicant) return "Theo dõi việc bổ sung hồ sơ.";
+  if (stage == AlertStage::received) return "Phân công xử lý.";
   if (last_day_for_extension(cal, c)) return "Hôm nay là hạn chót đề nghị gia hạn (NĐ 61/2018).";
   return "Hoàn thành trước hạn.";
 }
@@ -120,8 +150,14 @@ Values values_for(const WorkCalendar& cal, const AlertView& a) {
   v.text["overdue_by"] = working_time_vn(c.left.count, hpd);
   v.text["status_text"] = c.left.count < 0 ? "quá hạn " + working_time_vn(c.left.count, hpd)
                                            : "còn " + working_time_vn(c.left.count, hpd);
-  v.text["action"] = action(a.stage, cal, c);
-  v.text["action_short"] = action_short(a.stage, cal, c);
+  v.text["action"] = action(a, cal, c);
+  v.text["action_short"] = action_short(a, cal, c);
+  v.text["handler"] = d.handler;
+  v.text["handler_name"] = a.handler_name.empty() ? d.handler : a.handler_name;
+  v.text["handler_department"] = a.handler_department.empty() ? d.department : a.handler_department;
+  v.text["recipient_role"] = a.recipient_role;
+  v.text["lateness"] = lateness_vn(c.left.count, hpd);
+  v.flags["to_handler"] = a.recipient_role == "handler";
   v.flags["overdue"] = c.state == ClockState::overdue;
   v.flags["extended"] = c.extended;
   return v;
@@ -154,7 +190,10 @@ std::string webhook_json(const WorkCalendar& cal, const AlertView& a) {
           {"original_due_at", calendar::format_iso(c.original_due, off)},
           {"extended", c.extended},
           {"working_minutes_left", c.left.count}}},
-        {"recipient", a.recipient_id}}}};
+        {"recipient", a.recipient_id},
+        {"recipient_role", a.recipient_role},
+        {"handler_name", a.handler_name},
+        {"handler_department", a.handler_department}}}};
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -172,9 +211,10 @@ Rendered render_alert(const Templates& templates, const WorkCalendar& cal, const
   r.html = templates.render("email_html", v, Escape::html, prefix);
   r.short_text = templates.render("zalo_text", v, Escape::none, prefix);
   while (!r.short_text.empty() && r.short_text.back() == '\n') r.short_text.pop_back();
-  for (const char* k : {"code", "procedure_code", "procedure_name", "applicant", "department",
-                        "due_date", "due_time", "due_weekday", "status_text", "stage_label",
-                        "recipient_name", "rule", "stage", "state"}) {
+  for (const char* k :
+       {"code", "procedure_code", "procedure_name", "applicant", "department", "due_date",
+        "due_time", "due_weekday", "status_text", "stage_label", "recipient_name", "rule", "stage",
+        "state", "handler_name", "handler_department", "recipient_role"}) {
     r.params[k] = v.text.at(k);
   }
   r.json = webhook_json(cal, alert);
@@ -182,8 +222,13 @@ Rendered render_alert(const Templates& templates, const WorkCalendar& cal, const
 }
 
 Rendered render_digest(const Templates& templates, const WorkCalendar& cal,
-                       const std::vector<AlertView>& alerts, const std::string& key,
+                       const std::vector<AlertView>& unsorted, const std::string& key,
                        std::string_view prefix) {
+  std::vector<AlertView> alerts = unsorted;
+  std::stable_sort(alerts.begin(), alerts.end(), [](const AlertView& a, const AlertView& b) {
+    return std::tie(a.clock->left.count, a.dossier->code) <
+           std::tie(b.clock->left.count, b.dossier->code);
+  });
   Values v;
   const AlertView& first = alerts.front();
   v.text["key"] = key;
@@ -192,7 +237,17 @@ Rendered render_digest(const Templates& templates, const WorkCalendar& cal,
   v.text["rule_label"] = stage_label_vn(first.stage, false);
   v.text["recipient_name"] =
       first.recipient_name.empty() ? first.recipient_id : first.recipient_name;
-  v.text["action"] = action(first.stage, cal, *first.clock);
+  v.text["recipient_role"] = first.recipient_role;
+  v.flags["to_handler"] = first.recipient_role == "handler";
+  if (first.recipient_role == "handler") {
+    v.text["action"] = action(first, cal, *first.clock);
+  } else {
+    // Items have different handlers: the digest's action names none of them.
+    AlertView generic = first;
+    generic.handler_name = "cán bộ xử lý các hồ sơ trên";
+    generic.handler_department.clear();
+    v.text["action"] = action(generic, cal, *first.clock);
+  }
   nlohmann::json items = nlohmann::json::array();
   for (const AlertView& a : alerts) {
     Values item = values_for(cal, a);

@@ -33,6 +33,13 @@ struct AlertView {
   std::string recipient_id;
   std::string recipient_name;
   std::string key;  // the ledger key
+  /// The dossier's handler as the recipients list knows them: name (the id when the handler is
+  /// no recipient) and department (the dossier's when unknown).
+  std::string handler_name = {};
+  std::string handler_department = {};
+  /// How the recipient stands to the dossier: "handler", "head", "leader" or "other"
+  /// (alerting::recipient_role). Anyone but the handler gets the "Đôn đốc …" actions.
+  std::string recipient_role = "handler";
 };
 
 /// Renders one alert with the templates email_subject, email_text, email_html, zalo_text (or
@@ -41,7 +48,9 @@ Rendered render_alert(const Templates& templates, const calendar::WorkCalendar& 
                       const AlertView& alert, std::string_view prefix = {});
 
 /// Renders a digest of several alerts of one rule for one recipient with the digest_* templates.
-/// `alerts` must not be empty; all share rule, stage and recipient.
+/// `alerts` must not be empty; all share rule, stage and recipient. Items are listed most late
+/// first (least working time left), ties by code; each carries department, handler and
+/// `lateness` (render::lateness_vn).
 Rendered render_digest(const Templates& templates, const calendar::WorkCalendar& cal,
                        const std::vector<AlertView>& alerts, const std::string& key,
                        std::string_view prefix = {});

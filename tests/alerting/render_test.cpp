@@ -206,6 +206,78 @@ TEST(RenderDigest, ListsEveryDossier) {
   EXPECT_EQ(nlohmann::json::parse(r.json)["data"]["alerts"].size(), 3u);
 }
 
+TEST(VnFormat, LatenessInWorkingDaysAndHoursOnlyUnderADay) {
+  EXPECT_EQ(lateness_vn(-3 * 480 - 200, 8), "quá hạn 3 ngày làm việc");
+  EXPECT_EQ(lateness_vn(-479, 8), "quá hạn 7 giờ làm việc");
+  EXPECT_EQ(lateness_vn(-45, 8), "quá hạn 45 phút làm việc");
+  EXPECT_EQ(lateness_vn(960, 8), "còn 2 ngày làm việc");
+  EXPECT_EQ(lateness_vn(0, 8), "còn 0 phút làm việc");
+}
+
+TEST(RenderAlert, NamesTheHandlerAndTellsAHeadToChaseThem) {
+  deadline::Dossier d = feb_2025();
+  d.handler = "cv1";
+  d.department = "Phòng Đăng ký kinh doanh";
+  const deadline::DossierClock c = deadline::compute_clock(
+      d, {}, cal(), deadline::DeadlineOptions{}, nullptr, local(2025, 2, 25, 8));
+  AlertView to_handler{&d, &c, "qua-han", "overdue", "cv1", "Nguyễn Văn A", "k1"};
+  to_handler.handler_name = "Nguyễn Văn A";
+  to_handler.handler_department = "Phòng Đăng ký kinh doanh";
+  const Rendered h = render_alert(templates(), cal(), to_handler);
+  EXPECT_TRUE(contains(h.text, "Cán bộ xử lý:   Nguyễn Văn A – Phòng Đăng ký kinh doanh"))
+      << h.text;
+  EXPECT_TRUE(contains(h.text, "Việc cần làm: Khẩn trương giải quyết")) << h.text;
+  EXPECT_TRUE(contains(h.html, "<td>Nguyễn Văn A – Phòng Đăng ký kinh doanh</td>")) << h.html;
+  EXPECT_EQ(h.params.at("handler_name"), "Nguyễn Văn A");
+  EXPECT_EQ(h.params.at("recipient_role"), "handler");
+
+  AlertView to_head = to_handler;
+  to_head.recipient_id = "tp1";
+  to_head.recipient_name = "Trần Thị B";
+  to_head.recipient_role = "head";
+  const Rendered t = render_alert(templates(), cal(), to_head);
+  EXPECT_TRUE(contains(t.text, "Kính gửi Trần Thị B")) << t.text;
+  EXPECT_TRUE(contains(t.text, "Cán bộ xử lý:   Nguyễn Văn A")) << t.text;
+  EXPECT_TRUE(contains(t.text, "Việc cần làm: Đôn đốc Nguyễn Văn A (Phòng Đăng ký kinh doanh)"))
+      << t.text;
+  EXPECT_FALSE(contains(t.text, "Khẩn trương giải quyết, báo cáo lãnh đạo")) << t.text;
+  EXPECT_TRUE(contains(t.short_text, "Đôn đốc Nguyễn Văn A")) << t.short_text;
+  EXPECT_EQ(nlohmann::json::parse(t.json)["data"]["recipient_role"], "head");
+}
+
+TEST(RenderDigest, ItemsCarryDepartmentAndHandlerMostLateFirst) {
+  // Three dossiers due at 17:00 on different days; at Tue 25/02/2025 08:00 (one office hour in):
+  std::vector<deadline::Dossier> ds = {
+      make_dossier("LATE-1", local(2025, 2, 17, 9), wd(5)),   // due Mon 24/02: 1 hour late
+      make_dossier("LATE-4", local(2025, 2, 12, 9), wd(5)),   // due Wed 19/02: 3 days 1 hour
+      make_dossier("LATE-2", local(2025, 2, 14, 9), wd(5))};  // due Fri 21/02: 1 day 1 hour
+  std::vector<deadline::DossierClock> clocks;
+  for (auto& d : ds) {
+    d.department = "Phòng " + d.code;
+    clocks.push_back(deadline::compute_clock(d, {}, cal(), deadline::DeadlineOptions{}, nullptr,
+                                             local(2025, 2, 25, 8)));
+  }
+  std::vector<AlertView> views;
+  for (std::size_t i = 0; i < ds.size(); ++i) {
+    AlertView v{&ds[i], &clocks[i], "qua-han", "overdue", "ld1", "Lê Văn C", "k"};
+    v.handler_name = "Cán bộ " + ds[i].code;
+    v.handler_department = ds[i].department;
+    v.recipient_role = "leader";
+    views.push_back(v);
+  }
+  const Rendered r = render_digest(templates(), cal(), views, "digestkey");
+  const auto p4 = r.text.find("LATE-4"), p2 = r.text.find("LATE-2"), p1 = r.text.find("LATE-1");
+  ASSERT_NE(p4, std::string::npos);
+  EXPECT_LT(p4, p2);
+  EXPECT_LT(p2, p1);
+  EXPECT_TRUE(contains(r.text, "Phòng LATE-4, cán bộ xử lý Cán bộ LATE-4")) << r.text;
+  EXPECT_TRUE(contains(r.text, "| quá hạn 3 ngày làm việc")) << r.text;
+  EXPECT_TRUE(contains(r.text, "| quá hạn 1 ngày làm việc")) << r.text;
+  EXPECT_TRUE(contains(r.text, "| quá hạn 1 giờ làm việc")) << r.text;
+  EXPECT_TRUE(contains(r.html, "<td>Cán bộ LATE-2</td>")) << r.html;
+  EXPECT_TRUE(contains(r.text, "Việc cần làm: Đôn đốc cán bộ xử lý các hồ sơ trên")) << r.text;
+}
+
 TEST(Templates, PerRulePrefixOverridesAndMissingTemplatesThrow) {
   alerting::testing::ScratchDir dir;
   { std::ofstream(dir.path() / "urgent.email_subject.mustache") << "KHẨN {{code}}"; }
