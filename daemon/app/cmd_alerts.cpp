@@ -1,5 +1,6 @@
 // run --once, alerts preview | explain | test: the alert pipeline from the command line.
 #include <iostream>
+#include <map>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -14,6 +15,7 @@
 #include "render/vn_format.h"
 #include "service/daemon.h"
 #include "service/runtime.h"
+#include "text/normalize.h"
 
 namespace dunghan::app {
 namespace {
@@ -30,6 +32,8 @@ struct AlertArgs {
   std::string code;
   std::string channel;
   std::string to;
+  std::optional<std::string> department;
+  std::optional<std::string> route_code;
 };
 
 std::optional<Instant> instant_arg(const std::optional<std::string>& text,
@@ -99,11 +103,17 @@ int run_preview(const GlobalOptions& g, const AlertArgs& a) {
   if (!at) return kUsageOrConfig;
   const alerting::EngineSettings s = service::engine_settings(v->cfg);
   std::vector<alerting::AlertRow> rows;
+  std::map<std::string, std::vector<std::string>> unroutable;  // code → problems
   store::DossierFilter open;
   open.open_only = true;
   v->store->for_each(open, [&](const deadline::Dossier& d, std::span<const deadline::Event> ev) {
     const deadline::DossierClock c =
         deadline::compute_clock(d, ev, *v->cal, s.deadline, s.catalogue, *at);
+    if (deadline::is_open(c.state)) {
+      for (auto& rc : alerting::check_routes(d, c.extended, s.rules, s.directory)) {
+        for (std::string& p : rc.problems) unroutable[d.code].push_back(std::move(p));
+      }
+    }
     alerting::DossierPlan p = alerting::plan_dossier(d, c, s.rules, s.directory, *v->cal, *at);
     for (alerting::AlertRow& r : p.rows) {
       if (r.state != alerting::AlertState::pending) continue;
@@ -129,18 +139,50 @@ int run_preview(const GlobalOptions& g, const AlertArgs& a) {
                      {"rule", r.id.rule},
                      {"recipient", r.id.recipient},
                      {"channel", r.id.channel},
-                     {"fire_at", calendar::format_iso(r.fire_at, off)}});
+                     {"fire_at", calendar::format_iso(r.fire_at, off)},
+                     {"message", r.digest_key.empty() ? r.key : r.digest_key},
+                     {"digest", !r.digest_key.empty()}});
     }
-    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-    return kOk;
+    json unr = json::object();
+    for (const auto& [code, problems] : unroutable) unr[code] = problems;
+    std::cout << json{{"alerts", out}, {"unroutable", unr}}.dump(
+                     2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << '\n';
+    return unroutable.empty() ? kOk : kPartial;
+  }
+  // One message per row, except rows of one digest (rule, recipient, channel, slot): one message.
+  std::map<std::string, std::vector<const alerting::AlertRow*>> digests;
+  std::size_t messages = 0;
+  for (const auto& r : rows) {
+    if (r.digest_key.empty()) {
+      ++messages;
+    } else if (digests[r.digest_key].empty()) {
+      ++messages;
+    }
+    if (!r.digest_key.empty()) digests[r.digest_key].push_back(&r);
   }
   std::cout << "Cảnh báo sẽ gửi lúc " << calendar::format_iso(*at, off) << ": " << rows.size()
-            << "\n";
+            << " cảnh báo trong " << messages << " tin\n";
   for (const auto& r : rows) {
+    if (!r.digest_key.empty()) continue;
     std::cout << "  " << calendar::format_local_minutes(r.fire_at, off) << "  " << r.id.code << "  "
               << r.id.rule << "  → " << r.id.recipient << " (" << r.id.channel << ")\n";
   }
-  return kOk;
+  for (const auto& [key, group] : digests) {
+    const alerting::AlertRow& f = *group.front();
+    std::cout << "  " << calendar::format_local_minutes(f.fire_at, off) << "  [tin tổng hợp, "
+              << group.size() << " hồ sơ] " << f.id.rule << "  → " << f.id.recipient << " ("
+              << f.id.channel << "):";
+    for (const auto* r : group) std::cout << ' ' << r->id.code;
+    std::cout << '\n';
+  }
+  if (!unroutable.empty()) {
+    std::cout << "\n(!) " << unroutable.size() << " hồ sơ có cảnh báo không tìm được người nhận:\n";
+    for (const auto& [code, problems] : unroutable) {
+      for (const std::string& p : problems) std::cout << "  ! " << code << ": " << p << '\n';
+    }
+  }
+  return unroutable.empty() ? kOk : kPartial;
 }
 
 int run_explain(const GlobalOptions& g, const AlertArgs& a) {
@@ -247,6 +289,144 @@ int run_explain(const GlobalOptions& g, const AlertArgs& a) {
     for (const json& p : r["problems"]) std::cout << "      ! " << p.get<std::string>() << '\n';
   }
   return kOk;
+}
+
+/// One rule's targets for a dossier of `department` (handler: any), for `alerts routes`.
+std::string describe_targets(const alerting::Rule& rule, const std::string& department,
+                             const alerting::Directory& dir, int& problems) {
+  std::string out;
+  for (const alerting::Target& t : rule.to) {
+    out += "\n      ";
+    switch (t.kind) {
+      case alerting::Target::Kind::handler:
+        out += "handler: cán bộ xử lý của từng hồ sơ (mã người nhận ghi trong kho hồ sơ)";
+        break;
+      case alerting::Target::Kind::department_head: {
+        std::string heads;
+        for (const alerting::Recipient& r : dir.all()) {
+          if (r.has_role("head") && r.department == department) {
+            heads += (heads.empty() ? "" : ", ") + r.id + " (" + r.name + ")";
+          }
+        }
+        if (heads.empty()) {
+          ++problems;
+          out += "department_head: ! KHÔNG AI — no recipient with role head in department \"" +
+                 department + "\"";
+        } else {
+          out += "department_head: " + heads;
+        }
+        break;
+      }
+      case alerting::Target::Kind::role: {
+        std::string who;
+        for (const alerting::Recipient& r : dir.all()) {
+          if (r.has_role(t.value)) who += (who.empty() ? "" : ", ") + r.id + " (" + r.name + ")";
+        }
+        if (who.empty()) {
+          ++problems;
+          out += "role:" + t.value + ": ! KHÔNG AI — no recipient with role " + t.value;
+        } else {
+          out += "role:" + t.value + ": " + who;
+        }
+        break;
+      }
+      case alerting::Target::Kind::recipient:
+        if (const alerting::Recipient* r = dir.find(t.value)) {
+          out += r->id + " (" + r->name + ")";
+        } else {
+          ++problems;
+          out += t.value + ": ! recipient not configured";
+        }
+        break;
+    }
+  }
+  return out;
+}
+
+std::string rule_heading(const alerting::Rule& rule) {
+  std::string h = "  " + rule.name + " [" + std::string(alerting::to_string(rule.when));
+  if (rule.offset && rule.offset->duration) {
+    h += " " + calendar::format_duration(*rule.offset->duration);
+  } else if (rule.offset) {
+    h += " " + std::to_string(rule.offset->percent) + "%";
+  }
+  h += "] via";
+  for (const std::string& c : rule.channels) h += " " + c;
+  if (rule.digest) h += " (digest)";
+  return h;
+}
+
+int run_routes(const GlobalOptions& g, const AlertArgs& a) {
+  auto v = open_view(g);
+  if (!v) return kUsageOrConfig;
+  const alerting::EngineSettings s = service::engine_settings(v->cfg);
+  int problems = 0;
+  if (a.route_code) {
+    auto sd = v->store->get(*a.route_code);
+    if (!sd) {
+      std::cerr << "error: no dossier with code " << *a.route_code << " in the store\n";
+      return kUsageOrConfig;
+    }
+    calendar::SystemClock clock;
+    const deadline::DossierClock c = deadline::compute_clock(sd->dossier, sd->events, *v->cal,
+                                                             s.deadline, s.catalogue, clock.now());
+    const deadline::Dossier& d = sd->dossier;
+    std::cout << "Hồ sơ " << d.code << " — đơn vị \"" << d.department << "\", cán bộ xử lý "
+              << (d.handler.empty() ? "(chưa phân công)" : d.handler) << '\n';
+    const auto checks = alerting::check_routes(d, c.extended, s.rules, s.directory);
+    if (checks.empty()) std::cout << "  no rule matches this dossier\n";
+    for (const alerting::RouteCheck& rc : checks) {
+      std::cout << rule_heading(*rc.rule) << "\n      →";
+      for (const alerting::Recipient* r : rc.recipients) {
+        std::cout << ' ' << r->id << " (" << r->name << ", " << alerting::recipient_role(*r, d)
+                  << ")";
+      }
+      if (rc.recipients.empty()) std::cout << " ! KHÔNG AI";
+      std::cout << '\n';
+      for (const std::string& p : rc.problems) {
+        ++problems;
+        std::cout << "      ! " << p << '\n';
+      }
+    }
+    return problems > 0 ? kPartial : kOk;
+  }
+  std::set<std::string> departments;
+  if (a.department) {
+    departments.insert(text::to_nfc(*a.department));
+  } else {
+    for (const alerting::Recipient& r : s.directory.all()) {
+      if (!r.department.empty() && !r.has_role("leader")) departments.insert(r.department);
+    }
+    store::DossierFilter open;
+    open.open_only = true;
+    v->store->for_each(open, [&](const deadline::Dossier& d, std::span<const deadline::Event>) {
+      departments.insert(d.department);
+    });
+  }
+  for (const std::string& dep : departments) {
+    std::cout << "Đơn vị \"" << dep << "\"";
+    bool any_member = false;
+    for (const alerting::Recipient& r : s.directory.all()) any_member |= r.department == dep;
+    if (!any_member) {
+      std::cout << "  ! no recipient belongs to this department";
+      ++problems;
+    }
+    std::cout << '\n';
+    for (const alerting::Rule& rule : s.rules) {
+      if (!rule.match.department.empty() &&
+          std::find(rule.match.department.begin(), rule.match.department.end(), dep) ==
+              rule.match.department.end()) {
+        continue;
+      }
+      std::cout << rule_heading(rule);
+      if (!rule.match.procedure.empty() || !rule.match.field.empty() || rule.match.extended) {
+        std::cout << " (only some dossiers: match on procedure, field or extension)";
+      }
+      std::cout << describe_targets(rule, dep, s.directory, problems) << '\n';
+    }
+  }
+  if (problems > 0) std::cout << "\n" << problems << " problem(s): see the lines marked !\n";
+  return problems > 0 ? kPartial : kOk;
 }
 
 int run_test(const GlobalOptions& g, const AlertArgs& a) {
@@ -365,6 +545,13 @@ void add_alert_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
       ->check(CLI::IsMember({"table", "json"}));
   config_opt(explain);
   explain->callback([&g, &exit_code, a] { exit_code = run_explain(g, *a); });
+
+  CLI::App* routes = alerts->add_subcommand(
+      "routes", "who would receive each rule's stage, per department or for one dossier");
+  routes->add_option("--department", a->department, "only this department");
+  routes->add_option("--code", a->route_code, "for this dossier of the store");
+  config_opt(routes);
+  routes->callback([&g, &exit_code, a] { exit_code = run_routes(g, *a); });
 
   CLI::App* test = alerts->add_subcommand("test", "send one test message now");
   test->add_option("--channel", a->channel, "channel name")->required();

@@ -19,6 +19,8 @@
 #include "app/store_tool.h"
 
 #ifdef DUNGHAN_HAVE_store
+#include "alerting/rules.h"
+#include "app/routing_warnings.h"
 #include "calendar/due_date.h"
 #include "deadline/clock.h"
 #include "store/csv_import.h"
@@ -176,6 +178,11 @@ int run_import(const GlobalOptions& g, const std::optional<std::string>& dossier
   };
   if (dossiers_file && !one(*dossiers_file, true)) return kUsageOrConfig;
   if (events_file && !one(*events_file, false)) return kUsageOrConfig;
+  try {
+    warn_routing(tool->cfg, *st, std::cerr);  // warnings only: the import stands
+  } catch (const store::StoreError& e) {
+    std::cerr << "warning: cannot check the routing: " << e.what() << '\n';
+  }
   return rejected ? kPartial : kOk;
 }
 
@@ -218,6 +225,7 @@ struct StatusRow {
   std::int64_t left;
   std::string department;
   std::string handler;
+  bool unroutable = false;  // a rule that matches it reaches nobody for some target
 };
 
 /// Most urgent first: dossiers whose clock runs (earliest due first), then those waiting for the
@@ -235,6 +243,7 @@ struct PackedStatus {
   std::uint32_t department_bytes;
   std::uint8_t state;
   std::uint8_t valid;
+  std::uint8_t unroutable;
 };
 
 /// Spool payload: PackedStatus, department, handler (the code is the spool's k3).
@@ -246,6 +255,7 @@ std::string pack_status(const StatusRow& r) {
   p.department_bytes = static_cast<std::uint32_t>(r.department.size());
   p.state = static_cast<std::uint8_t>(r.state);
   p.valid = r.valid ? 1 : 0;
+  p.unroutable = r.unroutable ? 1 : 0;
   std::string out(sizeof p, '\0');
   std::memcpy(out.data(), &p, sizeof p);
   out += r.department;
@@ -261,6 +271,7 @@ StatusRow unpack_status(std::string_view code, std::string_view payload) {
   r.code = code;
   r.state = static_cast<deadline::ClockState>(p.state);
   r.valid = p.valid != 0;
+  r.unroutable = p.unroutable != 0;
   r.due = Instant(std::chrono::seconds(p.due));
   r.due_date = Date(std::chrono::days(p.due_date));
   r.left = p.left;
@@ -298,6 +309,8 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
     filter.open_only = true;
     filter.department = department;
     const calendar::WorkCalendar& cal = *tool->cal;
+    const alerting::Directory directory(tool->cfg.recipients);
+    std::int64_t unroutable = 0;
     summary = reader->for_each(
         filter, [&](const deadline::Dossier& d, std::span<const deadline::Event> ev) {
           if (d.received_at > at) return;  // not yet received at the query instant
@@ -306,8 +319,12 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
           if (!deadline::is_open(c.state)) return;
           if (state_filter && deadline::to_string(c.state) != *state_filter) return;
           provisional = provisional || c.provisional;
-          const StatusRow r{d.code,     c.state,      c.valid,      c.current_due,
-                            c.due_date, c.left.count, d.department, d.handler};
+          StatusRow r{d.code,     c.state,      c.valid,      c.current_due,
+                      c.due_date, c.left.count, d.department, d.handler};
+          for (const auto& rc : alerting::check_routes(d, c.extended, tool->cfg.rules, directory)) {
+            r.unroutable = r.unroutable || !rc.problems.empty();
+          }
+          unroutable += r.unroutable ? 1 : 0;
           const int rank = urgency_rank(r);
           spool.add(rank, rank != 2 ? r.due.time_since_epoch().count() : 0, r.code, pack_status(r));
           wcode = std::max(wcode, display_width(r.code));
@@ -330,6 +347,7 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
         o["working_minutes_left"] = r.valid ? json(r.left) : json(nullptr);
         o["department"] = r.department;
         o["handler"] = r.handler;
+        o["unroutable"] = r.unroutable;
         std::cout << (first ? "\n  " : ",\n  ")
                   << o.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         first = false;
@@ -357,11 +375,17 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
                                  : "(không xác định)",
                          16)
                   << "  " << pad(r.valid ? format_working(r.left) : "", 9) << "  "
-                  << pad(r.department, wdep) << "  " << r.handler << '\n';
+                  << pad(r.department, wdep) << "  " << r.handler
+                  << (r.unroutable ? "  (!) không tìm được người nhận" : "") << '\n';
       });
       std::cout << "\nTổng:";
       for (const auto& [s, n] : by_state) std::cout << "  " << state_label_vn(s) << " " << n << ";";
       std::cout << "\n(Còn lại: giờ làm việc H:MM; số âm là đã quá hạn)\n";
+      if (unroutable > 0) {
+        std::cout << "(!) " << unroutable
+                  << " hồ sơ có cảnh báo không tìm được người nhận: xem `dunghan alerts routes "
+                     "--code MÃ`.\n";
+      }
       if (provisional) {
         std::cout << "Lưu ý: một số hạn tính theo lịch TẠM TÍNH (chưa có lịch nghỉ chính thức).\n";
       }
