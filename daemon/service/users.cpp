@@ -55,11 +55,14 @@ bool valid_user_name(std::string_view name) {
   });
 }
 
-std::string hash_password(std::string_view password) {
+std::string hash_password(std::string_view password, HashCost cost) {
   init_sodium();
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+  const bool minimal = cost == HashCost::minimal;
+  if (crypto_pwhash_str(
+          out, password.data(), password.size(),
+          minimal ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE,
+          minimal ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
     throw std::runtime_error("cannot hash the password (out of memory)");
   }
   return out;

@@ -35,10 +35,14 @@ struct User {
 /// True for a user name the file can hold: 1..64 bytes of ASCII letters, digits, '.', '_', '-'.
 bool valid_user_name(std::string_view name);
 
-/// The argon2id hash string of `password` (libsodium, interactive limits: about 64 MiB and a
-/// tenth of a second). Throws std::runtime_error when libsodium cannot initialise or the memory
-/// cannot be had.
-std::string hash_password(std::string_view password);
+/// How costly a new hash is: `interactive` (libsodium's interactive limits, about 64 MiB and a
+/// tenth of a second: every real user) or `minimal` (for tests only: the lowest limits).
+enum class HashCost { interactive, minimal };
+
+/// The argon2id hash string of `password` (libsodium). The cost is recorded in the string, so
+/// verify_password needs no parameter. Throws std::runtime_error when libsodium cannot initialise
+/// or the memory cannot be had.
+std::string hash_password(std::string_view password, HashCost cost = HashCost::interactive);
 /// True when `password` matches `hash` (a crypto_pwhash_str string); false for any other hash.
 bool verify_password(const std::string& hash, std::string_view password);
 
