@@ -513,20 +513,33 @@ HttpHandlers Daemon::http_handlers(const config::Config& cfg) {
 
 std::optional<std::string> Daemon::apply_listen(const config::Config& cfg) {
   const std::string& listen = cfg.service.listen;
-  if (listen == rt_->config.service.listen && tls_of(cfg) == tls_of(rt_->config)) {
+  const bool same = listen == rt_->config.service.listen;
+  if (same && !tls_of(cfg) && !tls_of(rt_->config)) {
     http_->set_reload_token(cfg.service.reload_token
                                 ? std::optional<std::string>(cfg.service.reload_token->reveal())
                                 : std::nullopt);
     return std::nullopt;
   }
+  // HTTPS on the same address: the certificate and key are read again (renewed, or other files),
+  // which needs the address free first; on failure the old endpoint is put back.
+  if (same) http_->stop();
   std::unique_ptr<HttpServer> fresh;
   try {
     fresh = std::make_unique<HttpServer>(io_, listen, http_handlers(cfg), tls_of(cfg));
   } catch (const std::exception& e) {
     spdlog::error("event=reload_listen_failed listen={} error={}", listen, log::kv_value(e.what()));
+    if (same) {
+      try {
+        http_ = std::make_unique<HttpServer>(io_, listen, http_handlers(rt_->config),
+                                             tls_of(rt_->config));
+      } catch (const std::exception& again) {
+        spdlog::critical("event=endpoint_down listen={} error={}", listen,
+                         log::kv_value(again.what()));
+      }
+    }
     return e.what();
   }
-  http_->stop();  // connections already open finish their request
+  if (!same) http_->stop();  // connections already open finish their request
   http_ = std::move(fresh);
   spdlog::info("event=listen_changed from={} listen={} port={}", rt_->config.service.listen, listen,
                http_->port());

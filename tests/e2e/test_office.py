@@ -9,6 +9,7 @@ import base64
 import datetime
 import json
 import os
+import signal
 import ssl
 import subprocess
 import sys
@@ -329,6 +330,13 @@ repeat = "1 working day"
         self.assertEqual(console, [])
         self.assertIn("HS-000", dom)
         self.assertIn("Nguyễn Văn Á", dom)
+        # A renewed certificate (same files, a new CA) is served after a reload (SIGHUP).
+        subprocess.run(["/usr/bin/python3", MAKE_CERTS, self.dir], check=True)
+        self.procs[0].send_signal(signal.SIGHUP)
+        renewed = ssl.create_default_context(cafile=os.path.join(self.dir, "ca.pem"))
+        self.wait_page(root + "/", context=renewed, auth="ana:mật-khẩu-đủ-dài")
+        with self.assertRaises(Exception):
+            get(root + "/", context=ctx, auth="ana:mật-khẩu-đủ-dài")  # the old CA no longer fits
         with open(os.path.join(self.dir, "daemon-0.log"), encoding="utf-8") as f:
             self.assertNotIn("mật-khẩu", f.read())
 
