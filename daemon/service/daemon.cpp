@@ -41,14 +41,14 @@ constexpr seconds kOpenScanInterval{60};
 /// A cycle busy longer than this counts as stuck: the watchdog stops being fed.
 constexpr seconds kStuckCycle{600};
 
-/// A configuration without rules is valid (commands need none) but a daemon running on it never
-/// alerts anybody: say so where ops look.
 /// The endpoint's TLS settings of `cfg`, if any.
 std::optional<HttpTls> tls_of(const config::Config& cfg) {
   if (!cfg.service.tls_cert_file || !cfg.service.tls_key_file) return std::nullopt;
   return HttpTls{cfg.service.tls_cert_file->string(), cfg.service.tls_key_file->string()};
 }
 
+/// A configuration without rules is valid (commands need none) but a daemon running on it never
+/// alerts anybody: say so where ops look.
 void warn_if_silent(const config::Config& cfg) {
   if (cfg.rules.empty()) {
     spdlog::warn(
