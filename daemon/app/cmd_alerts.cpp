@@ -344,7 +344,7 @@ std::string describe_targets(const alerting::Rule& rule, const std::string& depa
 }
 
 std::string rule_heading(const alerting::Rule& rule) {
-  std::string h = "  " + rule.name + " [" + std::string(alerting::to_string(rule.when));
+  std::string h = "  " + rule.name + " [" + std::string(deadline::to_string(rule.when));
   if (rule.offset && rule.offset->duration) {
     h += " " + calendar::format_duration(*rule.offset->duration);
   } else if (rule.offset) {

@@ -38,7 +38,7 @@ json alert_json(const alerting::AlertRow& a, calendar::UtcOffset off) {
             {"repeat", a.id.repeat},
             {"recipient", a.id.recipient},
             {"channel", a.id.channel},
-            {"stage", a.stage},
+            {"stage", std::string(deadline::to_string(a.stage))},
             {"state", std::string(alerting::to_string(a.state))},
             {"fire_at", calendar::format_iso(a.fire_at, off)},
             {"attempts", a.attempts},
@@ -121,7 +121,7 @@ std::string api_dossier(const DossierDetail& detail, const calendar::WorkCalenda
     json to = json::array();
     for (const alerting::Recipient* r : rc.recipients) to.push_back(r->id);
     routes.push_back({{"rule", rc.rule->name},
-                      {"when", std::string(alerting::to_string(rc.rule->when))},
+                      {"when", std::string(deadline::to_string(rc.rule->when))},
                       {"recipients", to},
                       {"problems", rc.problems}});
   }

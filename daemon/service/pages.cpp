@@ -106,6 +106,15 @@ const std::vector<std::string>& open_states() {
   return k;
 }
 
+/// The Vietnamese name of an open clock state given by its name ("overdue" → "quá hạn").
+std::string state_name_vn(std::string_view name) {
+  using S = ClockState;
+  for (S s : {S::overdue, S::due_today, S::due_soon, S::not_due, S::waiting_applicant}) {
+    if (deadline::to_string(s) == name) return render::state_vn(s);
+  }
+  return std::string(name);
+}
+
 }  // namespace
 
 std::string message_page(const std::string& title, const std::string& message) {
@@ -209,7 +218,7 @@ std::string dashboard_page(const OfficeSnapshot& snapshot,
        "(quá hạn, đến hạn, sắp đến hạn)</option>";
   for (const std::string& s : open_states()) {
     b += "<option value=\"" + s + "\"" + (s == filter.state ? " selected" : "") + ">" +
-         html_escape(render::state_vn(s)) + "</option>";
+         html_escape(state_name_vn(s)) + "</option>";
   }
   b += "</select></label><button type=\"submit\">Lọc</button></form>";
 
@@ -223,7 +232,7 @@ std::string dashboard_page(const OfficeSnapshot& snapshot,
   }
   b += "<table><tr>";
   for (const std::string& s : open_states()) {
-    b += "<th>" + html_escape(render::state_vn(s)) + "</th>";
+    b += "<th>" + html_escape(state_name_vn(s)) + "</th>";
   }
   b += "<th>Tổng số</th></tr><tr>";
   for (const std::string& s : open_states()) {
@@ -260,7 +269,7 @@ std::string dashboard_page(const OfficeSnapshot& snapshot,
   if (by_dep.empty()) {
     b += "<p>Không có hồ sơ nào " +
          std::string(filter.state.empty() ? "cần chú ý"
-                                          : "ở tình trạng " + render::state_vn(filter.state)) +
+                                          : "ở tình trạng " + state_name_vn(filter.state)) +
          ".</p>";
   }
   for (const auto& [dep, rows] : by_dep) {
@@ -327,7 +336,7 @@ std::string dossier_page(const DossierDetail& detail, const calendar::WorkCalend
       html_escape(render::date_with_weekday_vn(calendar::local_date(d.received_at, off)) + " " +
                   vn_datetime(d.received_at, off).substr(11)));
   row("Tình trạng", "<span class=\"" + std::string(deadline::to_string(c.state)) + "\">" +
-                        html_escape(render::state_vn(deadline::to_string(c.state))) + "</span>");
+                        html_escape(render::state_vn(c.state)) + "</span>");
   if (c.valid) {
     row("Bắt đầu tính hạn", html_escape(vn_datetime(c.counting_from, off)));
     row("Hạn trả kết quả", "<strong>" + html_escape(render::date_with_weekday_vn(c.due_date)) +
@@ -392,7 +401,7 @@ std::string dossier_page(const DossierDetail& detail, const calendar::WorkCalend
         who += "<br><span class=\"overdue\">! " + html_escape(p) + "</span>";
       }
       b += "<tr><td>" + html_escape(rc.rule->name) + "</td><td>" +
-           html_escape(render::stage_label_vn(alerting::to_string(rc.rule->when), false)) +
+           html_escape(render::stage_label_vn(rc.rule->when, false)) +
            "</td><td>" + (who.empty() ? "<span class=\"overdue\">không ai</span>" : who) +
            "</td></tr>";
     }
