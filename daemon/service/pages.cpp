@@ -401,9 +401,8 @@ std::string dossier_page(const DossierDetail& detail, const calendar::WorkCalend
         who += "<br><span class=\"overdue\">! " + html_escape(p) + "</span>";
       }
       b += "<tr><td>" + html_escape(rc.rule->name) + "</td><td>" +
-           html_escape(render::stage_label_vn(rc.rule->when, false)) +
-           "</td><td>" + (who.empty() ? "<span class=\"overdue\">không ai</span>" : who) +
-           "</td></tr>";
+           html_escape(render::stage_label_vn(rc.rule->when, false)) + "</td><td>" +
+           (who.empty() ? "<span class=\"overdue\">không ai</span>" : who) + "</td></tr>";
     }
     b += "</table>";
   }
