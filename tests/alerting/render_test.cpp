@@ -220,7 +220,8 @@ TEST(RenderAlert, NamesTheHandlerAndTellsAHeadToChaseThem) {
   d.department = "Phòng Đăng ký kinh doanh";
   const deadline::DossierClock c = deadline::compute_clock(
       d, {}, cal(), deadline::DeadlineOptions{}, nullptr, local(2025, 2, 25, 8));
-  AlertView to_handler{&d, &c, "qua-han", "overdue", "cv1", "Nguyễn Văn A", "k1"};
+  AlertView to_handler{&d,  &c, "qua-han", deadline::AlertStage::overdue, "cv1", "Nguyễn Văn A",
+                       "k1"};
   to_handler.handler_name = "Nguyễn Văn A";
   to_handler.handler_department = "Phòng Đăng ký kinh doanh";
   const Rendered h = render_alert(templates(), cal(), to_handler);
@@ -259,7 +260,8 @@ TEST(RenderDigest, ItemsCarryDepartmentAndHandlerMostLateFirst) {
   }
   std::vector<AlertView> views;
   for (std::size_t i = 0; i < ds.size(); ++i) {
-    AlertView v{&ds[i], &clocks[i], "qua-han", "overdue", "ld1", "Lê Văn C", "k"};
+    AlertView v{&ds[i], &clocks[i], "qua-han", deadline::AlertStage::overdue,
+                "ld1",  "Lê Văn C", "k"};
     v.handler_name = "Cán bộ " + ds[i].code;
     v.handler_department = ds[i].department;
     v.recipient_role = "leader";
