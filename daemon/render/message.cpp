@@ -90,6 +90,13 @@ std::string action(const AlertView& a, const WorkCalendar& cal, const deadline::
                  "ngày trả kết quả cho công dân, tổ chức (Nghị định 61/2018/NĐ-CP, Điều 19 "
                  "khoản 9).";
   }
+  if (stage == AlertStage::due_today) {
+    return "Hôm nay là hạn cuối: hoàn thành và chuyển kết quả cho Bộ phận Một cửa trong ngày.";
+  }
+  if (stage == AlertStage::waiting_applicant) {
+    return "Theo dõi việc bổ sung hồ sơ; thời hạn giải quyết tính lại khi nhận đủ hồ sơ.";
+  }
+  if (stage == AlertStage::received) return "Tiếp nhận và phân công xử lý hồ sơ.";
   if (last_day_for_extension(cal, c)) {
     return "Hôm nay là ngày cuối cùng để gửi văn bản xin lỗi và đề nghị gia hạn nếu không thể trả "
            "kết quả đúng hạn (chậm nhất 01 ngày trước ngày hết hạn, Nghị định 61/2018/NĐ-CP, "
