@@ -1,9 +1,10 @@
 // libFuzzer target: the daemon's HTTP request path (service/http_request.h): the bytes a client
-// sends → Boost.Beast's parser with the server's limits → the routes /healthz, /metrics, /,
-// /-/reload (bearer token) → the answer. Handlers are stand-ins that record being called.
-// Properties: never throws or crashes; the status is one the server can give; a route's handler
-// runs only for its method and path; the reload handler only with the configured token present
-// in the Authorization header; a refusal (400/413) calls no handler.
+// sends → Boost.Beast's parser with the server's limits → the routes /healthz, /metrics,
+// /-/reload (bearer token) and the office's app handler for every other path → the answer. Handlers
+// are stand-ins that record being called. Properties: never throws or crashes; the status is one
+// the server can give; a route's handler runs only for its method and path; the reload handler only
+// with the configured token present in the Authorization header; a refusal (400/413) calls no
+// handler.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -32,9 +33,11 @@ service::HttpHandlers handlers(std::string& called, int& calls, bool with_token)
     ++calls;
     return service::HttpResponse{200, "text/plain; version=0.0.4", "dunghan_up 1\n"};
   };
-  h.page = [&] {
-    called = "page";
+  // The office pages and the API (service/office.h): every other request.
+  h.app = [&](const service::HttpRequest& r) {
+    called = "app";
     ++calls;
+    if (r.path != "/") return service::HttpResponse{404, "text/plain; charset=utf-8", "no\n"};
     return service::HttpResponse{200, "text/html; charset=utf-8", "<p>Tình hình hồ sơ</p>"};
   };
   h.reload = [&] {
@@ -61,8 +64,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
       {"", std::nullopt, ""},
       {"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 200, "healthz"},
       {"HEAD /metrics?x=1 HTTP/1.0\r\n\r\n", 200, "metrics"},
-      {"GET / HTTP/1.1\r\nHost: x\r\n\r\n", 200, "page"},
-      {"GET /nope HTTP/1.1\r\nHost: x\r\n\r\n", 404, ""},
+      {"GET / HTTP/1.1\r\nHost: x\r\n\r\n", 200, "app"},
+      {"GET /nope HTTP/1.1\r\nHost: x\r\n\r\n", 404, "app"},
       {"GET /-/reload HTTP/1.1\r\nHost: x\r\n\r\n", 405, ""},
       {"POST /-/reload HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Length: 0\r\n\r\n", 202,
        "reload"},
@@ -71,8 +74,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
       {"POST /-/reload HTTP/1.1\r\nContent-Length: 20000\r\n\r\n" + std::string(20000, 'b'), 413,
        ""},
       {"\x01\x02 garbage\r\n\r\n", 400, ""},
-      {"get /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 404, ""},  // methods are case-sensitive
-      {"GET /healthz HTTP/1.1\r\nHost: x\r\n", 400, ""},      // ends inside the header
+      {"get /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 404, "app"},  // methods are case-sensitive
+      {"GET /healthz HTTP/1.1\r\nHost: x\r\n", 400, ""},         // ends inside the header
   };
   for (const Case& c : cases) {
     std::string called;
