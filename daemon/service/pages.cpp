@@ -135,7 +135,11 @@ std::string history_chart(const std::vector<alerting::DepartmentDay>& history, D
   }
   constexpr int kW = 300, kH = 110, kLeft = 34, kTop = 22, kPlotW = 256, kPlotH = 64;
   std::string out = "<div class=\"charts\">";
-  for (const auto& [dep, days] : by_dep) {
+  // Plain references, not a structured binding: clang 14 (the fuzz build) does not let lambdas
+  // capture structured bindings.
+  for (const auto& entry : by_dep) {
+    const std::string& dep = entry.first;
+    const auto& days = entry.second;
     std::int64_t max = 1;
     for (const auto& [i, v] : days) max = std::max({max, v.first, v.second});
     auto x = [&](int i) { return kLeft + i * kPlotW / (kDays - 1); };
