@@ -1,21 +1,34 @@
 #pragma once
 // One cycle of the alert pipeline (DESIGN.md): read changed and due dossiers from the store →
-// clocks → rules → ledger → dispatch what is due now through the channels. The engine owns no
-// thread and reads no clock of its own: `now` comes from the injected Clock.
+// clocks → rules → ledger → dispatch what is due now through the channels. The engine reads no
+// clock of its own (`now` comes from the injected Clock); its only threads are the send stage's
+// bounded workers, which live within one batch.
 //
-// Dispatch stages, in order, for each ledger row that is due (pending or retry, next attempt
-// reached):
-//  1. reload the dossier and compute its clock now; cancel when the dossier is gone or closed,
-//     the appointment changed (another due version), or the rule or recipient no longer applies;
-//  2. skip when a later repetition of the stage has come due, or the stage's condition no longer
-//     holds (stages that come due late);
-//  3. dead when it has waited in the ledger longer than max_age (a stage that comes due late
-//     is judged by its condition in step 2, not by its age);
-//  4. postpone to the next opening when the channel's send window is closed;
-//  5. group digest rows (same digest key) into one message;
-//  6. render at send time, mark sending, send, record the outcome: sent; retry with bounded
-//     exponential backoff and jitter (honouring the channel's "not before"), dead after
-//     max_attempts; unreachable or failed → the next channel of the rule gets a new pending row.
+// A cycle: recover_expired (rows whose `sending` lease ran out go back to pending) → plan →
+// dispatch passes. A dispatch pass claims due rows in batches (Ledger::claim: ONE transaction
+// moves up to batch_size rows to `sending`, a digest whole) and runs each batch through the
+// stages (pipeline.h), each in its own file with its own result type:
+//  1. revalidate (revalidate.h): reload the dossier, compute its clock now; cancel when the
+//     dossier is gone, invalid or closed, the appointment changed (another due version), or the
+//     rule or recipient no longer applies; skip when a later repetition has come due or the
+//     stage's condition no longer holds (stages that come due late);
+//  2. gate (gate.h): dead when it waited longer than max_age (time outside the send window is
+//     not age); dead with a fallback when its channel is not configured; postpone to the next
+//     opening when the channel's send window is closed; hold while the channel's circuit breaker
+//     is open (breaker.h); then any gate added with gates().add (a silence);
+//  3. group (group.h): one message per row, one digest message per digest key;
+//  4. render (render_stage.h): the message at send time from today's clock;
+//  5. send (send.h): a bounded pool of workers per channel, the circuit breaker asked before
+//     each send; the answer becomes the rows' verdicts (settle.h): sent; retry with bounded
+//     exponential backoff and jitter (honouring the channel's "not before"); dead at
+//     max_attempts; unreachable or failed → a fallback row for the rule's next channel;
+//  6. record (recorder.h): verdicts go to the ledger in group commits (Ledger::record, ONE
+//     transaction each) while the next messages are in flight.
+// Waiting (closed window, open breaker, a stop) never uses up an attempt. Every row a batch
+// claims ends the batch recorded in a final or waiting state — also when a step throws (a throw
+// while rendering or sending is that message's failed attempt; a store that cannot be read gives
+// the rows back); only when the ledger itself cannot be written do rows stay in `sending`, until
+// their lease runs out.
 
 #include <chrono>
 #include <functional>
@@ -23,14 +36,20 @@
 #include <memory>
 #include <optional>
 #include <random>
-#include <set>
 #include <string>
 #include <vector>
 
+#include "alerting/breaker.h"
+#include "alerting/cycle_report.h"
 #include "alerting/fire_schedule.h"
+#include "alerting/gate.h"
 #include "alerting/ledger.h"
+#include "alerting/pipeline.h"
 #include "alerting/planner.h"
+#include "alerting/revalidate.h"
 #include "alerting/rules.h"
+#include "alerting/send.h"
+#include "alerting/settle.h"
 #include "calendar/clock.h"
 #include "calendar/work_calendar.h"
 #include "channels/channel.h"
@@ -50,7 +69,9 @@ struct EngineSettings {
   std::chrono::seconds retry_max{3600};
   std::chrono::hours max_age{72};
   std::size_t dispatch_limit = 1000;  // rows taken from the ledger per dispatch pass
-  std::size_t batch_size = 1;         // rows claimed (and recorded) per ledger transaction
+  /// Rows claimed per ledger transaction ([alerts] batch_size); 1 is the per-row mode: one row
+  /// claimed, sent and recorded at a time.
+  std::size_t batch_size = 64;
   /// How long a claimed row may stay in `sending` before any cycle puts it back to pending
   /// ([alerts] sending_lease).
   std::chrono::seconds sending_lease{300};
@@ -58,18 +79,6 @@ struct EngineSettings {
   /// recorded in the ledger (first start, a reload with new rules), the next plan() re-plans every
   /// open dossier, not only the changed ones, so new rules reach existing dossiers.
   std::string fingerprint;
-};
-
-/// What one cycle did.
-struct CycleReport {
-  std::int64_t dossiers_read = 0;
-  std::int64_t rows_rejected = 0;  // bad store rows (reported in problems)
-  std::int64_t planned = 0;        // new ledger rows (pending or skipped)
-  std::int64_t sent = 0, retried = 0, dead = 0, unreachable = 0, cancelled = 0, skipped = 0,
-               postponed = 0;
-  std::map<std::string, std::map<std::string, std::int64_t>> outcomes;  // channel → outcome → n
-  std::vector<std::string> problems;  // routing problems and bad rows (deduplicated, capped)
-  std::optional<calendar::Instant> next_wake;  // earliest next firing or retry
 };
 
 /// Dispatch passes in one run_cycle at most (a fallback chain is as long as a rule's channel
@@ -92,8 +101,11 @@ class Engine {
   std::size_t recover_expired();
   /// Reads what changed, plans, writes new rows. Returns the counts (planned, dossiers_read).
   CycleReport plan();
-  /// Sends what is due now. `keep_going` is polled between sends (false: stop taking new work,
-  /// e.g. on SIGTERM; what is left stays pending).
+  /// Sends what is due now: at most dispatch_limit rows, claimed batch_size at a time. `keep_going`
+  /// is polled before each batch and each send, also from the send workers (false: stop taking
+  /// new work, e.g. on SIGTERM; what was claimed and not sent waits again, no attempt used).
+  /// Throws when a batch could not be finished (the store could not be read, the ledger could
+  /// not be written), after recording what it could.
   CycleReport dispatch(const std::function<bool()>& keep_going = [] { return true; });
   /// plan() then dispatch(), with next_wake filled in. Rows that come due during a dispatch pass
   /// (fallbacks) or did not fit in it are dispatched again in the same cycle, up to
@@ -103,19 +115,20 @@ class Engine {
   /// The earliest instant something is due: next firing or next retry.
   std::optional<calendar::Instant> next_wake();
 
+  /// The dispatch stages, in order (names: revalidate, gate, group, render, send); a stage added
+  /// later goes in with Pipeline::insert_before (e.g. before "group").
+  Pipeline& pipeline() { return pipeline_; }
+  /// The gate stage: add() appends a gate asked after the built-in ones (a silence).
+  GateStage& gates() { return *gate_stage_; }
+  /// The circuit breaker of channel `name`, or nullptr for an unknown channel.
+  const CircuitBreaker* breaker(const std::string& name) const;
+
  private:
-  struct Loaded;
-  Loaded* load(const std::string& code, std::map<std::string, std::unique_ptr<Loaded>>& cache,
-               calendar::Instant now);
-  const Rule* find_rule(const std::string& name) const;
-  std::chrono::seconds backoff(int attempts);
-  void fallback(const AlertRow& row, calendar::Instant now, RecordBatch& batch,
-                CycleReport& report);
-  void dispatch_batch(const std::vector<AlertRow>& due, calendar::Instant now,
-                      const std::function<bool()>& keep_going,
-                      std::map<std::string, std::unique_ptr<Loaded>>& cache,
-                      std::set<channels::Channel*>& used, CycleReport& report);
-  void record(const std::string& channel, channels::Outcome::Kind kind, CycleReport& report);
+  CircuitBreaker* breaker_of(const std::string& name);
+  /// Runs one claimed batch through the stages and records it; throws after recording when the
+  /// batch met an error that should fail the cycle (the store could not be read).
+  void dispatch_batch(std::vector<AlertRow> rows, calendar::Instant now,
+                      const std::function<bool()>& keep_going, CycleReport& report);
 
   EngineSettings settings_;
   std::shared_ptr<const calendar::WorkCalendar> cal_;
@@ -126,6 +139,12 @@ class Engine {
   const render::Templates& templates_;
   const calendar::Clock& clock_;
   std::mt19937_64 rng_;
+  RevalidateContext revalidate_ctx_;
+  Settler settler_;
+  std::map<std::string, std::unique_ptr<CircuitBreaker>> breakers_;  // one per channel
+  Pipeline pipeline_;
+  GateStage* gate_stage_ = nullptr;  // owned by pipeline_
+  SendStage* send_stage_ = nullptr;  // owned by pipeline_
 };
 
 }  // namespace dunghan::alerting

@@ -223,10 +223,12 @@ void check_outcome(const RowOutcome& outcome);
 inline constexpr std::string_view kLedgerFileName = "state.db";
 
 /// Opens (creating and migrating) the SQLite ledger at `path` (WAL, synchronous=FULL so a
-/// committed transition survives power loss). The parent directory must exist. Migrations are
-/// forward-only: a file written by a newer schema is refused. `busy_timeout`: how long a write
-/// waits for another connection's lock before it throws. Throws std::runtime_error naming the
-/// file.
+/// committed transition survives power loss; only claim() commits without waiting for the disk —
+/// a claim lost in a power cut is one that never happened: its rows are pending again and go out
+/// with the same keys, as after a crash — and the next record() makes it durable). The parent
+/// directory must exist. Migrations are forward-only: a file written by a newer schema is refused.
+/// `busy_timeout`: how long a write waits for another connection's lock before it throws. Throws
+/// std::runtime_error naming the file.
 std::unique_ptr<Ledger> open_sqlite_ledger(
     const std::filesystem::path& path,
     std::chrono::milliseconds busy_timeout = std::chrono::milliseconds{5000});

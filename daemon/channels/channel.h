@@ -61,12 +61,22 @@ struct Outcome {
   bool operator_error = false;
   /// The provider's id for the delivered message (SMTP queue id, Zalo message_id), if any.
   std::string provider_id;
+  /// For retry: the failure is the channel's, not this message's — its server could not be
+  /// reached (DNS, connect, TLS handshake, timeout, a dropped connection) or refused service to
+  /// everyone (SMTP 421, HTTP 5xx/429 from a webhook's single endpoint). The next message would
+  /// fail alike, so the dispatcher's circuit breaker holds the channel's other messages.
+  bool channel_down = false;
 
   static Outcome sent_ok(std::string detail = {}, std::string provider_id = {}) {
     return Outcome{Kind::sent, std::nullopt, std::move(detail), false, std::move(provider_id)};
   }
   static Outcome retry_later(std::string detail, std::optional<Instant> not_before = std::nullopt) {
     return Outcome{Kind::retry, not_before, std::move(detail), false, {}};
+  }
+  /// retry_later with channel_down set.
+  static Outcome channel_unavailable(std::string detail,
+                                     std::optional<Instant> not_before = std::nullopt) {
+    return Outcome{Kind::retry, not_before, std::move(detail), false, {}, true};
   }
   static Outcome unreachable_recipient(std::string detail) {
     return Outcome{Kind::unreachable, std::nullopt, std::move(detail), false, {}};
@@ -94,10 +104,13 @@ class Channel {
   virtual std::string_view type() const = 0;
   virtual SendWindow send_window() const { return SendWindow::office; }
   /// Sends one message to one recipient. Blocking; bounded by the channel's own timeouts. Never
-  /// throws for delivery problems: they are Outcomes. Must not be called concurrently on the same
-  /// object (the dispatcher serialises per channel).
+  /// throws for delivery problems: they are Outcomes. At most max_concurrent_sends() calls may
+  /// run at once on one object (the dispatcher keeps to it).
   virtual Outcome send(const Message& message, const Address& to) = 0;
-  /// Called after a batch of sends, so a channel can close a reused connection.
+  /// How many send() calls may run at once (each over its own reused connection). Default 1.
+  virtual std::size_t max_concurrent_sends() const { return 1; }
+  /// Called after a pass of sends (never during a send), so a channel can close reused
+  /// connections.
   virtual void end_batch() {}
 };
 

@@ -61,7 +61,8 @@ EmailChannel::EmailChannel(std::string name, SendWindow window, EmailOptions opt
       window_(window),
       options_(std::move(options)),
       clock_(clock),
-      offset_(offset) {
+      offset_(offset),
+      handles_(std::make_unique<HandlePool>()) {
   auto mb = parse_mailbox(options_.from);
   if (!mb) throw ChannelError("channel " + name_ + ": `from` is not a valid mailbox");
   from_ = *mb;
@@ -84,7 +85,7 @@ EmailChannel::EmailChannel(std::string name, SendWindow window, EmailOptions opt
 EmailChannel::~EmailChannel() = default;
 
 void EmailChannel::end_batch() {
-  handle_.reset();
+  handles_->clear();
 }
 
 Outcome EmailChannel::send(const Message& message, const Address& to) {
@@ -93,8 +94,8 @@ Outcome EmailChannel::send(const Message& message, const Address& to) {
         to.email.empty() ? "recipient " + to.recipient_id + " has no email address"
                          : "recipient " + to.recipient_id + " has an invalid email address");
   }
-  if (!handle_) handle_ = std::make_unique<CurlHandle>();
-  CURL* h = handle_->get();
+  std::unique_ptr<CurlHandle> handle = handles_->take();
+  CURL* h = handle->get();
   curl_easy_reset(h);  // keeps the open connection
 
   Slist headers;
@@ -163,13 +164,15 @@ Outcome EmailChannel::send(const Message& message, const Address& to) {
   const std::string err = errbuf[0] != '\0' ? std::string(errbuf) : curl_easy_strerror(rc);
 
   if (rc == CURLE_OK) {
+    mime.reset();  // nothing of this send stays tied to the handle once another send may take it
+    handles_->give_back(std::move(handle));
     if (smtp == 250 || smtp == 0) return Outcome::sent_ok("250 accepted");
     return Outcome::retry_later("unexpected final reply" + code_text(smtp));
   }
   const std::string detail =
       "curl " + std::to_string(static_cast<int>(rc)) + ": " + excerpt(err) + code_text(smtp);
-  // A failed transfer may leave the connection in any state: start afresh next time.
-  handle_.reset();
+  // A failed transfer may leave the connection in any state: start afresh next time (the handle
+  // is dropped here).
   switch (rc) {
     case CURLE_LOGIN_DENIED:
       return Outcome::failure("SMTP authentication refused: " + detail);
@@ -186,6 +189,7 @@ Outcome EmailChannel::send(const Message& message, const Address& to) {
     default:
       break;
   }
+  if (smtp == 421) return Outcome::channel_unavailable("SMTP service not available: " + detail);
   if (smtp >= 400 && smtp < 500) return Outcome::retry_later("temporary SMTP failure: " + detail);
   if (smtp >= 500 && smtp < 600) {
     if (err.find("RCPT") != std::string::npos) {
@@ -194,7 +198,7 @@ Outcome EmailChannel::send(const Message& message, const Address& to) {
     return Outcome::failure("permanent SMTP failure: " + detail);
   }
   if (is_transient_transport_error(rc) || rc == CURLE_WEIRD_SERVER_REPLY) {
-    return Outcome::retry_later("network error: " + detail);
+    return Outcome::channel_unavailable("network error: " + detail);
   }
   return Outcome::failure("SMTP send failed: " + detail);
 }

@@ -11,7 +11,7 @@
 
 namespace dunghan::channels {
 
-class CurlHandle;
+class HandlePool;
 
 /// Sends `multipart/alternative` (text/plain QP + text/html base64, both charset=UTF-8; text only
 /// when Message::html is empty) to Address::email. Headers: Date (clock now at the agency offset),
@@ -20,12 +20,14 @@ class CurlHandle;
 /// Auto-Submitted. No header can be added by message or address content: values are sanitised
 /// (controls → spaces) and encoded; addresses are validated (valid_email_address) before use.
 ///
-/// One easy handle (and so one SMTP connection) is reused across sends until end_batch().
+/// Thread-safe: up to `connections` sends run at once, each over its own SMTP connection, which is
+/// reused for later messages until end_batch().
 ///
-/// Outcomes (channels.md §4.6): 250 → sent; SMTP 4xx → retry; 5xx on RCPT → unreachable; other
-/// 5xx → failed; network errors/timeouts → retry; authentication refused, STARTTLS refused, TLS
-/// verification failure, a bad CA file → failed with operator_error. A recipient without a valid
-/// email address → unreachable.
+/// Outcomes (channels.md §4.6): 250 → sent; SMTP 4xx → retry (421, service not available: with
+/// channel_down); 5xx on RCPT → unreachable; other 5xx → failed; network errors/timeouts → retry
+/// with channel_down; authentication refused, STARTTLS refused, TLS verification failure, a bad
+/// CA file → failed with operator_error. A recipient without a valid email address →
+/// unreachable.
 class EmailChannel final : public Channel {
  public:
   /// Throws ChannelError when `options.from` is not a valid mailbox or the URL scheme is not
@@ -37,7 +39,8 @@ class EmailChannel final : public Channel {
   std::string_view type() const override { return "email"; }
   SendWindow send_window() const override { return window_; }
   Outcome send(const Message& message, const Address& to) override;
-  /// Closes the reused connection (QUIT).
+  std::size_t max_concurrent_sends() const override { return options_.connections; }
+  /// Closes the reused connections (QUIT).
   void end_batch() override;
 
  private:
@@ -49,7 +52,7 @@ class EmailChannel final : public Channel {
   Mailbox from_;
   std::string from_domain_;
   bool implicit_tls_ = false;
-  std::unique_ptr<CurlHandle> handle_;
+  std::unique_ptr<HandlePool> handles_;
 };
 
 }  // namespace dunghan::channels

@@ -61,6 +61,31 @@ CurlHandle::~CurlHandle() {
   curl_easy_cleanup(h_);
 }
 
+std::unique_ptr<CurlHandle> HandlePool::take() {
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      std::unique_ptr<CurlHandle> h = std::move(idle_.back());
+      idle_.pop_back();
+      return h;
+    }
+  }
+  return std::make_unique<CurlHandle>();
+}
+
+void HandlePool::give_back(std::unique_ptr<CurlHandle> handle) {
+  std::lock_guard lock(mu_);
+  idle_.push_back(std::move(handle));
+}
+
+void HandlePool::clear() {
+  std::vector<std::unique_ptr<CurlHandle>> closing;
+  {
+    std::lock_guard lock(mu_);
+    closing.swap(idle_);
+  }
+}
+
 HttpResponse http_post(CurlHandle& handle, const HttpRequest& req) {
   CURL* h = handle.get();
   curl_easy_reset(h);
@@ -132,7 +157,7 @@ std::optional<Outcome> transport_outcome(const HttpResponse& res) {
   }
   const std::string detail =
       "curl " + std::to_string(static_cast<int>(res.code)) + ": " + excerpt(res.error);
-  if (is_transient_transport_error(res.code)) return Outcome::retry_later(detail);
+  if (is_transient_transport_error(res.code)) return Outcome::channel_unavailable(detail);
   return Outcome::failure(detail);
 }
 

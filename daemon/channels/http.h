@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +31,23 @@ class CurlHandle {
 
  private:
   CURL* h_;
+};
+
+/// Reusable easy handles (one kept-alive connection each) shared by concurrent sends of one
+/// channel. Thread-safe. Holds at most as many idle handles as were in use at once.
+class HandlePool {
+ public:
+  /// A handle for one request: an idle one (its connection is reused) or a new one.
+  std::unique_ptr<CurlHandle> take();
+  /// Puts back a handle whose connection may be reused. A handle after a failed transfer should
+  /// be dropped instead (its connection may be in any state).
+  void give_back(std::unique_ptr<CurlHandle> handle);
+  /// Closes every idle connection.
+  void clear();
+
+ private:
+  std::mutex mu_;
+  std::vector<std::unique_ptr<CurlHandle>> idle_;
 };
 
 struct HttpRequest {
@@ -64,9 +83,10 @@ HttpResponse http_post(CurlHandle& handle, const HttpRequest& req);
 bool is_transient_transport_error(CURLcode code);
 
 /// For a request that got no HTTP answer (res.code != CURLE_OK): a failure for an operator when
-/// the target policy refused the address; retry_later when the transport error is transient
-/// (is_transient_transport_error); failure otherwise, with "curl N: message" as the detail.
-/// nullopt when an answer came (the caller judges the HTTP status).
+/// the target policy refused the address; a retry with channel_down set when the transport error
+/// is transient (is_transient_transport_error: the server cannot be reached); failure otherwise,
+/// with "curl N: message" as the detail. nullopt when an answer came (the caller judges the HTTP
+/// status).
 std::optional<Outcome> transport_outcome(const HttpResponse& res);
 
 /// The first `max` bytes of `s`, with control characters escaped (for outcome details).

@@ -39,6 +39,9 @@ struct EmailOptions {
   bool starttls = true;
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds timeout{60000};
+  /// At most this many SMTP connections at once (messages to several recipients go out in
+  /// parallel; each connection is reused for the next message until the end of the pass).
+  std::size_t connections = 4;
 };
 
 /// `type = "zalo"`: Zalo OA / ZBS template messages (../shared/channels.md §1-3).
@@ -86,6 +89,8 @@ struct WebhookOptions {
   std::filesystem::path ca_file;  // empty: the system trust store
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds timeout{15000};
+  /// At most this many requests at once, each over its own kept-alive connection.
+  std::size_t connections = 4;
 };
 
 struct ChannelOptions {

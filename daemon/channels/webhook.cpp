@@ -26,7 +26,8 @@ WebhookChannel::WebhookChannel(std::string name, SendWindow window, WebhookOptio
       options_(std::move(options)),
       target_policy_(policy_for_url(options_.url, options_.allow_private_network)),
       clock_(clock),
-      offset_(offset) {
+      offset_(offset),
+      handles_(std::make_unique<HandlePool>()) {
   if (!standard_webhooks_signature(options_.secret, "x", "0", "")) {
     throw ChannelError("channel " + name_ + ": `secret` is not a whsec_ base64 key");
   }
@@ -47,7 +48,7 @@ WebhookChannel::WebhookChannel(std::string name, SendWindow window, WebhookOptio
 WebhookChannel::~WebhookChannel() = default;
 
 void WebhookChannel::end_batch() {
-  handle_.reset();
+  handles_->clear();
 }
 
 std::string WebhookChannel::body_for(const Message& message, const Address& to) const {
@@ -115,13 +116,13 @@ Outcome WebhookChannel::send(const Message& message, const Address& to) {
   req.body = body;
   req.headers = {"Content-Type: application/json; charset=utf-8", "webhook-id: " + id,
                  "webhook-timestamp: " + ts, "webhook-signature: " + *signature, "Expect:"};
-  if (!handle_) handle_ = std::make_unique<CurlHandle>();
-  const HttpResponse res = http_post(*handle_, req);
+  std::unique_ptr<CurlHandle> handle = handles_->take();
+  const HttpResponse res = http_post(*handle, req);
 
-  if (auto failed = transport_outcome(res)) {
-    handle_.reset();  // a fresh connection next time
-    return *failed;
-  }
+  if (auto failed = transport_outcome(res))
+    return *failed;  // the handle is dropped: a fresh
+                     // connection next time
+  handles_->give_back(std::move(handle));
   const std::string detail =
       "HTTP " + std::to_string(res.status) + (res.body.empty() ? "" : ": " + excerpt(res.body));
   if (res.status >= 200 && res.status < 300) return Outcome::sent_ok(detail);
@@ -131,7 +132,7 @@ Outcome WebhookChannel::send(const Message& message, const Address& to) {
       const long secs = std::clamp<long>(res.retry_after, 1, 24 * 3600);
       not_before = clock_.now() + std::chrono::seconds{secs};
     }
-    return Outcome::retry_later(detail, not_before);
+    return Outcome::channel_unavailable(detail, not_before);
   }
   if (res.status == 410) {
     disabled_ = true;

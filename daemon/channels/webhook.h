@@ -12,7 +12,7 @@
 
 namespace dunghan::channels {
 
-class CurlHandle;
+class HandlePool;
 
 /// POSTs one JSON body per send, `Content-Type: application/json; charset=utf-8`, with headers
 ///   webhook-id: derive_id(Message::key, "msg_", 64)   (the same on every retry of a key)
@@ -24,10 +24,13 @@ class CurlHandle;
 ///    "data":{<every param>, "key", "recipient", "recipient_name", "subject", "text"}}.
 /// Redirects are not followed; only https (plus http when allowed) is spoken.
 ///
-/// Outcomes: 2xx → sent; network errors, timeouts, 408, 429, 5xx → retry (not before now +
-/// Retry-After, clamped to [1 s, 24 h], when the server sent one); 410 → failed + operator_error
-/// and the endpoint is disabled: every later send fails at once without a request; 3xx and other
-/// 4xx → failed + operator_error.
+/// Outcomes: 2xx → sent; network errors, timeouts, 408, 429, 5xx → retry with channel_down (the
+/// one endpoint is unavailable; not before now + Retry-After, clamped to [1 s, 24 h], when the
+/// server sent one); 410 → failed + operator_error and the endpoint is disabled: every later send
+/// fails at once without a request; 3xx and other 4xx → failed + operator_error.
+///
+/// Thread-safe: up to `connections` sends run at once, each over its own kept-alive connection
+/// (reused across messages until end_batch()).
 class WebhookChannel final : public Channel {
  public:
   /// Throws ChannelError when the secret does not decode or the URL is not http(s).
@@ -38,6 +41,7 @@ class WebhookChannel final : public Channel {
   std::string_view type() const override { return "webhook"; }
   SendWindow send_window() const override { return window_; }
   Outcome send(const Message& message, const Address& to) override;
+  std::size_t max_concurrent_sends() const override { return options_.connections; }
   void end_batch() override;
   /// True once the endpoint answered 410 Gone.
   bool disabled() const { return disabled_; }
@@ -54,7 +58,7 @@ class WebhookChannel final : public Channel {
   calendar::UtcOffset offset_;
   std::string protocols_;
   std::atomic<bool> disabled_{false};
-  std::unique_ptr<CurlHandle> handle_;
+  std::unique_ptr<HandlePool> handles_;
 };
 
 }  // namespace dunghan::channels

@@ -99,6 +99,7 @@ bool read_email(TableReader& r, ChannelOptions& o) {
   }
   if (auto v = r.boolean("tls_verify")) e.tls_verify = *v;
   read_timeouts(r, e.connect_timeout, e.timeout);
+  if (auto v = r.integer("connections", 1, 16)) e.connections = static_cast<std::size_t>(*v);
   o.kind = std::move(e);
   return ok;
 }
@@ -237,6 +238,7 @@ bool read_webhook(TableReader& r, ChannelOptions& o) {
   }
   if (auto ca = r.path_value("ca_file")) w.ca_file = *ca;
   read_timeouts(r, w.connect_timeout, w.timeout);
+  if (auto v = r.integer("connections", 1, 16)) w.connections = static_cast<std::size_t>(*v);
   o.kind = std::move(w);
   return ok;
 }

@@ -76,6 +76,8 @@ struct AlertOptions {
   /// How long a row may stay in `sending` (claimed by a dispatch pass) before a later cycle puts
   /// it back to `pending` and it is resent with the same key.
   std::chrono::seconds sending_lease{300};
+  /// Rows claimed and recorded per ledger transaction; 1: one at a time (slower, per-row mode).
+  int batch_size = 64;
   std::optional<std::filesystem::path> templates_dir;  // overrides of config/templates/*.mustache
 };
 

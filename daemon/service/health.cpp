@@ -38,6 +38,7 @@ void Health::cycle_done(calendar::Instant started, std::chrono::duration<double>
     for (const auto& [outcome, n] : outcomes) outcomes_[channel][outcome] += n;
   }
   rows_rejected_ = report.rows_rejected;
+  circuits_ = report.circuits;
   ledger_ = ledger;
 }
 
@@ -98,6 +99,13 @@ std::string Health::healthz_json(calendar::Instant now, std::chrono::seconds max
   nlohmann::json backlog = nlohmann::json::object();
   for (const auto& [state, n] : ledger_) backlog[std::string(alerting::to_string(state))] = n;
   j["ledger"] = backlog;
+  // Channels whose circuit breaker is open: their alerts wait (no attempt used) until a probe
+  // succeeds.
+  nlohmann::json down = nlohmann::json::object();
+  for (const auto& [channel, probe] : circuits_) {
+    if (probe) down[channel] = {{"next_probe", calendar::format_iso(*probe, offset)}};
+  }
+  j["channels_down"] = down;
   j["open_dossiers"] = open_;
   j["routing"] = {{"unroutable_dossiers", unroutable_}, {"problems", routing_problems_}};
   j["last_reload"] = {{"successful", reload_ok_},
@@ -124,13 +132,20 @@ std::string Health::metrics_text(const std::string& version) const {
   m << "# HELP dunghan_unroutable_dossiers Open dossiers with a stage no recipient can be found "
        "for.\n# TYPE dunghan_unroutable_dossiers gauge\ndunghan_unroutable_dossiers "
     << unroutable_ << '\n';
-  m << "# HELP dunghan_alerts_total Send attempts by channel and outcome.\n"
+  m << "# HELP dunghan_alerts_total Send attempts by channel and outcome (sent, retry, dead: the "
+       "last attempt before giving up, unreachable, failed).\n"
        "# TYPE dunghan_alerts_total counter\n";
   for (const auto& [channel, outcomes] : outcomes_) {
     for (const auto& [outcome, n] : outcomes) {
       m << "dunghan_alerts_total{channel=\"" << escape_label(channel) << "\",outcome=\"" << outcome
         << "\"} " << n << '\n';
     }
+  }
+  m << "# HELP dunghan_channel_down Whether the channel's circuit breaker is open (its server "
+       "cannot be reached; its alerts wait).\n# TYPE dunghan_channel_down gauge\n";
+  for (const auto& [channel, probe] : circuits_) {
+    m << "dunghan_channel_down{channel=\"" << escape_label(channel) << "\"} " << (probe ? 1 : 0)
+      << '\n';
   }
   m << "# HELP dunghan_ledger_alerts Alerts in the ledger by state.\n"
        "# TYPE dunghan_ledger_alerts gauge\n";

@@ -59,6 +59,7 @@ class Health {
   std::array<std::int64_t, kCycleBuckets.size()> bucket_counts_{};
   double cycle_seconds_sum_ = 0;
   std::map<std::string, std::map<std::string, std::int64_t>> outcomes_;  // channel → outcome
+  std::map<std::string, std::optional<calendar::Instant>> circuits_;     // channel → next probe
   alerting::StateCounts ledger_;
   std::map<std::string, std::int64_t> open_;
   bool reload_ok_ = true;

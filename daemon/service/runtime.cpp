@@ -35,6 +35,7 @@ alerting::EngineSettings engine_settings(const config::Config& config) {
   s.retry_max = config.alerts.retry_max;
   s.max_age = config.alerts.max_age;
   s.sending_lease = config.alerts.sending_lease;
+  s.batch_size = static_cast<std::size_t>(config.alerts.batch_size);
   // Any change of the configuration file (or of the schedules it names) re-plans open dossiers.
   std::string material = config.source.string();
   if (!config.source.empty()) {

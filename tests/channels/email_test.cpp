@@ -3,7 +3,11 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <atomic>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
 
 #include "calendar/clock.h"
 #include "channels/fake_server.h"
@@ -257,6 +261,7 @@ TEST_F(EmailChannelTest, TransientRecipientFailureIsRetry) {
   const Outcome out = ch->send(vietnamese(), a);
   EXPECT_EQ(out.kind, Outcome::Kind::retry) << out.detail;
   EXPECT_THAT(out.detail, HasSubstr("451"));
+  EXPECT_FALSE(out.channel_down) << "one mailbox is busy, not the server";
 }
 
 TEST_F(EmailChannelTest, PermanentRecipientFailureIsUnreachable) {
@@ -275,6 +280,32 @@ TEST_F(EmailChannelTest, NoServerIsRetry) {
   server_.reset();  // the port is now closed
   const Outcome out = channel(o)->send(vietnamese(), nguyen());
   EXPECT_EQ(out.kind, Outcome::Kind::retry) << out.detail;
+  EXPECT_TRUE(out.channel_down) << "the whole channel is down: the breaker must hear of it";
+}
+
+// Up to `connections` sends run at once, each over its own connection; every message arrives once.
+TEST_F(EmailChannelTest, SeveralThreadsSendAtOnceAndEveryMessageArrives) {
+  EmailOptions o = start();
+  o.connections = 4;
+  auto ch = channel(o);
+  EXPECT_EQ(ch->max_concurrent_sends(), 4U);
+  std::vector<std::thread> senders;
+  std::atomic<int> sent{0};
+  for (int t = 0; t < 4; ++t) {
+    senders.emplace_back([&, t] {
+      for (int i = 0; i < 3; ++i) {
+        Message m = vietnamese();
+        m.key = "k" + std::to_string(t) + "-" + std::to_string(i);
+        if (ch->send(m, nguyen()).kind == Outcome::Kind::sent) ++sent;
+      }
+    });
+  }
+  for (auto& s : senders) s.join();
+  ch->end_batch();
+  EXPECT_EQ(sent.load(), 12);
+  std::set<std::string> ids;
+  for (int n = 1; n <= 12; ++n) ids.insert(received(n)["message_id"].get<std::string>());
+  EXPECT_EQ(ids.size(), 12U);
 }
 
 TEST_F(EmailChannelTest, RecipientWithoutEmailIsUnreachable) {

@@ -4,7 +4,10 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <atomic>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "calendar/clock.h"
 #include "channels/encoding.h"
@@ -115,6 +118,7 @@ TEST_F(WebhookChannelTest, ServerErrorThenSuccessKeepsTheSameWebhookId) {
   auto ch = channel("/hook/flaky");
   const Outcome first = ch->send(message("flaky-1"), recipient());
   EXPECT_EQ(first.kind, Outcome::Kind::retry) << first.detail;
+  EXPECT_TRUE(first.channel_down) << "a 5xx from the one endpoint holds the channel";
   clock_.advance(std::chrono::seconds{5});
   const Outcome second = ch->send(message("flaky-1"), recipient());
   EXPECT_EQ(second.kind, Outcome::Kind::sent) << second.detail;
@@ -126,6 +130,7 @@ TEST_F(WebhookChannelTest, GoneDisablesTheEndpoint) {
   const Outcome o = ch->send(message("gone-1"), recipient());
   EXPECT_EQ(o.kind, Outcome::Kind::failed);
   EXPECT_TRUE(o.operator_error);
+  EXPECT_FALSE(o.channel_down);
   EXPECT_TRUE(ch->disabled());
   const Outcome again = ch->send(message("gone-2"), recipient());
   EXPECT_EQ(again.kind, Outcome::Kind::failed);
@@ -146,6 +151,41 @@ TEST_F(WebhookChannelTest, RetryAfterIsHonoured) {
   ASSERT_EQ(o.kind, Outcome::Kind::retry);
   ASSERT_TRUE(o.not_before.has_value());
   EXPECT_EQ(*o.not_before, clock_.now() + std::chrono::seconds{120});
+}
+
+TEST_F(WebhookChannelTest, AnEndpointThatCannotBeReachedIsChannelDown) {
+  WebhookOptions o;
+  o.url = "https://127.0.0.1:1/hook/ok";
+  o.secret = kSecret;
+  o.connect_timeout = std::chrono::seconds{2};
+  WebhookChannel ch("hook", SendWindow::always, o, clock_, calendar::UtcOffset{});
+  const Outcome out = ch.send(message("down-1"), recipient());
+  EXPECT_EQ(out.kind, Outcome::Kind::retry) << out.detail;
+  EXPECT_TRUE(out.channel_down);
+}
+
+// Up to `connections` requests at once, each over its own kept-alive connection.
+TEST_F(WebhookChannelTest, SeveralThreadsPostAtOnceEachMessageOnce) {
+  auto ch = channel("/hook/ok");
+  EXPECT_EQ(ch->max_concurrent_sends(), 4U);
+  std::vector<std::thread> senders;
+  std::atomic<int> sent{0};
+  for (int t = 0; t < 4; ++t) {
+    senders.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        const std::string key = "par-" + std::to_string(t) + "-" + std::to_string(i);
+        if (ch->send(message(key), recipient()).kind == Outcome::Kind::sent) ++sent;
+      }
+    });
+  }
+  for (auto& s : senders) s.join();
+  ch->end_batch();
+  EXPECT_EQ(sent.load(), 20);
+  for (int t = 0; t < 4; ++t) {
+    for (int i = 0; i < 5; ++i) {
+      EXPECT_EQ(deliveries("par-" + std::to_string(t) + "-" + std::to_string(i)), 1);
+    }
+  }
 }
 
 TEST_F(WebhookChannelTest, KeysThatAreNotSafeIdsAreHashed) {

@@ -1,0 +1,33 @@
+#pragma once
+// What one cycle of the engine did (planning and dispatch), for the daemon's health and metrics.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "calendar/civil.h"
+
+namespace dunghan::alerting {
+
+/// What one cycle did.
+struct CycleReport {
+  std::int64_t dossiers_read = 0;
+  std::int64_t rows_rejected = 0;  // bad store rows (reported in problems)
+  std::int64_t planned = 0;        // new ledger rows (pending or skipped)
+  std::int64_t sent = 0, retried = 0, dead = 0, unreachable = 0, cancelled = 0, skipped = 0,
+               postponed = 0;
+  std::int64_t held = 0;      // waited for a channel that is down (no attempt used)
+  std::int64_t released = 0;  // given back unsent (a stop, a store error; no attempt used)
+  /// Send attempts: channel → outcome ("sent", "retry", "dead" for the last attempt before dead,
+  /// "unreachable", "failed") → n. Counted once the ledger has recorded them.
+  std::map<std::string, std::map<std::string, std::int64_t>> outcomes;
+  /// Every channel's circuit breaker at the end of the cycle: the next probe while it is open
+  /// (the channel is down; its messages wait without using attempts), empty while it is closed.
+  std::map<std::string, std::optional<calendar::Instant>> circuits;
+  std::vector<std::string> problems;  // routing problems and bad rows (deduplicated, capped)
+  std::optional<calendar::Instant> next_wake;  // earliest next firing or retry
+};
+
+}  // namespace dunghan::alerting
