@@ -35,12 +35,14 @@ std::string write_config(const TempDir& dir) {
 }
 
 const std::string kDossiers =
-    "code,procedure_code,field,department,handler,channel,received_at,duration,status\n"
+    "code,procedure_code,field,department,handler,channel,received_at,duration,status,resolved_at\n"
     // 2026-03-02 (Mon) + 15 working days → due 2026-03-23 17:00
-    "A,1.009645,Đầu tư,P.ĐT,cb1,online,2026-03-02 08:00,,processing\n"
+    "A,1.009645,Đầu tư,P.ĐT,cb1,online,2026-03-02 08:00,,processing,\n"
     // + 3 working days → due 2026-03-05
-    "B,9.1,Lao động,P.LĐ,cb2,direct,02/03/2026 08:00,3 working days,processing\n"
-    "C,9.1,Lao động,P.LĐ,cb2,direct,2026-03-02 08:00,3 working days,resolved\n";
+    "B,9.1,Lao động,P.LĐ,cb2,direct,02/03/2026 08:00,3 working days,processing,\n"
+    // resolved on 03/03: closed before every --at below (without resolved_at, the import time
+    // would count as its closing, and a look-back would list it as open then)
+    "C,9.1,Lao động,P.LĐ,cb2,direct,2026-03-02 08:00,3 working days,resolved,2026-03-03 10:00\n";
 
 TEST(DossiersCli, StoreInitCreatesTheDatabaseInTheStateDir) {
   TempDir dir;
@@ -63,8 +65,8 @@ TEST(DossiersCli, ImportWithBadRowsExitsTwoAndNamesLineAndColumn) {
   TempDir dir;
   const auto csv =
       dir.write("d.csv", kDossiers +
-                             "D,9.1,X,P,cb,online,2026-03-02 08:00,,processing\n"
-                             "E,9.1,X,P,cb,online,2026-03-02 08:00,1 working day,done\n");
+                             "D,9.1,X,P,cb,online,2026-03-02 08:00,,processing,\n"
+                             "E,9.1,X,P,cb,online,2026-03-02 08:00,1 working day,done,\n");
   const ProcessResult r =
       dunghan({"import", "--config", write_config(dir), "--dossiers", csv.string()});
   EXPECT_EQ(r.exit_code, 2);
@@ -313,11 +315,12 @@ TEST(DossiersCli, AuditFindsAnIssuedDateThatDisagrees) {
   ASSERT_EQ(dunghan({"import", "--config", cfg, "--dossiers", csv.string()}).exit_code, 0);
   const ProcessResult r = dunghan({"audit", "--config", cfg, "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const json j = json::parse(r.out);
+  const json j = json::parse(r.out)["calendar"];
   ASSERT_EQ(j.size(), 1u);
   EXPECT_EQ(j[0]["code"], "B");
   EXPECT_EQ(j[0]["issued_date"], "2026-03-06");
   EXPECT_EQ(j[0]["computed_date"], "2026-03-05");
+  EXPECT_EQ(json::parse(r.out)["lateness"], json::array());
 }
 
 TEST(DossiersCli, DemoQuarterImportsCleanly) {
