@@ -25,6 +25,7 @@
 #include "deadline/clock.h"
 #include "store/as_of.h"
 #include "store/csv_import.h"
+#include "store/import_vocabulary.h"
 #include "store/sorted_spool.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
@@ -107,9 +108,10 @@ class Progress {
 };
 
 int run_import(const GlobalOptions& g, const std::optional<std::string>& dossiers_file,
-               const std::optional<std::string>& events_file) {
+               const std::optional<std::string>& events_file,
+               const std::vector<std::string>& map_texts) {
   if (!dossiers_file && !events_file) {
-    std::cerr << "error: import: give --dossiers FILE.csv and/or --events FILE.csv\n";
+    std::cerr << "error: import: give --dossiers FILE (.csv or .xlsx) and/or --events FILE\n";
     return kUsageOrConfig;
   }
   for (const auto* f : {&dossiers_file, &events_file}) {
@@ -117,6 +119,25 @@ int run_import(const GlobalOptions& g, const std::optional<std::string>& dossier
       std::cerr << "error: " << **f << ": no such file\n";
       return kUsageOrConfig;
     }
+  }
+  std::vector<store::HeadingMapping> mappings;
+  for (const std::string& m : map_texts) {
+    auto parsed = store::parse_heading_mapping(m);
+    if (!parsed) {
+      std::cerr << "error: --map: \"" << m
+                << "\" is not HEADING=column (e.g. --map \"Số "
+                   "phiếu=code\")\n";
+      return kUsageOrConfig;
+    }
+    if (!store::is_canonical_column(store::ImportKind::dossiers, parsed->column) &&
+        !store::is_canonical_column(store::ImportKind::events, parsed->column)) {
+      std::cerr << "error: --map: \"" << parsed->column
+                << "\" is no column of dunghan (dossiers: code, procedure_code, procedure_name, "
+                   "field, department, handler, applicant, channel, received_at, duration, due_at, "
+                   "status, resolved_at, updated_at; events: code, at, kind, new_due_at, note)\n";
+      return kUsageOrConfig;
+    }
+    mappings.push_back(std::move(*parsed));
   }
   auto tool = open_store_tool(g);
   if (!tool) return kUsageOrConfig;
@@ -139,13 +160,12 @@ int run_import(const GlobalOptions& g, const std::optional<std::string>& dossier
       std::cerr << "error: " << file << ": cannot open\n";
       return false;
     }
-    std::error_code ec;
-    Progress progress(file, std::filesystem::file_size(file, ec));
     store::ImportOptions o;
     o.offset = tool->settings.offset;
     o.catalogue = &tool->cfg.procedures;
+    o.calendar = tool->cal.get();
+    o.mappings = mappings;
     o.now = now_instant();
-    o.progress = [&](std::uint64_t done) { progress.update(done); };
     o.on_problem = [&](const store::ImportProblem& p) {
       std::cerr << file << ":" << p.line << ": ";
       if (!p.column.empty()) std::cerr << "column `" << p.column << "`: ";
@@ -154,21 +174,38 @@ int run_import(const GlobalOptions& g, const std::optional<std::string>& dossier
       std::cerr << " — row rejected\n";
     };
     try {
-      const store::ImportResult r =
-          dossiers ? store::import_dossiers_csv(in, *st, o) : store::import_events_csv(in, *st, o);
+      const std::unique_ptr<store::RecordSource> source = store::open_records(in);
+      std::error_code ec;
+      const std::uintmax_t size =
+          source->total_bytes() > 0 ? source->total_bytes() : std::filesystem::file_size(file, ec);
+      Progress progress(file, size);
+      o.progress = [&](std::uint64_t done) { progress.update(done); };
+      const store::ImportResult r = dossiers ? store::import_dossiers(*source, *st, o)
+                                             : store::import_events(*source, *st, o);
+      if (r.header_line > 1) {
+        std::cerr << file << ":" << r.header_line << ": note: the header is on "
+                  << (source->is_workbook() ? "row " : "line ") << r.header_line << "; the "
+                  << (r.header_line - 1) << " above it were skipped as titles\n";
+      }
       for (const std::string& c : r.ignored_columns) {
-        std::cerr << file << ":1: warning: unknown column `" << c << "` ignored\n";
+        std::cerr << file << ":" << r.header_line << ": warning: unknown column `" << c
+                  << "` ignored (--map \"" << c << "=COLUMN\" imports it)\n";
       }
       std::cout << file << ": " << r.rows << (dossiers ? " dossier" : " event") << " rows, "
                 << r.taken << " imported (" << r.changed << " new or changed), " << r.rejected
                 << " rejected\n";
-      if (r.not_utf8 > 0) {
-        std::cerr << file << ": hint: " << r.not_utf8
-                  << " row(s) are not UTF-8 text; save the file again as UTF-8 (Excel: Save As → "
-                     "\"CSV UTF-8 (Comma delimited)\"; Unikey's converter for TCVN3 or VNI "
-                     "files) and import it again\n";
+      if (const auto& f = r.first_not_utf8) {
+        // One error for the file, not one per row: the cause is the file's encoding.
+        std::cerr << "error: " << file << ": " << r.not_utf8
+                  << " row(s) are not UTF-8 text and were not imported (first: line " << f->line
+                  << ", column `" << f->column << "`"
+                  << (f->code.empty() ? "" : ", code " + f->code) << "): " << f->reason << '\n';
       }
       rejected = rejected || r.rejected > 0;
+      if (r.rows > 0 && r.taken == 0) {
+        std::cerr << "error: " << file << ": nothing was imported\n";
+        return false;
+      }
       return true;
     } catch (const store::CsvError& e) {
       std::cerr << "error: " << file << ": " << e.what() << " — nothing imported from it\n";
@@ -556,7 +593,44 @@ int run_audit(const GlobalOptions& g, const std::optional<std::string>& from_tex
   return report_read_problems(summary);
 }
 
+/// The footer of `import --help`: columns, headings, words, date forms and an example.
+std::string import_help() {
+  const auto list = [](const auto& words) {
+    std::string out;
+    for (const auto& [canonical, aliases] : words) {
+      out += "  " + std::string(canonical) + ":";
+      bool first = true;
+      for (std::string_view w : aliases) {
+        out += (first ? " " : ", ") + std::string(w);
+        first = false;
+      }
+      out += '\n';
+    }
+    return out;
+  };
+  return "Files: CSV (UTF-8, with or without BOM; comma or semicolon; CRLF or LF) or an Excel "
+         "workbook (.xlsx, first sheet). The header row names the columns (title rows above it "
+         "are skipped); headings match case- and accent-insensitively.\n\n"
+         "Dossier columns (required: code, received_at, status; and a deadline: duration, due_at "
+         "or a catalogued procedure_code), with the Vietnamese headings understood:\n" +
+         list(store::heading_aliases(store::ImportKind::dossiers)) +
+         "\nEvent columns (required: code, at, kind; new_due_at for extended):\n" +
+         list(store::heading_aliases(store::ImportKind::events)) + "\nStatus words:\n" +
+         list(store::status_words()) + "\nChannel words:\n" + list(store::channel_words()) +
+         "\nEvent words:\n" + list(store::event_kind_words()) +
+         "\nDate-times: 20/11/2026 8:00, 20/11/2026 08:00:00, 20/11/2026 8:00 SA/CH, "
+         "2026-11-20 08:00; a date alone (20/11/2026) is a receipt at the day's opening, an "
+         "appointment, result or event at its close; in .xlsx, date cells and serial numbers.\n"
+         "Example:\n"
+         "  Mã hồ sơ,Mã TTHC,Lĩnh vực,Ngày tiếp nhận,Thời hạn,Ngày hẹn trả,Trạng thái\n"
+         "  HS-001,1.009645,Đầu tư,20/11/2026 8:00,15 ngày làm việc,11/12/2026,Đang xử lý\n"
+         "  dunghan import --dossiers hoso.xlsx --map \"Số phiếu=code\"\n"
+         "A file that is not UTF-8 (Excel's plain CSV: Windows-1258) is refused with one hint; "
+         "exit 1 when nothing was imported, 2 when some rows were rejected.";
+}
+
 struct DossierArgs {
+  std::vector<std::string> maps;
   std::optional<std::string> dossiers_file, events_file;
   std::optional<std::string> at, state, department;
   std::string format = "table";
@@ -576,14 +650,22 @@ void add_dossier_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   add_config_option(st, g);
   init->callback([&g, &exit_code] { exit_code = run_store_init(g); });
 
-  CLI::App* imp = app.add_subcommand("import", "import dossiers and events from CSV files");
-  imp->add_option("--dossiers", a->dossiers_file, "dossiers CSV (header row, canonical names)")
+  CLI::App* imp = app.add_subcommand(
+      "import", "import dossiers and events from CSV files or Excel workbooks (.xlsx)");
+  imp->add_option("--dossiers", a->dossiers_file,
+                  "dossiers: a CSV file or an .xlsx workbook (its first sheet)")
       ->option_text("FILE");
-  imp->add_option("--events", a->events_file, "events CSV (code,at,kind,new_due_at,note)")
+  imp->add_option("--events", a->events_file, "events: a CSV file or an .xlsx workbook")
       ->option_text("FILE");
+  imp->add_option("--map", a->maps,
+                  "a heading of your file and the column it holds, e.g. \"Số phiếu=code\" "
+                  "(repeatable)")
+      ->option_text("\"HEADING=column\"");
   add_config_option(imp, g);
-  imp->callback(
-      [&g, &exit_code, a] { exit_code = run_import(g, a->dossiers_file, a->events_file); });
+  imp->footer(import_help());
+  imp->callback([&g, &exit_code, a] {
+    exit_code = run_import(g, a->dossiers_file, a->events_file, a->maps);
+  });
 
   CLI::App* sts = app.add_subcommand("status", "open dossiers, most urgent first");
   sts->add_option(

@@ -88,14 +88,18 @@ TEST(DossiersCli, ImportOfALegacyCodePageOrAWorkbookSaysHowToSaveTheFile) {
                 "B,2026-03-02 08:00,5 working days,processing,Phong Lao dong\n");
   ProcessResult r = dunghan({"import", "--config", write_config(dir), "--dossiers", csv.string()});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr(csv.string() + ":2: column `department`: not UTF-8 text"));
-  EXPECT_THAT(r.err, HasSubstr("hint: 1 row(s) are not UTF-8 text"));
+  EXPECT_THAT(r.err, HasSubstr("error: " + csv.string() +
+                               ": 1 row(s) are not UTF-8 text and were not imported (first: line "
+                               "2, column `department`, code A)"));
+  EXPECT_THAT(r.err, HasSubstr("hint: save it again as UTF-8"));
   EXPECT_THAT(r.err, HasSubstr("CSV UTF-8"));
   EXPECT_THAT(r.out, HasSubstr("1 imported"));
+  // A damaged workbook is refused as a whole, saying what it is.
   const auto xlsx = dir.write("d.xlsx", std::string("PK\x03\x04\x14\0\x06\0", 8));
   r = dunghan({"import", "--config", write_config(dir), "--dossiers", xlsx.string()});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("Excel workbook (.xlsx)"));
+  EXPECT_THAT(r.err, HasSubstr("Excel workbook"));
+  EXPECT_THAT(r.err, HasSubstr("nothing imported"));
 }
 
 // A store whose texts are in a legacy encoding (an agency database, or rows written before import
