@@ -49,7 +49,8 @@ CsvReader::CsvReader(std::istream& in) : in_(in), buf_(1 << 16) {
     pos_ += 3;
     consumed_ += 3;
   }
-  // Separator: count ',' and ';' outside quotes in the first record (within the first buffer).
+  // Separator: count ',' and ';' outside quotes in the first record that has either (within the
+  // first buffer): a title line of an export ("DANH SÁCH HỒ SƠ") may have none.
   std::size_t commas = 0, semicolons = 0;
   bool quoted = false;
   for (std::size_t i = pos_; i < end_; ++i) {
@@ -57,7 +58,7 @@ CsvReader::CsvReader(std::istream& in) : in_(in), buf_(1 << 16) {
     if (c == '"') {
       quoted = !quoted;
     } else if (!quoted && c == '\n') {
-      break;
+      if (commas + semicolons > 0) break;
     } else if (!quoted && c == ',') {
       ++commas;
     } else if (!quoted && c == ';') {

@@ -3,7 +3,8 @@
 // sheet of an Excel workbook (.xlsx, read with xlsx/reader.h), the way offices export them.
 //
 // CSV dialect: UTF-8 with or without a BOM (Excel writes one), comma or semicolon separated
-// (detected from the first record: whichever occurs more often outside quotes; comma on a tie),
+// (detected from the first line that has either: whichever occurs more often outside quotes;
+// comma on a tie),
 // RFC 4180 quoting (quoted fields may hold separators, doubled quotes and line breaks), CRLF or LF
 // line ends. Blank lines are skipped.
 // Workbooks: the first sheet in the workbook's order; a row's cells as text (numbers in their
@@ -94,9 +95,9 @@ class RecordSource {
 /// A streaming RFC 4180 reader (see the file comment for the dialect).
 class CsvReader : public RecordSource {
  public:
-  /// Skips a UTF-8 BOM and detects the separator from the first record. `in` must outlive the
-  /// reader. Throws CsvError when the file starts as no UTF-8 text file does (a UTF-16 BOM, an
-  /// Excel workbook's signature, NUL bytes in the first 4 KiB), naming what it seems to be.
+  /// Skips a UTF-8 BOM and detects the separator from the first line that has one. `in` must
+  /// outlive the reader. Throws CsvError when the file starts as no UTF-8 text file does (a UTF-16
+  /// BOM, an Excel workbook's signature, NUL bytes in the first 4 KiB), naming what it seems to be.
   explicit CsvReader(std::istream& in);
 
   /// ',' or ';'.

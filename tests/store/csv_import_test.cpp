@@ -39,6 +39,13 @@ TEST(CsvReader, DetectsSemicolonFromTheHeader) {
   EXPECT_EQ(d, ';');
 }
 
+TEST(CsvReader, DetectsTheSeparatorPastATitleLineWithoutOne) {
+  char d = 0;
+  EXPECT_EQ(read_all("DANH SÁCH HỒ SƠ\ncode;x\n1,5;2\n", &d),
+            (Rows{{"DANH SÁCH HỒ SƠ"}, {"code", "x"}, {"1,5", "2"}}));
+  EXPECT_EQ(d, ';');
+}
+
 TEST(CsvReader, SkipsUtf8Bom) {
   EXPECT_EQ(read_all("\xEF\xBB\xBF"
                      "code,x\n1,2\n"),
