@@ -100,6 +100,7 @@ int run_preview(const GlobalOptions& g, const AlertArgs& a) {
   auto v = open_view(g);
   if (!v) return kUsageOrConfig;
   calendar::SystemClock clock;
+  const Instant now = clock.now();  // before `at`, which defaults to the (later) present
   auto at = instant_arg(a.at, v->cal->offset(), clock);
   if (!at) return kUsageOrConfig;
   const alerting::EngineSettings s = service::engine_settings(v->cfg);
@@ -125,7 +126,8 @@ int run_preview(const GlobalOptions& g, const AlertArgs& a) {
           }
           rows.push_back(std::move(r));
         }
-      });
+      },
+      now);
   std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
     return std::tie(x.fire_at, x.id.code, x.id.rule, x.id.recipient) <
            std::tie(y.fire_at, y.id.code, y.id.rule, y.id.recipient);

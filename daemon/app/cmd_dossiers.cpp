@@ -354,7 +354,8 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
   auto tool = open_store_tool(g);
   if (!tool) return kUsageOrConfig;
   const calendar::UtcOffset off = tool->settings.offset;
-  Instant at = now_instant();
+  const Instant now = now_instant();
+  Instant at = now;
   if (at_text) {
     auto t = calendar::parse_instant(*at_text, off);
     if (!t) {
@@ -399,7 +400,8 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
           for (const deadline::Anomaly& a : c.anomalies) {
             if (deadline::is_lateness(a.kind)) ++lateness_by_kind[a.kind];
           }
-        });
+        },
+        now);
     const auto each_row = [&](const std::function<void(const StatusRow&)>& f) {
       spool.drain([&](std::string_view code, std::string_view payload) {
         f(unpack_status(code, payload));

@@ -8,6 +8,7 @@
 // snapshots. Pure apart from the reader it is given; no clock reads (T is a parameter).
 
 #include <functional>
+#include <optional>
 #include <span>
 
 #include "calendar/civil.h"
@@ -21,10 +22,15 @@ namespace dunghan::store {
 
 /// `base` narrowed to the dossiers that may have been open at `at`: received at or before `at`
 /// and not closed before `at` + 1 s (deadline::closed_at; a dossier that closed at `at` exactly
-/// was closed at `at`). `base.open_only` is cleared: the current status says nothing about `at`.
-/// The department condition is kept. The store may still return dossiers that were not open at
-/// `at`; for_each_open_at drops them with deadline::open_at.
-DossierFilter open_at_filter(Instant at, DossierFilter base = {});
+/// was closed at `at`). `base.open_only` is cleared: the current status says nothing about a past
+/// `at`. The department condition is kept. The store may still return dossiers that were not open
+/// at `at`; for_each_open_at drops them with deadline::open_at.
+/// `now`, when the caller knows the present: for `at` at or after `now` the filter keeps
+/// `open_only` instead (the store's index, not a scan of every row): a dossier whose status is
+/// closed can then be open at `at` only with a closing recorded in the future, which is bad data,
+/// and it is left out as every view of the present leaves it out.
+DossierFilter open_at_filter(Instant at, DossierFilter base = {},
+                             std::optional<Instant> now = std::nullopt);
 
 /// What the clocks need: the calendar, the [deadline] options and the procedure catalogue (may be
 /// null). All must outlive the call.
@@ -41,10 +47,11 @@ using OpenAtVisitor = std::function<void(const deadline::Dossier&, std::span<con
                                          const deadline::DossierClock&)>;
 
 /// Visits every dossier of `reader` that was open at `at` (deadline::open_at) and matches `base`
-/// (department; `open_only` is ignored, see open_at_filter), each once, with its clock at `at`.
-/// Order: the reader's. Returns the reader's summary (bad rows are skipped and counted there).
-/// Throws StoreError, and whatever `visit` throws.
+/// (department; `open_only` is ignored, see open_at_filter, which also says what `now` does),
+/// each once, with its clock at `at`. Order: the reader's. Returns the reader's summary (bad rows
+/// are skipped and counted there). Throws StoreError, and whatever `visit` throws.
 ReadSummary for_each_open_at(DossierReader& reader, Instant at, const DossierFilter& base,
-                             const ClockContext& context, const OpenAtVisitor& visit);
+                             const ClockContext& context, const OpenAtVisitor& visit,
+                             std::optional<Instant> now = std::nullopt);
 
 }  // namespace dunghan::store

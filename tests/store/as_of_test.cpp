@@ -121,6 +121,29 @@ TEST(AsOf, TheFilterNarrowsToWhatMayHaveBeenOpen) {
   EXPECT_EQ(f.department, "X");
 }
 
+TEST(AsOf, AtOrAfterNowTheCurrentStatusIsUsed) {
+  const calendar::Instant now = local(2026, 3, 5, 9, 0);
+  const DossierFilter later = open_at_filter(now + std::chrono::hours{1}, {}, now);
+  EXPECT_TRUE(later.open_only);
+  EXPECT_FALSE(later.not_closed_before.has_value());
+  EXPECT_EQ(later.received_at_or_before, now + std::chrono::hours{1});
+  EXPECT_TRUE(open_at_filter(now, {}, now).open_only);
+  EXPECT_FALSE(open_at_filter(now - std::chrono::seconds{1}, {}, now).open_only);
+  // The same dossiers as the full read when the data is consistent (no closing after now).
+  Office o;
+  const auto full = o.at(local(2026, 3, 25, 9, 0));
+  std::map<std::string, ClockState> fast;
+  const ClockContext ctx{dunghan::testing::cal(), o.options, nullptr};
+  for_each_open_at(
+      *o.store, local(2026, 3, 25, 9, 0), {}, ctx,
+      [&](const Dossier& d, std::span<const Event>, const deadline::DossierClock& c) {
+        fast.emplace(d.code, c.state);
+      },
+      local(2026, 3, 21, 0, 0));
+  EXPECT_EQ(fast, full);
+  EXPECT_FALSE(full.empty());
+}
+
 TEST(AsOf, OpenAtIsTheModelsAnswer) {
   Dossier d = dunghan::testing::dossier("D", local(2026, 3, 2, 9, 0));
   EXPECT_FALSE(deadline::open_at(d, local(2026, 3, 2, 8, 59)));
