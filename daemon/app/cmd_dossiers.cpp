@@ -603,7 +603,7 @@ std::string import_help() {
       out += "  " + std::string(canonical) + ":";
       bool first = true;
       for (std::string_view w : aliases) {
-        out += (first ? " " : ", ") + std::string(w);
+        out += (first ? " " : " | ") + std::string(w);  // a heading may hold a comma
         first = false;
       }
       out += '\n';
