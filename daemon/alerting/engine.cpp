@@ -41,6 +41,25 @@ void add_problem(std::vector<std::string>& problems, std::string text) {
   }
 }
 
+/// Logs each lateness anomaly (SPEC §2 "Lateness is not cured afterwards") of a dossier the cycle
+/// read, once per process: a late step is a fact about the dossier, not a state to repeat each
+/// cycle. `logged` remembers what was logged (bounded: forgotten past 100 000 entries).
+void log_lateness(std::set<std::string>& logged, const deadline::Dossier& d,
+                  const deadline::DossierClock& c, calendar::UtcOffset offset) {
+  for (const deadline::Anomaly& a : c.anomalies) {
+    if (!deadline::is_lateness(a.kind)) continue;
+    const std::string at = a.at ? calendar::format_iso(*a.at, offset) : std::string("-");
+    std::string key = d.code + '\x1f' + std::string(deadline::to_string(a.kind)) + '\x1f' + at;
+    if (logged.size() >= 100000) logged.clear();
+    if (!logged.insert(std::move(key)).second) continue;
+    const bool warning = deadline::is_lateness_warning(a.kind);
+    spdlog::log(warning ? spdlog::level::info : spdlog::level::warn,
+                "event=dossier_lateness code={} kind={} severity={} at={} detail={}",
+                log::kv_value(d.code), deadline::to_string(a.kind), warning ? "warning" : "anomaly",
+                at, log::kv_value(a.message));
+  }
+}
+
 }  // namespace
 
 Engine::Engine(EngineSettings settings, std::shared_ptr<const calendar::WorkCalendar> calendar,
@@ -127,6 +146,7 @@ CycleReport Engine::plan() {
     ++report.dossiers_read;
     const deadline::DossierClock c =
         deadline::compute_clock(d, events, *cal_, settings_.deadline, settings_.catalogue, now);
+    if (c.has_lateness()) log_lateness(lateness_logged_, d, c, cal_->offset());
     if (!c.valid) {
       add_problem(report.problems, "dossier " + d.code + ": " + c.invalid_reason);
       fires.emplace_back(d.code, std::nullopt);

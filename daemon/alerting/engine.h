@@ -36,6 +36,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -145,6 +146,8 @@ class Engine {
   Pipeline pipeline_;
   GateStage* gate_stage_ = nullptr;  // owned by pipeline_
   SendStage* send_stage_ = nullptr;  // owned by pipeline_
+  /// Lateness anomalies (SPEC §2) already logged by this process: "code\x1fkind\x1fat".
+  std::set<std::string> lateness_logged_;
 };
 
 }  // namespace dunghan::alerting

@@ -15,6 +15,7 @@
 #include "render/vn_format.h"
 #include "service/daemon.h"
 #include "service/runtime.h"
+#include "store/as_of.h"
 #include "text/normalize.h"
 
 namespace dunghan::app {
@@ -99,34 +100,34 @@ int run_preview(const GlobalOptions& g, const AlertArgs& a) {
   auto v = open_view(g);
   if (!v) return kUsageOrConfig;
   calendar::SystemClock clock;
+  const Instant now = clock.now();  // before `at`, which defaults to the (later) present
   auto at = instant_arg(a.at, v->cal->offset(), clock);
   if (!at) return kUsageOrConfig;
   const alerting::EngineSettings s = service::engine_settings(v->cfg);
   std::vector<alerting::AlertRow> rows;
   std::map<std::string, std::vector<std::string>> unroutable;  // code → problems
-  store::DossierFilter open;
-  open.open_only = true;
-  v->store->for_each(open, [&](const deadline::Dossier& d, std::span<const deadline::Event> ev) {
-    const deadline::DossierClock c =
-        deadline::compute_clock(d, ev, *v->cal, s.deadline, s.catalogue, *at);
-    if (deadline::is_open(c.state)) {
-      for (auto& rc : alerting::check_routes(d, c.extended, s.rules, s.directory)) {
-        for (std::string& p : rc.problems) unroutable[d.code].push_back(std::move(p));
-      }
-    }
-    alerting::DossierPlan p = alerting::plan_dossier(d, c, s.rules, s.directory, *v->cal, *at);
-    for (alerting::AlertRow& r : p.rows) {
-      if (r.state != alerting::AlertState::pending) continue;
-      if (v->ledger) {
-        auto existing = v->ledger->get(r.key);
-        if (existing && existing->state != alerting::AlertState::pending &&
-            existing->state != alerting::AlertState::retry) {
-          continue;  // already sent, or ended otherwise
+  // The office as of `at` (store/as_of.h): a dossier closed since was open then.
+  store::for_each_open_at(
+      *v->store, *at, {}, {*v->cal, s.deadline, s.catalogue},
+      [&](const deadline::Dossier& d, std::span<const deadline::Event>,
+          const deadline::DossierClock& c) {
+        for (auto& rc : alerting::check_routes(d, c.extended, s.rules, s.directory)) {
+          for (std::string& p : rc.problems) unroutable[d.code].push_back(std::move(p));
         }
-      }
-      rows.push_back(std::move(r));
-    }
-  });
+        alerting::DossierPlan p = alerting::plan_dossier(d, c, s.rules, s.directory, *v->cal, *at);
+        for (alerting::AlertRow& r : p.rows) {
+          if (r.state != alerting::AlertState::pending) continue;
+          if (v->ledger) {
+            auto existing = v->ledger->get(r.key);
+            if (existing && existing->state != alerting::AlertState::pending &&
+                existing->state != alerting::AlertState::retry) {
+              continue;  // already sent, or ended otherwise
+            }
+          }
+          rows.push_back(std::move(r));
+        }
+      },
+      now);
   std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
     return std::tie(x.fire_at, x.id.code, x.id.rule, x.id.recipient) <
            std::tie(y.fire_at, y.id.code, y.id.rule, y.id.recipient);
@@ -209,6 +210,7 @@ int run_explain(const GlobalOptions& g, const AlertArgs& a) {
     j["counting_from"] = calendar::format_iso(c.counting_from, off);
     j["due_at"] = calendar::format_iso(c.current_due, off);
     j["original_due_at"] = calendar::format_iso(c.original_due, off);
+    j["judged_due_at"] = calendar::format_iso(c.judged_due, off);
     j["due_version"] = c.due_version;
     j["extended"] = c.extended;
     j["working_minutes_used"] = c.used.count;
@@ -217,7 +219,14 @@ int run_explain(const GlobalOptions& g, const AlertArgs& a) {
     j["invalid_reason"] = c.invalid_reason;
   }
   json anomalies = json::array();
-  for (const auto& an : c.anomalies) anomalies.push_back(an.message);
+  for (const auto& an : c.anomalies) {
+    json o = {{"kind", std::string(deadline::to_string(an.kind))},
+              {"lateness", deadline::is_lateness(an.kind)},
+              {"message", an.message}};
+    o["at"] = an.at ? json(calendar::format_iso(*an.at, off)) : json(nullptr);
+    if (deadline::is_lateness(an.kind)) o["label"] = std::string(deadline::label_vn(an.kind));
+    anomalies.push_back(std::move(o));
+  }
   j["anomalies"] = anomalies;
   json rules = json::array();
   for (const alerting::Rule& rule : s.rules) {
@@ -265,7 +274,16 @@ int run_explain(const GlobalOptions& g, const AlertArgs& a) {
   } else {
     std::cout << "  Không tính được hạn: " << c.invalid_reason << '\n';
   }
-  for (const auto& an : c.anomalies) std::cout << "  ! " << an.message << '\n';
+  if (c.valid && c.judged_due != c.current_due) {
+    std::cout << "  Đánh giá đúng/trễ hạn theo hạn ban đầu: "
+              << render::date_with_weekday_vn(c.judged_due_date) << " ("
+              << j["judged_due_at"].get<std::string>() << ")\n";
+  }
+  for (const auto& an : c.anomalies) {
+    std::cout << "  ! ";
+    if (deadline::is_lateness(an.kind)) std::cout << deadline::label_vn(an.kind) << ": ";
+    std::cout << an.message << '\n';
+  }
   for (const json& r : rules) {
     std::cout << "  rule " << r["rule"].get<std::string>() << " (" << r["when"].get<std::string>()
               << "): ";

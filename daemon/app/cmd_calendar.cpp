@@ -7,8 +7,10 @@
 
 #include "app/app.h"
 #include "calendar/due_date.h"
+#include "calendar/holidays.h"
 #include "calendar/lunar.h"
 #include "calendar/work_calendar.h"
+#include "deadline/clock.h"
 
 namespace dunghan::app {
 namespace {
@@ -59,13 +61,20 @@ int run_calendar(const GlobalOptions& g, int year, const std::string& format) {
           {{"date", calendar::format_date(d)}, {"name", info.name}, {"source", info.source}});
     }
   }
-  for (const calendar::DayEntry& e : cal.entries_in_year(year)) {
+  const bool provisional = cal.is_provisional(year);
+  // Every statutory holiday date, also on a weekend (issue "Working calendar"): in a provisional
+  // year the statutory rules' own list (a Tết day on a Saturday is listed on its date, not on the
+  // weekday it gives off); in a declared year the holidays of the official schedule.
+  const std::vector<calendar::DayEntry> listed =
+      provisional && cal.spec().statutory_rules
+          ? calendar::statutory_year(year, cal.spec().rest_days).holidays
+          : cal.entries_in_year(year);
+  for (const calendar::DayEntry& e : listed) {
     if (e.kind != calendar::DayKind::holiday || calendar::year_of(e.date) != year) continue;
     holidays.push_back({{"date", calendar::format_date(e.date)},
                         {"name", e.name},
                         {"kind", std::string(calendar::to_string(e.kind))}});
   }
-  const bool provisional = cal.is_provisional(year);
   if (format == "json") {
     json out = {{"year", year},
                 {"provisional", provisional},
@@ -116,27 +125,57 @@ int run_workdays(const GlobalOptions& g, const std::string& from, const std::str
   return kOk;
 }
 
-// ---- deadline --received T --duration D -----------------------------------------------------
+// ---- deadline --received T (--duration D | --procedure CODE) ---------------------------------
 
-int run_deadline(const GlobalOptions& g, const std::string& received, const std::string& duration,
+/// The due date the daemon computes: the same [deadline] options (working_days_as) and, with
+/// --procedure, the catalogue's duration and cut-off (deadline::due_options_for, the clock's own).
+int run_deadline(const GlobalOptions& g, const std::string& received,
+                 const std::optional<std::string>& duration,
+                 const std::optional<std::string>& procedure,
                  const std::optional<std::string>& cutoff, const std::string& format) {
-  auto dur = calendar::parse_duration(duration);
-  if (!dur) {
-    std::cerr << "error: --duration: \"" << duration
-              << "\" is not a duration (e.g. \"15 working days\", \"15 ngày làm việc\", "
-                 "\"4 giờ làm việc\", \"30 ngày\")\n";
+  if (!duration && !procedure) {
+    std::cerr << "error: give --duration (e.g. \"15 ngày làm việc\") or --procedure CODE (a "
+                 "procedure of the configuration's catalogue)\n";
     return kUsageOrConfig;
   }
-  calendar::DueOptions options;
+  std::optional<calendar::Duration> dur;
+  if (duration) {
+    dur = calendar::parse_duration(*duration);
+    if (!dur) {
+      std::cerr << "error: --duration: \"" << *duration
+                << "\" is not a duration (e.g. \"15 working days\", \"15 ngày làm việc\", "
+                   "\"4 giờ làm việc\", \"30 ngày\")\n";
+      return kUsageOrConfig;
+    }
+  }
+  std::optional<calendar::MinuteOfDay> cut;
   if (cutoff) {
-    options.cutoff = calendar::parse_hh_mm(*cutoff);
-    if (!options.cutoff) {
+    cut = calendar::parse_hh_mm(*cutoff);
+    if (!cut) {
       std::cerr << "error: --cutoff: \"" << *cutoff << "\" is not a time HH:MM\n";
       return kUsageOrConfig;
     }
   }
   auto tool = open_tool(g);
   if (!tool) return kUsageOrConfig;
+  const deadline::Procedure* proc = nullptr;
+  if (procedure) {
+    proc = tool->cfg.procedures.find(*procedure);
+    if (proc == nullptr) {
+      std::cerr << "error: --procedure: no procedure \"" << *procedure
+                << "\" in the configuration's catalogue ([[procedure]] entries";
+      if (tool->cfg.procedures.size() > 0) {
+        std::cerr << ":";
+        for (const deadline::Procedure& p : tool->cfg.procedures.entries())
+          std::cerr << ' ' << p.code;
+      }
+      std::cerr << ")\n";
+      return kUsageOrConfig;
+    }
+    if (!dur) dur = proc->duration;
+  }
+  calendar::DueOptions options = deadline::due_options_for(proc, tool->cfg.deadline);
+  if (cut) options.cutoff = cut;  // the command line wins over the catalogue
   const calendar::UtcOffset offset = tool->cal->offset();
   auto at = calendar::parse_instant(received, offset);
   if (!at) {
@@ -144,13 +183,26 @@ int run_deadline(const GlobalOptions& g, const std::string& received, const std:
               << "\" is not a date-time (YYYY-MM-DDTHH:MM, local time)\n";
     return kUsageOrConfig;
   }
-  const calendar::DueResult r = calendar::compute_due(*tool->cal, *at, *dur, options);
+  calendar::DueResult r;
+  try {
+    r = calendar::compute_due(*tool->cal, *at, *dur, options);
+  } catch (const calendar::CalendarError& e) {
+    std::cerr << "error: calendar: " << e.what() << '\n';
+    return kUsageOrConfig;
+  }
+  const bool as_hours =
+      options.working_days_as_hours && dur->unit == calendar::DurationUnit::working_days;
   if (format == "json") {
-    json out = {{"received", calendar::format_iso(r.received, offset)},
-                {"counting_from", calendar::format_iso(r.counting_from, offset)},
-                {"due_date", calendar::format_date(r.due_date)},
-                {"due_at", calendar::format_iso(r.due_at, offset)},
-                {"provisional", r.provisional}};
+    json out = {
+        {"received", calendar::format_iso(r.received, offset)},
+        {"counting_from", calendar::format_iso(r.counting_from, offset)},
+        {"due_date", calendar::format_date(r.due_date)},
+        {"due_at", calendar::format_iso(r.due_at, offset)},
+        {"provisional", r.provisional},
+        {"duration", calendar::format_duration(*dur)},
+        {"working_days_as", std::string(deadline::to_string(tool->cfg.deadline.working_days_as))}};
+    out["cutoff"] = options.cutoff ? json(calendar::format_hh_mm(*options.cutoff)) : json(nullptr);
+    if (proc != nullptr) out["procedure"] = proc->code;
     std::cout << out.dump(2) << '\n';
     return kOk;
   }
@@ -160,8 +212,21 @@ int run_deadline(const GlobalOptions& g, const std::string& received, const std:
   auto hm = [](const calendar::LocalDateTime& l) {
     return calendar::format_hh_mm(std::chrono::duration_cast<std::chrono::minutes>(l.time_of_day));
   };
-  std::cout << "Thời hạn giải quyết: " << calendar::format_duration_vn(*dur) << '\n'
-            << "Tiếp nhận:           " << calendar::weekday_name_vn(rec.date) << ", "
+  if (proc != nullptr) {
+    std::cout << "Thủ tục:             " << proc->code
+              << (proc->name.empty() ? "" : " — " + proc->name) << '\n';
+  }
+  std::cout << "Thời hạn giải quyết: " << calendar::format_duration_vn(*dur);
+  if (as_hours) {
+    std::cout << " (tính theo giờ: " << dur->amount * tool->cal->spec().hours_per_day
+              << " giờ làm việc, working_days_as = \"hours\")";
+  }
+  std::cout << '\n';
+  if (options.cutoff) {
+    std::cout << "Giờ chốt tiếp nhận:  " << calendar::format_hh_mm(*options.cutoff)
+              << " (nhận từ giờ này tính từ ngày làm việc sau)\n";
+  }
+  std::cout << "Tiếp nhận:           " << calendar::weekday_name_vn(rec.date) << ", "
             << calendar::format_date_vn(rec.date) << " " << hm(rec) << '\n'
             << "Bắt đầu tính từ:     " << calendar::weekday_name_vn(from.date) << ", "
             << calendar::format_date_vn(from.date) << " " << hm(from) << '\n'
@@ -250,8 +315,9 @@ int run_lunar(const std::optional<std::string>& date, const std::optional<std::s
 struct CalendarArgs {
   int year = 0;
   std::string format = "text";
-  std::string from, to, received, duration;
-  std::optional<std::string> cutoff, lunar_date, lunar_from, lunar_to, to_solar;
+  std::string from, to, received;
+  std::optional<std::string> duration, procedure, cutoff, lunar_date, lunar_from, lunar_to,
+      to_solar;
   bool leap = false;
 };
 
@@ -274,15 +340,23 @@ void add_calendar_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   add_config_option(wd, g);
   wd->callback([&g, &exit_code, a] { exit_code = run_workdays(g, a->from, a->to); });
 
-  CLI::App* dl = app.add_subcommand("deadline", "the due date of a dossier");
+  CLI::App* dl = app.add_subcommand(
+      "deadline",
+      "the due date of a dossier, counted as the daemon counts it ([deadline] working_days_as, "
+      "the catalogue's cut-off)");
   dl->add_option("--received", a->received, "receipt, local time YYYY-MM-DDTHH:MM")->required();
-  dl->add_option("--duration", a->duration, "e.g. \"15 working days\", \"4 giờ làm việc\"")
-      ->required();
-  dl->add_option("--cutoff", a->cutoff, "intake cut-off HH:MM (receipt at or after → next day)");
+  dl->add_option("--duration", a->duration,
+                 "e.g. \"15 working days\", \"4 giờ làm việc\" (default with --procedure: the "
+                 "catalogue's)");
+  dl->add_option("--procedure", a->procedure,
+                 "a procedure code of the catalogue ([[procedure]]): its duration and cut-off");
+  dl->add_option(
+      "--cutoff", a->cutoff,
+      "intake cut-off HH:MM (receipt at or after → next day; overrides the catalogue's)");
   dl->add_option("--format", a->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   add_config_option(dl, g);
   dl->callback([&g, &exit_code, a] {
-    exit_code = run_deadline(g, a->received, a->duration, a->cutoff, a->format);
+    exit_code = run_deadline(g, a->received, a->duration, a->procedure, a->cutoff, a->format);
   });
 
   CLI::App* ln = app.add_subcommand("lunar", "the Vietnamese lunar calendar (UTC+7)");

@@ -23,7 +23,9 @@
 #include "app/routing_warnings.h"
 #include "calendar/due_date.h"
 #include "deadline/clock.h"
+#include "store/as_of.h"
 #include "store/csv_import.h"
+#include "store/import_vocabulary.h"
 #include "store/sorted_spool.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
@@ -106,9 +108,10 @@ class Progress {
 };
 
 int run_import(const GlobalOptions& g, const std::optional<std::string>& dossiers_file,
-               const std::optional<std::string>& events_file) {
+               const std::optional<std::string>& events_file,
+               const std::vector<std::string>& map_texts) {
   if (!dossiers_file && !events_file) {
-    std::cerr << "error: import: give --dossiers FILE.csv and/or --events FILE.csv\n";
+    std::cerr << "error: import: give --dossiers FILE (.csv or .xlsx) and/or --events FILE\n";
     return kUsageOrConfig;
   }
   for (const auto* f : {&dossiers_file, &events_file}) {
@@ -116,6 +119,25 @@ int run_import(const GlobalOptions& g, const std::optional<std::string>& dossier
       std::cerr << "error: " << **f << ": no such file\n";
       return kUsageOrConfig;
     }
+  }
+  std::vector<store::HeadingMapping> mappings;
+  for (const std::string& m : map_texts) {
+    auto parsed = store::parse_heading_mapping(m);
+    if (!parsed) {
+      std::cerr << "error: --map: \"" << m
+                << "\" is not HEADING=column (e.g. --map \"Số "
+                   "phiếu=code\")\n";
+      return kUsageOrConfig;
+    }
+    if (!store::is_canonical_column(store::ImportKind::dossiers, parsed->column) &&
+        !store::is_canonical_column(store::ImportKind::events, parsed->column)) {
+      std::cerr << "error: --map: \"" << parsed->column
+                << "\" is no column of dunghan (dossiers: code, procedure_code, procedure_name, "
+                   "field, department, handler, applicant, channel, received_at, duration, due_at, "
+                   "status, resolved_at, updated_at; events: code, at, kind, new_due_at, note)\n";
+      return kUsageOrConfig;
+    }
+    mappings.push_back(std::move(*parsed));
   }
   auto tool = open_store_tool(g);
   if (!tool) return kUsageOrConfig;
@@ -138,13 +160,12 @@ int run_import(const GlobalOptions& g, const std::optional<std::string>& dossier
       std::cerr << "error: " << file << ": cannot open\n";
       return false;
     }
-    std::error_code ec;
-    Progress progress(file, std::filesystem::file_size(file, ec));
     store::ImportOptions o;
     o.offset = tool->settings.offset;
     o.catalogue = &tool->cfg.procedures;
+    o.calendar = tool->cal.get();
+    o.mappings = mappings;
     o.now = now_instant();
-    o.progress = [&](std::uint64_t done) { progress.update(done); };
     o.on_problem = [&](const store::ImportProblem& p) {
       std::cerr << file << ":" << p.line << ": ";
       if (!p.column.empty()) std::cerr << "column `" << p.column << "`: ";
@@ -153,21 +174,38 @@ int run_import(const GlobalOptions& g, const std::optional<std::string>& dossier
       std::cerr << " — row rejected\n";
     };
     try {
-      const store::ImportResult r =
-          dossiers ? store::import_dossiers_csv(in, *st, o) : store::import_events_csv(in, *st, o);
+      const std::unique_ptr<store::RecordSource> source = store::open_records(in);
+      std::error_code ec;
+      const std::uintmax_t size =
+          source->total_bytes() > 0 ? source->total_bytes() : std::filesystem::file_size(file, ec);
+      Progress progress(file, size);
+      o.progress = [&](std::uint64_t done) { progress.update(done); };
+      const store::ImportResult r = dossiers ? store::import_dossiers(*source, *st, o)
+                                             : store::import_events(*source, *st, o);
+      if (r.header_line > 1) {
+        std::cerr << file << ":" << r.header_line << ": note: the header is on "
+                  << (source->is_workbook() ? "row " : "line ") << r.header_line << "; the "
+                  << (r.header_line - 1) << " above it were skipped as titles\n";
+      }
       for (const std::string& c : r.ignored_columns) {
-        std::cerr << file << ":1: warning: unknown column `" << c << "` ignored\n";
+        std::cerr << file << ":" << r.header_line << ": warning: unknown column `" << c
+                  << "` ignored (--map \"" << c << "=COLUMN\" imports it)\n";
       }
       std::cout << file << ": " << r.rows << (dossiers ? " dossier" : " event") << " rows, "
                 << r.taken << " imported (" << r.changed << " new or changed), " << r.rejected
                 << " rejected\n";
-      if (r.not_utf8 > 0) {
-        std::cerr << file << ": hint: " << r.not_utf8
-                  << " row(s) are not UTF-8 text; save the file again as UTF-8 (Excel: Save As → "
-                     "\"CSV UTF-8 (Comma delimited)\"; Unikey's converter for TCVN3 or VNI "
-                     "files) and import it again\n";
+      if (const auto& f = r.first_not_utf8) {
+        // One error for the file, not one per row: the cause is the file's encoding.
+        std::cerr << "error: " << file << ": " << r.not_utf8
+                  << " row(s) are not UTF-8 text and were not imported (first: line " << f->line
+                  << ", column `" << f->column << "`"
+                  << (f->code.empty() ? "" : ", code " + f->code) << "): " << f->reason << '\n';
       }
       rejected = rejected || r.rejected > 0;
+      if (r.rows > 0 && r.taken == 0) {
+        std::cerr << "error: " << file << ": nothing was imported\n";
+        return false;
+      }
       return true;
     } catch (const store::CsvError& e) {
       std::cerr << "error: " << file << ": " << e.what() << " — nothing imported from it\n";
@@ -187,6 +225,9 @@ int run_import(const GlobalOptions& g, const std::optional<std::string>& dossier
 }
 
 // ---- status -------------------------------------------------------------------------------------
+
+/// Appended to the state of a dossier with a lateness anomaly in the `status` table.
+constexpr std::string_view kLatenessMarker = " (*)";
 
 std::string_view state_label_vn(deadline::ClockState s) {
   using S = deadline::ClockState;
@@ -225,8 +266,31 @@ struct StatusRow {
   std::int64_t left;
   std::string department;
   std::string handler;
+  std::string lateness;     // the lateness anomalies' kinds (SPEC §2), joined by ';'; "" when none
   bool unroutable = false;  // a rule that matches it reaches nobody for some target
 };
+
+/// The kinds of the clock's lateness anomalies, joined by ';' (one per anomaly, in order).
+std::string lateness_kinds(const deadline::DossierClock& c) {
+  std::string out;
+  for (const deadline::Anomaly& a : c.anomalies) {
+    if (!deadline::is_lateness(a.kind)) continue;
+    if (!out.empty()) out += ';';
+    out += deadline::to_string(a.kind);
+  }
+  return out;
+}
+
+std::vector<std::string> split_kinds(std::string_view joined) {
+  std::vector<std::string> out;
+  while (!joined.empty()) {
+    const std::size_t semi = joined.find(';');
+    out.emplace_back(joined.substr(0, semi));
+    if (semi == std::string_view::npos) break;
+    joined.remove_prefix(semi + 1);
+  }
+  return out;
+}
 
 /// Most urgent first: dossiers whose clock runs (earliest due first), then those waiting for the
 /// applicant, then those whose clock could not be computed; ties by code.
@@ -241,18 +305,20 @@ struct PackedStatus {
   std::int64_t due_date;
   std::int64_t left;
   std::uint32_t department_bytes;
+  std::uint32_t handler_bytes;
   std::uint8_t state;
   std::uint8_t valid;
   std::uint8_t unroutable;
 };
 
-/// Spool payload: PackedStatus, department, handler (the code is the spool's k3).
+/// Spool payload: PackedStatus, department, handler, lateness (the code is the spool's k3).
 std::string pack_status(const StatusRow& r) {
   PackedStatus p{};
   p.due = r.due.time_since_epoch().count();
   p.due_date = r.due_date.time_since_epoch().count();
   p.left = r.left;
   p.department_bytes = static_cast<std::uint32_t>(r.department.size());
+  p.handler_bytes = static_cast<std::uint32_t>(r.handler.size());
   p.state = static_cast<std::uint8_t>(r.state);
   p.valid = r.valid ? 1 : 0;
   p.unroutable = r.unroutable ? 1 : 0;
@@ -260,6 +326,7 @@ std::string pack_status(const StatusRow& r) {
   std::memcpy(out.data(), &p, sizeof p);
   out += r.department;
   out += r.handler;
+  out += r.lateness;
   return out;
 }
 
@@ -276,7 +343,8 @@ StatusRow unpack_status(std::string_view code, std::string_view payload) {
   r.due_date = Date(std::chrono::days(p.due_date));
   r.left = p.left;
   r.department = payload.substr(0, p.department_bytes);
-  r.handler = payload.substr(p.department_bytes);
+  r.handler = payload.substr(p.department_bytes, p.handler_bytes);
+  r.lateness = payload.substr(std::size_t{p.department_bytes} + p.handler_bytes);
   return r;
 }
 
@@ -286,7 +354,8 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
   auto tool = open_store_tool(g);
   if (!tool) return kUsageOrConfig;
   const calendar::UtcOffset off = tool->settings.offset;
-  Instant at = now_instant();
+  const Instant now = now_instant();
+  Instant at = now;
   if (at_text) {
     auto t = calendar::parse_instant(*at_text, off);
     if (!t) {
@@ -302,25 +371,23 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
   store::ReadSummary summary;
   std::size_t wcode = 10, wdep = 6;
   std::map<deadline::ClockState, std::int64_t> by_state;
+  std::map<deadline::AnomalyKind, std::int64_t> lateness_by_kind;
   try {
     store::SortedSpool spool;
     auto reader = store::open_reader(tool->settings);
     store::DossierFilter filter;
-    filter.open_only = true;
     filter.department = department;
-    const calendar::WorkCalendar& cal = *tool->cal;
     const alerting::Directory directory(tool->cfg.recipients);
     std::int64_t unroutable = 0;
-    summary = reader->for_each(
-        filter, [&](const deadline::Dossier& d, std::span<const deadline::Event> ev) {
-          if (d.received_at > at) return;  // not yet received at the query instant
-          const deadline::DossierClock c =
-              deadline::compute_clock(d, ev, cal, tool->cfg.deadline, &tool->cfg.procedures, at);
-          if (!deadline::is_open(c.state)) return;
+    // The office as it stood at `at`: a dossier closed since was open then (store/as_of.h).
+    summary = store::for_each_open_at(
+        *reader, at, filter, {*tool->cal, tool->cfg.deadline, &tool->cfg.procedures},
+        [&](const deadline::Dossier& d, std::span<const deadline::Event>,
+            const deadline::DossierClock& c) {
           if (state_filter && deadline::to_string(c.state) != *state_filter) return;
           provisional = provisional || c.provisional;
-          StatusRow r{d.code,     c.state,      c.valid,      c.current_due,
-                      c.due_date, c.left.count, d.department, d.handler};
+          StatusRow r{d.code,       c.state,      c.valid,   c.current_due,    c.due_date,
+                      c.left.count, d.department, d.handler, lateness_kinds(c)};
           for (const auto& rc : alerting::check_routes(d, c.extended, tool->cfg.rules, directory)) {
             r.unroutable = r.unroutable || !rc.problems.empty();
           }
@@ -330,7 +397,11 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
           wcode = std::max(wcode, display_width(r.code));
           wdep = std::max(wdep, display_width(r.department));
           ++by_state[r.state];
-        });
+          for (const deadline::Anomaly& a : c.anomalies) {
+            if (deadline::is_lateness(a.kind)) ++lateness_by_kind[a.kind];
+          }
+        },
+        now);
     const auto each_row = [&](const std::function<void(const StatusRow&)>& f) {
       spool.drain([&](std::string_view code, std::string_view payload) {
         f(unpack_status(code, payload));
@@ -348,19 +419,21 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
         o["department"] = r.department;
         o["handler"] = r.handler;
         o["unroutable"] = r.unroutable;
+        o["anomalies"] = split_kinds(r.lateness);
         std::cout << (first ? "\n  " : ",\n  ")
                   << o.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         first = false;
       });
       std::cout << (first ? "]\n" : "\n]\n");
     } else if (format == "csv") {
-      std::cout << "code,state,due_at,due_date,working_minutes_left,department,handler\r\n";
+      std::cout
+          << "code,state,due_at,due_date,working_minutes_left,department,handler,anomalies\r\n";
       each_row([&](const StatusRow& r) {
         std::cout << csv_quote(r.code) << ',' << deadline::to_string(r.state) << ','
                   << (r.valid ? calendar::format_iso(r.due, off) : "") << ','
                   << (r.valid ? calendar::format_date(r.due_date) : "") << ','
                   << (r.valid ? std::to_string(r.left) : "") << ',' << csv_quote(r.department)
-                  << ',' << csv_quote(r.handler) << "\r\n";
+                  << ',' << csv_quote(r.handler) << ',' << r.lateness << "\r\n";
       });
     } else {
       std::cout << "Hồ sơ đang giải quyết tại " << calendar::format_local_minutes(at, off) << " ("
@@ -369,7 +442,9 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
                 << pad("Hạn xử lý", 16) << "  " << pad("Còn lại", 9) << "  " << pad("Đơn vị", wdep)
                 << "  Cán bộ\n";
       each_row([&](const StatusRow& r) {
-        std::cout << pad(r.code, wcode) << "  " << pad(state_label_vn(r.state), 21) << "  "
+        const std::string label = std::string(state_label_vn(r.state)) +
+                                  (r.lateness.empty() ? "" : std::string(kLatenessMarker));
+        std::cout << pad(r.code, wcode) << "  " << pad(label, 21) << "  "
                   << pad(r.valid ? calendar::format_date_vn(r.due_date) + " " +
                                        calendar::format_local_minutes(r.due, off).substr(11)
                                  : "(không xác định)",
@@ -386,6 +461,13 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
                   << " hồ sơ có cảnh báo không tìm được người nhận: xem `dunghan alerts routes "
                      "--code MÃ`.\n";
       }
+      if (!lateness_by_kind.empty()) {
+        std::cout << "(*) Thao tác muộn không khắc phục được việc trễ hạn (NĐ 61/2018 Đ19):";
+        for (const auto& [k, n] : lateness_by_kind) {
+          std::cout << "  " << deadline::label_vn(k) << " " << n << ";";
+        }
+        std::cout << "\n    Chi tiết: dunghan alerts explain MÃ_HỒ_SƠ, dunghan audit\n";
+      }
       if (provisional) {
         std::cout << "Lưu ý: một số hạn tính theo lịch TẠM TÍNH (chưa có lịch nghỉ chính thức).\n";
       }
@@ -399,6 +481,12 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
 
 // ---- audit --------------------------------------------------------------------------------------
 
+/// A lateness anomaly (SPEC §2) of one dossier, for `audit`.
+struct LatenessFinding {
+  std::string code;
+  deadline::Anomaly anomaly;
+};
+
 int run_audit(const GlobalOptions& g, const std::optional<std::string>& from_text,
               const std::optional<std::string>& to_text, const std::string& format) {
   std::optional<Date> from, to;
@@ -408,8 +496,12 @@ int run_audit(const GlobalOptions& g, const std::optional<std::string>& from_tex
   if (!tool) return kUsageOrConfig;
   const calendar::UtcOffset off = tool->settings.offset;
   std::vector<deadline::AuditFinding> findings;
+  std::vector<LatenessFinding> lateness;
   std::int64_t checked = 0;
+  std::int64_t examined = 0;
   store::ReadSummary summary;
+  // Lateness anomalies are taken from the events up to now, or to the end of --to.
+  Instant clock_at = now_instant();
   try {
     auto reader = store::open_reader(tool->settings);
     store::DossierFilter filter;
@@ -417,11 +509,20 @@ int run_audit(const GlobalOptions& g, const std::optional<std::string>& from_tex
       filter.received_at_or_before =
           calendar::to_instant(*to + std::chrono::days{1}, std::chrono::seconds{0}, off) -
           std::chrono::seconds{1};
+      clock_at = std::min(clock_at, *filter.received_at_or_before);
     }
     summary = reader->for_each(filter, [&](const deadline::Dossier& d,
-                                           std::span<const deadline::Event>) {
-      if (!d.due_at) return;
+                                           std::span<const deadline::Event> events) {
       if (from && calendar::local_date(d.received_at, off) < *from) return;
+      ++examined;
+      if (!events.empty()) {
+        const deadline::DossierClock c = deadline::compute_clock(
+            d, events, *tool->cal, tool->cfg.deadline, &tool->cfg.procedures, clock_at);
+        for (const deadline::Anomaly& a : c.anomalies) {
+          if (deadline::is_lateness(a.kind)) lateness.push_back({d.code, a});
+        }
+      }
+      if (!d.due_at) return;
       ++checked;
       try {
         if (auto f = deadline::audit(d, *tool->cal, tool->cfg.deadline, &tool->cfg.procedures)) {
@@ -436,14 +537,28 @@ int run_audit(const GlobalOptions& g, const std::optional<std::string>& from_tex
     return kUsageOrConfig;
   }
   if (format == "json") {
-    json out = json::array();
+    json calendar_findings = json::array();
     for (const auto& f : findings) {
-      out.push_back({{"code", f.code},
-                     {"issued_date", calendar::format_date(f.issued_date)},
-                     {"computed_date", calendar::format_date(f.computed_date)},
-                     {"working_days_difference", f.working_days_difference},
-                     {"reason", f.reason}});
+      calendar_findings.push_back({{"code", f.code},
+                                   {"issued_date", calendar::format_date(f.issued_date)},
+                                   {"computed_date", calendar::format_date(f.computed_date)},
+                                   {"working_days_difference", f.working_days_difference},
+                                   {"reason", f.reason}});
     }
+    json late = json::array();
+    for (const LatenessFinding& l : lateness) {
+      late.push_back(
+          {{"code", l.code},
+           {"kind", std::string(deadline::to_string(l.anomaly.kind))},
+           {"warning", deadline::is_lateness_warning(l.anomaly.kind)},
+           {"at", l.anomaly.at ? json(calendar::format_iso(*l.anomaly.at, off)) : json(nullptr)},
+           {"label", std::string(deadline::label_vn(l.anomaly.kind))},
+           {"message", l.anomaly.message}});
+    }
+    const json out = {{"dossiers_examined", examined},
+                      {"with_issued_date", checked},
+                      {"calendar", calendar_findings},
+                      {"lateness", late}};
     std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else {
     std::cout << "Đối chiếu ngày hẹn trả với lịch làm việc: " << checked << " hồ sơ có ngày hẹn, "
@@ -462,11 +577,62 @@ int run_audit(const GlobalOptions& g, const std::optional<std::string>& from_tex
                   << "  " << f.reason << '\n';
       }
     }
+    std::cout << "\nThao tác muộn không khắc phục được việc trễ hạn (NĐ 61/2018 Đ19): " << examined
+              << " hồ sơ, " << lateness.size() << " ghi nhận\n";
+    if (!lateness.empty()) {
+      std::size_t w = 10;
+      for (const LatenessFinding& l : lateness) w = std::max(w, display_width(l.code));
+      std::cout << '\n' << pad("Mã hồ sơ", w) << "  " << pad("Lúc", 16) << "  Ghi nhận\n";
+      for (const LatenessFinding& l : lateness) {
+        std::cout << pad(l.code, w) << "  "
+                  << pad(l.anomaly.at ? calendar::format_local_minutes(*l.anomaly.at, off) : "", 16)
+                  << "  " << deadline::label_vn(l.anomaly.kind)
+                  << (deadline::is_lateness_warning(l.anomaly.kind) ? " (cảnh báo)" : "") << " — "
+                  << l.anomaly.message << '\n';
+      }
+    }
   }
   return report_read_problems(summary);
 }
 
+/// The footer of `import --help`: columns, headings, words, date forms and an example.
+std::string import_help() {
+  const auto list = [](const auto& words) {
+    std::string out;
+    for (const auto& [canonical, aliases] : words) {
+      out += "  " + std::string(canonical) + ":";
+      bool first = true;
+      for (std::string_view w : aliases) {
+        out += (first ? " " : " | ") + std::string(w);  // a heading may hold a comma
+        first = false;
+      }
+      out += '\n';
+    }
+    return out;
+  };
+  return "Files: CSV (UTF-8, with or without BOM; comma or semicolon; CRLF or LF) or an Excel "
+         "workbook (.xlsx, first sheet). The header row names the columns (title rows above it "
+         "are skipped); headings match case- and accent-insensitively.\n\n"
+         "Dossier columns (required: code, received_at, status; and a deadline: duration, due_at "
+         "or a catalogued procedure_code), with the Vietnamese headings understood:\n" +
+         list(store::heading_aliases(store::ImportKind::dossiers)) +
+         "\nEvent columns (required: code, at, kind; new_due_at for extended):\n" +
+         list(store::heading_aliases(store::ImportKind::events)) + "\nStatus words:\n" +
+         list(store::status_words()) + "\nChannel words:\n" + list(store::channel_words()) +
+         "\nEvent words:\n" + list(store::event_kind_words()) +
+         "\nDate-times: 20/11/2026 8:00, 20/11/2026 08:00:00, 20/11/2026 8:00 SA/CH, "
+         "2026-11-20 08:00; a date alone (20/11/2026) is a receipt at the day's opening, an "
+         "appointment, result or event at its close; in .xlsx, date cells and serial numbers.\n"
+         "Example:\n"
+         "  Mã hồ sơ,Mã TTHC,Lĩnh vực,Ngày tiếp nhận,Thời hạn,Ngày hẹn trả,Trạng thái\n"
+         "  HS-001,1.009645,Đầu tư,20/11/2026 8:00,15 ngày làm việc,11/12/2026,Đang xử lý\n"
+         "  dunghan import --dossiers hoso.xlsx --map \"Số phiếu=code\"\n"
+         "A file that is not UTF-8 (Excel's plain CSV: Windows-1258) is refused with one hint; "
+         "exit 1 when nothing was imported, 2 when some rows were rejected.";
+}
+
 struct DossierArgs {
+  std::vector<std::string> maps;
   std::optional<std::string> dossiers_file, events_file;
   std::optional<std::string> at, state, department;
   std::string format = "table";
@@ -486,17 +652,28 @@ void add_dossier_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   add_config_option(st, g);
   init->callback([&g, &exit_code] { exit_code = run_store_init(g); });
 
-  CLI::App* imp = app.add_subcommand("import", "import dossiers and events from CSV files");
-  imp->add_option("--dossiers", a->dossiers_file, "dossiers CSV (header row, canonical names)")
+  CLI::App* imp = app.add_subcommand(
+      "import", "import dossiers and events from CSV files or Excel workbooks (.xlsx)");
+  imp->add_option("--dossiers", a->dossiers_file,
+                  "dossiers: a CSV file or an .xlsx workbook (its first sheet)")
       ->option_text("FILE");
-  imp->add_option("--events", a->events_file, "events CSV (code,at,kind,new_due_at,note)")
+  imp->add_option("--events", a->events_file, "events: a CSV file or an .xlsx workbook")
       ->option_text("FILE");
+  imp->add_option("--map", a->maps,
+                  "a heading of your file and the column it holds, e.g. \"Số phiếu=code\" "
+                  "(repeatable)")
+      ->option_text("\"HEADING=column\"");
   add_config_option(imp, g);
-  imp->callback(
-      [&g, &exit_code, a] { exit_code = run_import(g, a->dossiers_file, a->events_file); });
+  imp->footer(import_help());
+  imp->callback([&g, &exit_code, a] {
+    exit_code = run_import(g, a->dossiers_file, a->events_file, a->maps);
+  });
 
   CLI::App* sts = app.add_subcommand("status", "open dossiers, most urgent first");
-  sts->add_option("--at", a->at, "the instant, local YYYY-MM-DDTHH:MM (default: now)");
+  sts->add_option(
+      "--at", a->at,
+      "the instant, local YYYY-MM-DDTHH:MM (default: now); a past instant shows the "
+      "office as it stood then (dossiers closed since are listed with their state then)");
   sts->add_option("--state", a->state, "only this state")
       ->check(CLI::IsMember({"waiting_applicant", "overdue", "due_today", "due_soon", "not_due"}));
   sts->add_option("--department", a->department, "only this department");
@@ -507,8 +684,10 @@ void add_dossier_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
     exit_code = run_status(g, a->at, a->state, a->department, a->format);
   });
 
-  CLI::App* aud =
-      app.add_subcommand("audit", "issued appointments that disagree with the calendar");
+  CLI::App* aud = app.add_subcommand(
+      "audit",
+      "issued appointments that disagree with the calendar, and lateness anomalies (late "
+      "extensions and supplementation requests, SPEC §2)");
   aud->add_option("--from", a->audit_from, "first receipt date (YYYY-MM-DD)");
   aud->add_option("--to", a->audit_to, "last receipt date (YYYY-MM-DD)");
   aud->add_option("--format", a->audit_format, "table or json")

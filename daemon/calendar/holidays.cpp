@@ -51,17 +51,19 @@ class YearBuilder {
     if (!is_rest(d)) off_.insert(d);
   }
 
-  /// The Tết block [first, first + 4]: a day on a weekly rest day moves to the nearest free
-  /// working day before the block (a Saturday, with the Sat/Sun week) or after it (any other).
+  /// The Tết block [first, first + 4]: every day of it is a statutory holiday on its own date; a
+  /// day on a weekly rest day gives its day off on the nearest free working day before the block
+  /// (a Saturday, with the Sat/Sun week) or after it (any other) — a moved day, which is a day off
+  /// but no statutory date.
   void tet(Date first) {
     const Date last = first + days{4};
     const bool sat_sun = rest_ == WeekdaySet::sat_sun();
     int before = 0;
     int after = 0;
     for (Date d = first; d <= last; d += days{1}) {
-      if (!is_rest(d)) {
-        holiday(d, kTet);
-      } else if (sat_sun && weekday{d} == std::chrono::Saturday) {
+      holiday(d, kTet);  // on a rest day: listed, no day off of its own
+      if (!is_rest(d)) continue;
+      if (sat_sun && weekday{d} == std::chrono::Saturday) {
         ++before;
       } else {
         ++after;
@@ -70,13 +72,19 @@ class YearBuilder {
     Date cursor = first - days{1};
     for (int i = 0; i < before; ++i) {
       while (!is_free(cursor)) cursor -= days{1};
-      holiday(cursor, kTet);
+      moved(cursor);
     }
     cursor = last + days{1};
     for (int i = 0; i < after; ++i) {
       while (!is_free(cursor)) cursor += days{1};
-      holiday(cursor, kTet);
+      moved(cursor);
     }
+  }
+
+  /// A Tết day off moved out of the block onto `d` (a free working day).
+  void moved(Date d) {
+    moved_.push_back(entry(d, DayKind::holiday, kTet, kArt112));
+    off_.insert(d);
   }
 
   /// Nghỉ bù (art. 111(3)) for every holiday so far on a weekly rest day, except Tết (moved
@@ -105,6 +113,7 @@ class YearBuilder {
       if (is_rest(h.date) || (!y.days_off.empty() && y.days_off.back().date == h.date)) continue;
       y.days_off.push_back(h);
     }
+    y.days_off.insert(y.days_off.end(), moved_.begin(), moved_.end());
     y.days_off.insert(y.days_off.end(), compensatory_.begin(), compensatory_.end());
     std::stable_sort(y.days_off.begin(), y.days_off.end(), by_date);
     return y;
@@ -114,6 +123,7 @@ class YearBuilder {
   WeekdaySet rest_;
   std::set<Date> off_;  // days off on working days so far
   std::vector<DayEntry> holidays_;
+  std::vector<DayEntry> moved_;  // Tết days off moved out of the block (SPEC §1)
   std::vector<DayEntry> compensatory_;
 };
 

@@ -65,11 +65,13 @@ struct Schedule {
 /// The statutory set of a provisional year (SPEC §1 "Statutory rules").
 struct StatutoryYear {
   /// Every statutory holiday date of the year, also those on a weekly rest day, kind `holiday`,
-  /// sorted by date: 1/1, the five Tết days as moved by the Saturday/Sunday rule, Hùng Kings,
-  /// 30/4, 1/5, 2/9 and its adjacent day.
+  /// sorted by date: 1/1, the five Tết days on their own dates (giao thừa and lunar 1/1–4/1, a
+  /// Saturday or Sunday among them included), Hùng Kings, 30/4, 1/5, 2/9 and its adjacent day.
   std::vector<DayEntry> holidays;
   /// The entries that change the working calendar, sorted by date: each holiday on a day that is
-  /// not a weekly rest day (kind `holiday`), and each nghỉ bù (kind `compensatory`).
+  /// not a weekly rest day (kind `holiday`), each Tết day off moved out of the block by the
+  /// Saturday/Sunday rule (kind `holiday`, name "Tết Nguyên đán"; not in `holidays`), and each
+  /// nghỉ bù (kind `compensatory`).
   std::vector<DayEntry> days_off;
 };
 

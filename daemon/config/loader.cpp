@@ -281,6 +281,9 @@ void read_deadline(TableReader& dl, Config& config) {
     o.judge_against = *deadline::parse_judge_against(*v);
   }
   if (auto d = read_duration(dl, "due_soon", false)) o.due_soon = *d;
+  if (auto d = read_duration(dl, "supplement_request_within", false)) {
+    o.supplement_request_within = *d;
+  }
   dl.finish();
 }
 

@@ -19,7 +19,7 @@ constexpr std::array<std::string_view, 10> kStateNames{
     "on_time",           "late",    "returned",  "withdrawn",
 };
 
-constexpr std::array<std::string_view, 17> kAnomalyNames{
+constexpr std::array<std::string_view, 22> kAnomalyNames{
     "no_due",
     "unknown_procedure",
     "calendar_error",
@@ -37,6 +37,11 @@ constexpr std::array<std::string_view, 17> kAnomalyNames{
     "missing_resolved_at",
     "resolved_before_receipt",
     "status_without_event",
+    "extension_after_due",
+    "extension_late_notice",
+    "supplement_after_due",
+    "supplement_late_request",
+    "supplement_repeated",
 };
 
 std::string describe_instant(Instant t, const calendar::WorkCalendar& cal) {
@@ -73,16 +78,46 @@ class Replay {
 
   void apply(const Event& e) {
     switch (e.kind) {
-      case EventKind::supplement_requested:
-        if (supplement_since_) {
+      case EventKind::supplement_requested: {
+        if (supplement_since_ || late_supplement_open_) {
           note(AnomalyKind::repeated_supplement_request, e.at,
                "supplement_requested while already waiting for a supplement; ignored");
           return;
         }
+        ++rounds_;
+        if (rounds_ > 1) {
+          note(AnomalyKind::supplement_repeated, e.at,
+               "supplementation round " + std::to_string(rounds_) + " requested at " +
+                   describe_instant(e.at, cal_) +
+                   ": the law allows one request for supplementation (Decree 61/2018 art. 19(4))");
+        }
+        if (after_due_in_force(e.at, "supplementation requested")) {
+          late_supplement_open_ = true;
+          return;
+        }
+        if (rounds_ == 1) {
+          const Instant window_end =
+              calendar::compute_due(cal_, d_.received_at, options_.supplement_request_within,
+                                    due_options_)
+                  .due_at;
+          if (e.at > window_end) {
+            note(AnomalyKind::supplement_late_request, e.at,
+                 "supplementation requested at " + describe_instant(e.at, cal_) + ", later than " +
+                     calendar::format_duration(options_.supplement_request_within) +
+                     " after the receipt (the window closed " + describe_instant(window_end, cal_) +
+                     "); the restart counts (Decree 61/2018 art. 19(4))");
+          }
+        }
         supplement_since_ = e.at;
         begin_stop(e.at);
         return;
+      }
       case EventKind::supplement_received:
+        if (late_supplement_open_) {
+          // The answer to a request made after the due: the clock never stopped, nothing restarts.
+          late_supplement_open_ = false;
+          return;
+        }
         if (!supplement_since_) {
           note(AnomalyKind::unmatched_supplement_received, e.at,
                "supplement_received without a pending supplement_requested; ignored");
@@ -127,6 +162,7 @@ class Replay {
                    "(Decree 61/2018 art. 19(9))");
           return;
         }
+        check_extension_in_time(e.at);
         clock_.extended = true;
         set_current(*e.new_due_at);
         return;
@@ -134,9 +170,11 @@ class Replay {
   }
 
   /// The dossier's status says it waits but the events show no open wait of that kind and no
-  /// event of that kind at all: assume the wait began at updated_at.
+  /// event of that kind at all: assume the wait began at updated_at. A supplementation wait that
+  /// would begin after the due in force is supplement_after_due and stops nothing.
   void assume_wait_from_status(EventKind kind, Instant since) {
     if (kind == EventKind::supplement_requested) {
+      if (after_due_in_force(since, "status waiting_supplement (assumed since updated_at)")) return;
       supplement_since_ = since;
     } else {
       pause_since_ = since;
@@ -157,8 +195,54 @@ class Replay {
   bool supplement_open() const { return supplement_since_.has_value(); }
   bool pause_open() const { return pause_since_.has_value(); }
   WorkingMinutes excluded() const { return excluded_; }
+  /// The appointment lateness is judged against (DossierClock::judged_due).
+  Instant judged_due() const {
+    return judged_by_original_ ? clock_.original_due : clock_.current_due;
+  }
 
  private:
+  /// `due` as in force at `t`: moved by the office time of a stop still open at `t` (that time is
+  /// excluded once the stop ends).
+  Instant in_force_at(Instant due, Instant t) const {
+    if (!stopped_since_ || t <= *stopped_since_) return due;
+    return cal_.add_working_minutes(due, cal_.working_minutes_between(*stopped_since_, t));
+  }
+
+  /// Notes supplement_after_due and returns true when `t` is after the due in force at `t`.
+  bool after_due_in_force(Instant t, std::string_view what) {
+    const Instant due = in_force_at(judged_due(), t);
+    if (t <= due) return false;
+    note(AnomalyKind::supplement_after_due, t,
+         std::string(what) + " at " + describe_instant(t, cal_) + ", after the due instant " +
+             describe_instant(due, cal_) +
+             ": it stops nothing and the dossier stays overdue (Decree 61/2018 art. 19(4))");
+    return true;
+  }
+
+  /// SPEC §2: an extension is due no later than 1 working day before the original due date.
+  void check_extension_in_time(Instant t) {
+    const Instant original = in_force_at(clock_.original_due, t);
+    if (t > original) {
+      note(AnomalyKind::extension_after_due, t,
+           "extension recorded at " + describe_instant(t, cal_) +
+               ", after the original due instant " + describe_instant(original, cal_) +
+               ": the new appointment drives the alerts, the dossier is judged against the "
+               "original one (Decree 61/2018 art. 19(9))");
+      judged_by_original_ = true;
+      return;
+    }
+    const Date original_date = calendar::local_date(original, cal_.offset());
+    const Date last_in_time = cal_.add_working_days(original_date, WorkingDays{-1});
+    if (calendar::local_date(t, cal_.offset()) > last_in_time) {
+      note(AnomalyKind::extension_late_notice, t,
+           "extension recorded at " + describe_instant(t, cal_) + ", later than " +
+               calendar::format_date_vn(last_in_time) +
+               " (1 working day before the original due date " +
+               calendar::format_date_vn(original_date) +
+               "); the extension counts (Decree 61/2018 art. 19(9))");
+    }
+  }
+
   void note(AnomalyKind kind, Instant at, std::string message) {
     clock_.anomalies.push_back(Anomaly{kind, at, std::move(message)});
   }
@@ -208,6 +292,9 @@ class Replay {
   std::optional<Instant> pause_since_;
   std::optional<Instant> stopped_since_;  // start of the current stop (any wait open)
   WorkingMinutes excluded_{0};            // stopped office time since counting_from
+  int rounds_ = 0;                        // supplementation rounds requested so far
+  bool late_supplement_open_ = false;     // a request after the due, not yet answered
+  bool judged_by_original_ = false;       // extension_after_due: judged against original_due
 };
 
 ClockState classify_resolution(Instant resolved, Instant due, const calendar::WorkCalendar& cal,
@@ -263,9 +350,46 @@ std::string_view to_string(AnomalyKind k) {
   return i < kAnomalyNames.size() ? kAnomalyNames[i] : "?";
 }
 
+std::string_view label_vn(AnomalyKind k) {
+  switch (k) {
+    case AnomalyKind::extension_after_due:
+      return "Gia hạn sau khi đã quá hạn";
+    case AnomalyKind::extension_late_notice:
+      return "Gia hạn muộn (sau ngày làm việc trước ngày hẹn)";
+    case AnomalyKind::supplement_after_due:
+      return "Yêu cầu bổ sung sau khi đã quá hạn";
+    case AnomalyKind::supplement_late_request:
+      return "Yêu cầu bổ sung muộn";
+    case AnomalyKind::supplement_repeated:
+      return "Yêu cầu bổ sung nhiều lần";
+    default:
+      return to_string(k);
+  }
+}
+
 bool DossierClock::has(AnomalyKind k) const {
   return std::any_of(anomalies.begin(), anomalies.end(),
                      [k](const Anomaly& a) { return a.kind == k; });
+}
+
+bool DossierClock::has_lateness() const {
+  return std::any_of(anomalies.begin(), anomalies.end(),
+                     [](const Anomaly& a) { return is_lateness(a.kind); });
+}
+
+std::optional<calendar::Duration> duration_for(const Dossier& d,
+                                               const ProcedureCatalogue* catalogue) {
+  if (d.duration) return d.duration;
+  const Procedure* proc = catalogue != nullptr ? catalogue->find(d.procedure_code) : nullptr;
+  if (proc != nullptr) return proc->duration;
+  return std::nullopt;
+}
+
+calendar::DueOptions due_options_for(const Procedure* procedure, const DeadlineOptions& options) {
+  calendar::DueOptions o;
+  if (procedure != nullptr) o.cutoff = procedure->cutoff;
+  o.working_days_as_hours = options.working_days_as == WorkingDaysAs::hours;
+  return o;
 }
 
 DossierClock compute_clock(const Dossier& d, std::span<const Event> events,
@@ -275,11 +399,8 @@ DossierClock compute_clock(const Dossier& d, std::span<const Event> events,
   clock.at = at;
 
   const Procedure* proc = catalogue != nullptr ? catalogue->find(d.procedure_code) : nullptr;
-  std::optional<calendar::Duration> duration = d.duration;
-  if (!duration && proc != nullptr) duration = proc->duration;
-  calendar::DueOptions due_options;
-  if (proc != nullptr) due_options.cutoff = proc->cutoff;
-  due_options.working_days_as_hours = options.working_days_as == WorkingDaysAs::hours;
+  const std::optional<calendar::Duration> duration = duration_for(d, catalogue);
+  const calendar::DueOptions due_options = due_options_for(proc, options);
 
   // The closing instant, and whether the dossier had closed by `at`.
   const std::optional<Instant> closing = closed_at(d);
@@ -370,6 +491,8 @@ DossierClock compute_clock(const Dossier& d, std::span<const Event> events,
 
     clock.due_date = calendar::local_date(clock.current_due, cal.offset());
     clock.original_due_date = calendar::local_date(clock.original_due, cal.offset());
+    clock.judged_due = replay.judged_due();
+    clock.judged_due_date = calendar::local_date(clock.judged_due, cal.offset());
 
     Instant end = at;
     if (closed_by_at) {
@@ -388,13 +511,13 @@ DossierClock compute_clock(const Dossier& d, std::span<const Event> events,
       } else if (d.status == Status::withdrawn) {
         clock.state = ClockState::withdrawn;
       } else {
-        const Instant judged = options.judge_against == JudgeAgainst::original ? clock.original_due
-                                                                               : clock.current_due;
+        const Instant judged =
+            options.judge_against == JudgeAgainst::original ? clock.original_due : clock.judged_due;
         clock.state = classify_resolution(*closing, judged, cal, options.compare);
       }
     } else if (replay.waiting()) {
       clock.state = ClockState::waiting_applicant;
-    } else if (at > clock.current_due) {
+    } else if (at > clock.judged_due) {
       clock.state = ClockState::overdue;
     } else if (calendar::local_date(at, cal.offset()) == clock.due_date) {
       clock.state = ClockState::due_today;
@@ -451,12 +574,9 @@ std::optional<AuditFinding> audit(const Dossier& d, const calendar::WorkCalendar
                                   const ProcedureCatalogue* catalogue) {
   if (!d.due_at) return std::nullopt;
   const Procedure* proc = catalogue != nullptr ? catalogue->find(d.procedure_code) : nullptr;
-  std::optional<calendar::Duration> duration = d.duration;
-  if (!duration && proc != nullptr) duration = proc->duration;
+  const std::optional<calendar::Duration> duration = duration_for(d, catalogue);
   if (!duration) return std::nullopt;
-  calendar::DueOptions due_options;
-  if (proc != nullptr) due_options.cutoff = proc->cutoff;
-  due_options.working_days_as_hours = options.working_days_as == WorkingDaysAs::hours;
+  const calendar::DueOptions due_options = due_options_for(proc, options);
 
   const calendar::DueResult r = calendar::compute_due(cal, d.received_at, *duration, due_options);
   AuditFinding f;

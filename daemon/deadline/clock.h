@@ -29,6 +29,27 @@
 //    changes (a restart, a stop that excluded office time, an extension). Alert keys use it.
 //  - A wait still open when the dossier closes ends at the closing instant with pause semantics
 //    (no restart).
+//
+// Lateness is not cured afterwards (SPEC §2; Decree 61/2018 art. 19(4), 19(9)). "The due in force"
+// at an instant is the appointment that applies then (current_due, or original_due once the
+// dossier is judged against it, see below), moved by the office time of a stop still open then.
+//  - extended after the original appointment's due instant: extension_after_due. The new
+//    appointment is still applied (alerts follow it: the applicant was told it), but from then on
+//    the dossier is judged against the original appointment (judged_due): open, it is overdue;
+//    resolved, it is early/on time/late against the original.
+//  - extended on a date after the working day before the original due date, but not after its due
+//    instant: extension_late_notice (a warning; the extension counts).
+//  - supplement_requested after the due in force: supplement_after_due. Decision: the request
+//    neither stops nor restarts the clock (it cannot cure the lateness), so the dossier stays
+//    overdue, alerts go on, and form 6a counts it overdue or late, never "not yet due"; the
+//    supplement_received that answers it changes nothing either. A status waiting_supplement
+//    assumed since updated_at (status_without_event) after the due in force is treated alike.
+//  - the first supplement_requested later than DeadlineOptions::supplement_request_within after
+//    the receipt (and not after the due in force): supplement_late_request (a warning; the stop
+//    and the restart count). Measured from received_at like the dossier's own duration.
+//  - a second or later supplementation round (a supplement_requested after an earlier round was
+//    answered or came after the due): supplement_repeated (a warning; it applies as any round).
+//    A request while a round is still open is repeated_supplement_request and ignored, as before.
 
 #include <cstdint>
 #include <optional>
@@ -86,10 +107,34 @@ enum class AnomalyKind {
   missing_resolved_at,            // a closed status without resolved_at: updated_at used
   resolved_before_receipt,        // resolved_at before received_at: the receipt instant used
   status_without_event,           // waiting/paused status with no such event: wait since updated_at
+  // Lateness is not cured afterwards (SPEC §2): see the file comment.
+  extension_after_due,      // extended after the original due instant: judged against the original
+  extension_late_notice,    // extended later than 1 working day before the original due date
+  supplement_after_due,     // supplementation requested after the due instant: no stop, overdue
+  supplement_late_request,  // requested later than supplement_request_within after receipt
+  supplement_repeated,      // a second or later supplementation round
 };
 
 /// "no_due", "unknown_procedure", … (the enumerator's name).
 std::string_view to_string(AnomalyKind k);
+
+/// True for the five kinds of SPEC §2 "Lateness is not cured afterwards" (extension_after_due …
+/// supplement_repeated): the anomalies `status` marks, `audit` lists, the daemon logs and form 6a
+/// counts under its table. The other kinds are data problems.
+constexpr bool is_lateness(AnomalyKind k) {
+  return k == AnomalyKind::extension_after_due || k == AnomalyKind::extension_late_notice ||
+         k == AnomalyKind::supplement_after_due || k == AnomalyKind::supplement_late_request ||
+         k == AnomalyKind::supplement_repeated;
+}
+/// True for the lateness kinds SPEC calls warnings (the event still counts): extension_late_notice,
+/// supplement_late_request, supplement_repeated. The other two change how the dossier is judged.
+constexpr bool is_lateness_warning(AnomalyKind k) {
+  return k == AnomalyKind::extension_late_notice || k == AnomalyKind::supplement_late_request ||
+         k == AnomalyKind::supplement_repeated;
+}
+/// The Vietnamese label of a lateness kind for officers ("Gia hạn sau khi đã quá hạn", …); the
+/// enumerator's name for the other kinds.
+std::string_view label_vn(AnomalyKind k);
 
 struct Anomaly {
   AnomalyKind kind = AnomalyKind::no_due;
@@ -121,6 +166,12 @@ struct DossierClock {
   Instant current_due{};
   calendar::Date due_date{};           // local date of current_due
   calendar::Date original_due_date{};  // local date of original_due
+  /// The appointment lateness is judged against (SPEC §2 "Lateness is not cured"): current_due,
+  /// or original_due after an extension recorded after it (extension_after_due). An open dossier
+  /// is overdue once `at` is after it; form 6a splits in-progress dossiers by judged_due_date. A
+  /// resolution is judged against original_due with judge_against = original, else against this.
+  Instant judged_due{};
+  calendar::Date judged_due_date{};  // local date of judged_due
   int due_version = 0;
   bool extended = false;
 
@@ -141,7 +192,18 @@ struct DossierClock {
   std::vector<Anomaly> anomalies;
 
   bool has(AnomalyKind k) const;
+  /// True when some anomaly is of a lateness kind (is_lateness).
+  bool has_lateness() const;
 };
+
+/// The duration that counts for `dossier`: Dossier::duration, else its catalogue entry's
+/// (`catalogue` may be null); nullopt without either.
+std::optional<calendar::Duration> duration_for(const Dossier& dossier,
+                                               const ProcedureCatalogue* catalogue);
+/// How a receipt of procedure `procedure` (may be null: no cut-off) is counted under `options`:
+/// the procedure's cut-off and `[deadline] working_days_as`. The one place the clock, `audit` and
+/// `dunghan deadline` take these from, so the three agree.
+calendar::DueOptions due_options_for(const Procedure* procedure, const DeadlineOptions& options);
 
 /// The clock of `dossier` at instant `at` (UTC), using only the events at or before `at`
 /// (SPEC §4). `events` are the dossier's events in any order (sorted by the store normally);

@@ -96,6 +96,12 @@ std::optional<Instant> closed_at(const Dossier& d) {
   return std::max(t, d.received_at);
 }
 
+bool open_at(const Dossier& d, Instant at) {
+  if (d.received_at > at) return false;
+  const std::optional<Instant> closing = closed_at(d);
+  return !closing || *closing > at;
+}
+
 void ProcedureCatalogue::add(Procedure p) {
   std::string key = p.code;
   by_code_.insert_or_assign(std::move(key), std::move(p));

@@ -106,6 +106,11 @@ struct Event {
 /// this, so a dossier is counted consistently.
 std::optional<Instant> closed_at(const Dossier& d);
 
+/// True when `d` was open at instant `at` (SPEC §4, "the state of a dossier at an instant"):
+/// received at or before `at`, and not closed by then (closed_at(d) absent or after `at`). A
+/// dossier resolved, returned or withdrawn after `at` was open at `at`, whatever its status now.
+bool open_at(const Dossier& d, Instant at);
+
 /// One entry of the procedure catalogue (danh mục TTHC).
 struct Procedure {
   std::string code;

@@ -97,6 +97,12 @@ void Form6aBuilder::add(const deadline::Dossier& d, std::span<const deadline::Ev
     if (k == anomalies_by_kind_.end()) k = anomalies_by_kind_.emplace(std::string(kind), 0).first;
     ++k->second;
   }
+  if (clock.has_lateness()) {
+    ++lateness_dossiers_;
+    for (const deadline::Anomaly& a : clock.anomalies) {
+      if (deadline::is_lateness(a.kind)) ++lateness_by_kind_[a.kind];
+    }
+  }
 
   if (is_closed && closed_date <= to_) {
     ++c.resolved_total;
@@ -132,7 +138,7 @@ void Form6aBuilder::add(const deadline::Dossier& d, std::span<const deadline::Ev
   } else if (clock.state == ClockState::waiting_applicant) {
     ++c.not_due;
     ++c.waiting_supplement;
-  } else if (clock.due_date >= to_) {
+  } else if (clock.judged_due_date >= to_) {
     ++c.not_due;
   } else {
     ++c.overdue;
@@ -159,6 +165,8 @@ Form6a Form6aBuilder::result() const {
   f.dossiers_anomalous = anomalous_;
   f.anomalies = anomalies_;
   f.anomalies_by_kind = anomalies_by_kind_;
+  f.lateness_dossiers = lateness_dossiers_;
+  f.lateness_by_kind = lateness_by_kind_;
   return f;
 }
 

@@ -16,8 +16,13 @@
 //    settings). Returned and withdrawn count in col 9 and in `returned_withdrawn`;
 //  - in progress (col 11): counted and not closed by the end of `to` (23:59:59 local). Col 12
 //    "trong hạn" when the clock waits for the applicant (also in `waiting_supplement`, which holds
-//    supplementation waits and other pauses) or when the current due date >= to (SPEC: a dossier
-//    due on `to` itself is still "trong hạn"); col 13 otherwise;
+//    supplementation waits and other pauses) or when the judged due date (DossierClock::
+//    judged_due_date: the current appointment, or the original one after an extension recorded
+//    after it) >= to (SPEC: a dossier due on `to` itself is still "trong hạn"); col 13 otherwise.
+//    A supplementation requested after the due never waits (SPEC §2 "Lateness is not cured"), so
+//    such a dossier is in col 13, never col 12;
+//  - lateness anomalies (SPEC §2, deadline::is_lateness) of the counted dossiers, with the events
+//    up to the end of `to`, are counted for the form's footer (Form6a::lateness_*);
 //  - the clock is taken at the end of `to` with only the events up to that instant (§4);
 //  - the anomalies of each counted dossier's clock (deadline/clock.h) are counted, in total and per
 //    kind, for the form's footer;
@@ -95,6 +100,12 @@ struct Form6a {
   /// seen at the end of `to`; and per kind (deadline::to_string(AnomalyKind) → count).
   std::int64_t anomalies = 0;
   std::map<std::string, std::int64_t, std::less<>> anomalies_by_kind;
+  /// Counted dossiers with at least one lateness anomaly (SPEC §2 "Lateness is not cured
+  /// afterwards"): the count the form's footer gives.
+  std::int64_t lateness_dossiers = 0;
+  /// Lateness anomalies of the counted dossiers by kind (a dossier may have several); only kinds
+  /// that occur are present.
+  std::map<deadline::AnomalyKind, std::int64_t> lateness_by_kind;
 };
 
 /// Accumulates form 6a over a stream of dossiers.
@@ -130,6 +141,8 @@ class Form6aBuilder {
   std::int64_t anomalous_ = 0;
   std::int64_t anomalies_ = 0;
   std::map<std::string, std::int64_t, std::less<>> anomalies_by_kind_;
+  std::int64_t lateness_dossiers_ = 0;
+  std::map<deadline::AnomalyKind, std::int64_t> lateness_by_kind_;
 };
 
 /// Calls `visit(dossier, events)` once per dossier; the store's iteration, for instance.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "store/as_of.h"
+
 namespace dunghan::service {
 namespace {
 
@@ -17,18 +19,16 @@ int rank(const OfficeDossier& d) {
 }  // namespace
 
 OfficeSnapshot take_snapshot(store::DossierReader& store, const config::Config& config,
-                             const calendar::WorkCalendar& cal, calendar::Instant now) {
+                             const calendar::WorkCalendar& cal, calendar::Instant at,
+                             calendar::Instant now) {
   OfficeSnapshot s;
-  s.taken_at = now;
+  s.taken_at = at;
   const alerting::Directory directory(config.recipients);
-  store::DossierFilter open;
-  open.open_only = true;
-  s.read =
-      store.for_each(open, [&](const deadline::Dossier& d, std::span<const deadline::Event> ev) {
-        if (d.received_at > now) return;
-        const deadline::DossierClock c =
-            deadline::compute_clock(d, ev, cal, config.deadline, &config.procedures, now);
-        if (!deadline::is_open(c.state)) return;
+  const store::ClockContext context{cal, config.deadline, &config.procedures};
+  s.read = store::for_each_open_at(
+      store, at, {}, context,
+      [&](const deadline::Dossier& d, std::span<const deadline::Event>,
+          const deadline::DossierClock& c) {
         OfficeDossier o;
         o.code = d.code;
         o.procedure_code = d.procedure_code;
@@ -67,7 +67,8 @@ OfficeSnapshot take_snapshot(store::DossierReader& store, const config::Config& 
         if (!o.routing_problems.empty()) ++s.unroutable;
         ++s.by_state[std::string(deadline::to_string(c.state))];
         s.dossiers.push_back(std::move(o));
-      });
+      },
+      now);
   std::sort(s.dossiers.begin(), s.dossiers.end(),
             [](const OfficeDossier& a, const OfficeDossier& b) {
               const int ra = rank(a), rb = rank(b);
@@ -76,6 +77,11 @@ OfficeSnapshot take_snapshot(store::DossierReader& store, const config::Config& 
               return std::tie(ra, da, a.code) < std::tie(rb, db, b.code);
             });
   return s;
+}
+
+OfficeSnapshot take_snapshot(store::DossierReader& store, const config::Config& config,
+                             const calendar::WorkCalendar& cal, calendar::Instant now) {
+  return take_snapshot(store, config, cal, now, now);
 }
 
 std::vector<alerting::DepartmentDay> department_counts(const OfficeSnapshot& snapshot,

@@ -42,7 +42,7 @@ struct OfficeDossier {
 
 struct OfficeSnapshot {
   calendar::Instant taken_at{};
-  /// Open dossiers received by taken_at, most urgent first: running clocks by due instant (the
+  /// The dossiers open at taken_at, most urgent first: running clocks by due instant (the
   /// most overdue first), then those waiting for the applicant, then invalid clocks; ties by code.
   std::vector<OfficeDossier> dossiers;
   std::map<std::string, std::int64_t> by_state;  // clock state name → count
@@ -52,7 +52,17 @@ struct OfficeSnapshot {
   store::ReadSummary read;  // what the walk met (bad rows)
 };
 
-/// Walks the open dossiers of `store` at `now`. Throws store::StoreError.
+/// The office as it stood at `at` (store/as_of.h, the one "as of" view): every dossier open at
+/// `at` — received by `at` and not closed by it, so one resolved, returned or withdrawn after `at`
+/// is in — with its clock at `at` from the events up to `at`. `now` is the present: for `at` at or
+/// after `now` the walk reads only the store's open dossiers (its index); for a past `at` it reads
+/// every dossier that may have been open then (a scan). Routing is checked against today's
+/// `config`. Throws store::StoreError.
+OfficeSnapshot take_snapshot(store::DossierReader& store, const config::Config& config,
+                             const calendar::WorkCalendar& cal, calendar::Instant at,
+                             calendar::Instant now);
+
+/// The office now: take_snapshot(store, config, cal, now, now).
 OfficeSnapshot take_snapshot(store::DossierReader& store, const config::Config& config,
                              const calendar::WorkCalendar& cal, calendar::Instant now);
 

@@ -3,6 +3,8 @@
 #include <cstdio>
 
 #include "calendar/due_date.h"
+#include "store/cell_datetime.h"
+#include "store/import_vocabulary.h"
 #include "text/normalize.h"
 #include "text/utf8.h"
 
@@ -63,22 +65,6 @@ std::string quoted(std::string_view s) {
   return out;
 }
 
-std::optional<deadline::Channel> parse_channel_alias(std::string_view s) {
-  if (auto c = deadline::parse_channel(s)) return c;
-  // Vietnamese spellings as one-stop software exports them (NFC, lower or title case).
-  static constexpr std::pair<std::string_view, deadline::Channel> kAliases[] = {
-      {"trực tuyến", deadline::Channel::online}, {"Trực tuyến", deadline::Channel::online},
-      {"truc tuyen", deadline::Channel::online}, {"trực tiếp", deadline::Channel::direct},
-      {"Trực tiếp", deadline::Channel::direct},  {"truc tiep", deadline::Channel::direct},
-      {"bưu chính", deadline::Channel::post},    {"Bưu chính", deadline::Channel::post},
-      {"buu chinh", deadline::Channel::post},    {"bcci", deadline::Channel::post},
-  };
-  for (const auto& [name, ch] : kAliases) {
-    if (iequals_ascii(name, s)) return ch;
-  }
-  return std::nullopt;
-}
-
 constexpr std::string_view kNotUtf8 = "not UTF-8 text (a legacy encoding such as TCVN3?)";
 
 /// A text field as dossiers keep it: NFC, and valid UTF-8 (bytes of a legacy encoding become
@@ -89,6 +75,22 @@ std::string readable(std::string_view v) {
 
 constexpr std::string_view kDateTimeForms =
     "expected YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS]";
+constexpr std::string_view kCellForms =
+    "expected DD/MM/YYYY H:MM[:SS] [SA|CH], YYYY-MM-DD H:MM[:SS] or a date alone";
+
+std::string_view date_forms(const DecodeOptions& o) {
+  return o.spreadsheet_calendar != nullptr ? kCellForms : kDateTimeForms;
+}
+
+/// A date-time field: the stores' strict forms, or (importer) a spreadsheet cell where a date alone
+/// counts at `part` of that day.
+std::optional<calendar::Instant> time_value(std::string_view v, const DecodeOptions& o,
+                                            DayPart part) {
+  if (o.spreadsheet_calendar == nullptr) return parse_local_text(v, o.offset);
+  const auto cell = parse_cell_datetime(v);
+  if (!cell || !calendar::in_supported_range(cell->date)) return std::nullopt;
+  return cell_instant(*cell, part, *o.spreadsheet_calendar);
+}
 
 }  // namespace
 
@@ -132,7 +134,7 @@ std::variant<Dossier, FieldError> decode_dossier(const DossierFields& f,
   const auto required_missing = [&](C c) { return FieldError{name(c), "required value is empty"}; };
   const auto bad_time = [&](C c, std::string_view v) {
     return FieldError{name(c),
-                      quoted(v) + " is not a date-time (" + std::string(kDateTimeForms) + ")"};
+                      quoted(v) + " is not a date-time (" + std::string(date_forms(options)) + ")"};
   };
 
   const auto code = value(f, C::code);
@@ -152,7 +154,7 @@ std::variant<Dossier, FieldError> decode_dossier(const DossierFields& f,
 
   if (const auto ch = value(f, C::channel)) {
     const auto parsed =
-        options.channel_aliases ? parse_channel_alias(*ch) : deadline::parse_channel(*ch);
+        options.vietnamese_words ? parse_channel_word(*ch) : deadline::parse_channel(*ch);
     if (!parsed) {
       return FieldError{name(C::channel),
                         quoted(*ch) + " is not a channel (online, direct or post)"};
@@ -162,7 +164,7 @@ std::variant<Dossier, FieldError> decode_dossier(const DossierFields& f,
 
   const auto received = value(f, C::received_at);
   if (!received) return required_missing(C::received_at);
-  const auto received_at = parse_local_text(*received, options.offset);
+  const auto received_at = time_value(*received, options, DayPart::opening);
   if (!received_at) return bad_time(C::received_at, *received);
   d.received_at = *received_at;
 
@@ -177,7 +179,7 @@ std::variant<Dossier, FieldError> decode_dossier(const DossierFields& f,
   }
 
   if (const auto due = value(f, C::due_at)) {
-    d.due_at = parse_local_text(*due, options.offset);
+    d.due_at = time_value(*due, options, DayPart::close);
     if (!d.due_at) return bad_time(C::due_at, *due);
     if (*d.due_at < d.received_at) {
       return FieldError{name(C::due_at),
@@ -187,17 +189,22 @@ std::variant<Dossier, FieldError> decode_dossier(const DossierFields& f,
 
   const auto status = value(f, C::status);
   if (!status) return required_missing(C::status);
-  const auto st = deadline::parse_status(*status);
+  const auto st =
+      options.vietnamese_words ? parse_status_word(*status) : deadline::parse_status(*status);
   if (!st) {
     return FieldError{name(C::status),
                       quoted(*status) +
                           " is not a status (processing, waiting_supplement, paused, resolved, "
-                          "returned or withdrawn)"};
+                          "returned or withdrawn" +
+                          (options.vietnamese_words
+                               ? std::string("; or Đang xử lý, Chờ bổ sung, Tạm dừng, Đã trả kết "
+                                             "quả, Trả lại, Rút hồ sơ …)")
+                               : std::string(")"))};
   }
   d.status = *st;
 
   if (const auto res = value(f, C::resolved_at)) {
-    d.resolved_at = parse_local_text(*res, options.offset);
+    d.resolved_at = time_value(*res, options, DayPart::close);
     if (!d.resolved_at) return bad_time(C::resolved_at, *res);
     if (!deadline::is_closed(d.status)) {
       return FieldError{name(C::resolved_at), "resolved_at is set but status \"" +
@@ -207,7 +214,7 @@ std::variant<Dossier, FieldError> decode_dossier(const DossierFields& f,
   }
 
   if (const auto upd = value(f, C::updated_at)) {
-    const auto u = parse_local_text(*upd, options.offset);
+    const auto u = time_value(*upd, options, DayPart::opening);
     if (!u) return bad_time(C::updated_at, *upd);
     d.updated_at = *u;
   } else {
@@ -237,16 +244,17 @@ std::variant<Event, FieldError> decode_event(const EventFields& f, const DecodeO
 
   const auto at = value(f, C::at);
   if (!at) return FieldError{name(C::at), "required value is empty"};
-  const auto at_i = parse_local_text(*at, options.offset);
+  const auto at_i = time_value(*at, options, DayPart::close);
   if (!at_i) {
-    return FieldError{name(C::at),
-                      quoted(*at) + " is not a date-time (" + std::string(kDateTimeForms) + ")"};
+    return FieldError{name(C::at), quoted(*at) + " is not a date-time (" +
+                                       std::string(date_forms(options)) + ")"};
   }
   e.at = *at_i;
 
   const auto kind = value(f, C::kind);
   if (!kind) return FieldError{name(C::kind), "required value is empty"};
-  const auto k = deadline::parse_event_kind(*kind);
+  const auto k =
+      options.vietnamese_words ? parse_event_kind_word(*kind) : deadline::parse_event_kind(*kind);
   if (!k) {
     return FieldError{name(C::kind),
                       quoted(*kind) +
@@ -262,10 +270,10 @@ std::variant<Event, FieldError> decode_event(const EventFields& f, const DecodeO
     return FieldError{name(C::new_due_at), "only an extended event has a new_due_at"};
   }
   if (nd) {
-    e.new_due_at = parse_local_text(*nd, options.offset);
+    e.new_due_at = time_value(*nd, options, DayPart::close);
     if (!e.new_due_at) {
-      return FieldError{name(C::new_due_at),
-                        quoted(*nd) + " is not a date-time (" + std::string(kDateTimeForms) + ")"};
+      return FieldError{name(C::new_due_at), quoted(*nd) + " is not a date-time (" +
+                                                 std::string(date_forms(options)) + ")"};
     }
   }
   if (const auto note = f[static_cast<std::size_t>(C::note)]) e.note = readable(trim(*note));

@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "calendar/civil.h"
+#include "calendar/work_calendar.h"
 #include "deadline/dossier.h"
 
 namespace dunghan::store {
@@ -69,9 +70,15 @@ struct DecodeOptions {
   calendar::UtcOffset offset;  // local date-times are at this offset
   /// updated_at when the row has none (e.g. the import time); nullopt: received_at is used.
   std::optional<calendar::Instant> default_updated_at;
-  /// Accept the importer's extra channel spellings ("trực tuyến", "trực tiếp", "bưu chính",
-  /// "BCCI", case-insensitive) besides the canonical names.
-  bool channel_aliases = false;
+  /// Accept the words of offices' files (import_vocabulary.h) besides the canonical names: status
+  /// ("Đang xử lý", "Đã trả kết quả", …), channel ("Trực tuyến", "BCCI", …) and event kind ("Gia
+  /// hạn", …), matched case- and accent-insensitively.
+  bool vietnamese_words = false;
+  /// Set (the importer): date-time values as spreadsheets write them (cell_datetime.h: one-digit
+  /// hours, seconds, SA/CH, a date alone). A date alone is the opening of that day's office time
+  /// for received_at and updated_at, and the close of its office day for due_at, resolved_at and
+  /// an event's at and new_due_at. Null: the stores' strict forms only.
+  const calendar::WorkCalendar* spreadsheet_calendar = nullptr;
   /// Refuse a row that names no deadline at all: no duration, no due_at and a procedure_code that
   /// `catalogue` (may be null) does not know (the importer's check; error column "duration").
   bool require_deadline = false;
@@ -79,11 +86,13 @@ struct DecodeOptions {
 };
 
 /// Decodes one dossier row. Rules: code non-empty; received_at a local date-time; status one of
-/// the canonical names; channel canonical (or an alias, see DecodeOptions), absent → direct;
+/// the canonical names (or a word, see DecodeOptions); channel canonical (or a word), absent →
+/// direct;
 /// duration parsable by calendar::parse_duration when present; due_at / resolved_at / updated_at
 /// local date-times when present; due_at not before received_at; resolved_at only with a closed
 /// status. Local date-times: "YYYY-MM-DD HH:MM[:SS]", "YYYY-MM-DDTHH:MM[:SS]", "DD/MM/YYYY
-/// HH:MM[:SS]". Returns the dossier or the first error found.
+/// HH:MM[:SS]" (more with DecodeOptions::spreadsheet_calendar). Returns the dossier or the first
+/// error found.
 std::variant<deadline::Dossier, FieldError> decode_dossier(const DossierFields& f,
                                                            const DecodeOptions& options);
 

@@ -3,6 +3,8 @@
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/stringpiece.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
 
 #include "text/utf8.h"
 
@@ -14,6 +16,15 @@ const icu::Normalizer2* nfc() {
   static const icu::Normalizer2* instance = [] {
     UErrorCode status = U_ZERO_ERROR;
     const icu::Normalizer2* n = icu::Normalizer2::getNFCInstance(status);
+    return U_SUCCESS(status) ? n : nullptr;
+  }();
+  return instance;
+}
+
+const icu::Normalizer2* nfd() {
+  static const icu::Normalizer2* instance = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFDInstance(status);
     return U_SUCCESS(status) ? n : nullptr;
   }();
   return instance;
@@ -48,6 +59,36 @@ std::string to_nfc(std::string_view utf8) {
   n->normalizeUTF8(0, piece(utf8), sink, nullptr, status);
   if (U_FAILURE(status)) return std::string(utf8);
   return out;
+}
+
+std::string fold_for_matching(std::string_view utf8) {
+  if (!is_valid_utf8(utf8)) return std::string(utf8);
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(piece(utf8));
+  if (const icu::Normalizer2* n = nfd(); n != nullptr) {
+    UErrorCode status = U_ZERO_ERROR;
+    icu::UnicodeString decomposed = n->normalize(text, status);
+    if (U_SUCCESS(status)) text = std::move(decomposed);
+  }
+  icu::UnicodeString out;
+  bool pending_space = false;
+  for (int32_t i = 0; i < text.length();) {
+    UChar32 c = text.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_isUWhiteSpace(c)) {
+      pending_space = !out.isEmpty();
+      continue;
+    }
+    if ((U_GET_GC_MASK(c) & U_GC_M_MASK) != 0) continue;  // combining marks: the diacritics
+    if (c == 0x0110 || c == 0x0111) c = 'd';              // Đ đ (no decomposition)
+    if (pending_space) {
+      out.append(static_cast<UChar>(' '));
+      pending_space = false;
+    }
+    out.append(u_foldCase(c, U_FOLD_CASE_DEFAULT));
+  }
+  std::string result;
+  out.toUTF8String(result);
+  return result;
 }
 
 }  // namespace dunghan::text

@@ -21,4 +21,13 @@ std::string to_nfc(std::string_view utf8);
 /// True when `utf8` is valid UTF-8 in NFC (ASCII always is).
 bool is_nfc(std::string_view utf8);
 
+/// A key for matching words people write in different ways — spreadsheet headings ("Ngày tiếp
+/// nhận"), status words ("Đã trả kết quả"): the same key for NFC and NFD input, any letter case,
+/// with or without Vietnamese diacritics (every combining mark dropped after canonical
+/// decomposition; đ and Đ become d), blanks around dropped and inner runs of white space (NBSP
+/// included) made one space. "  NGÀY  tiếp Nhận " and "ngay tiep nhan" both give "ngay tiep nhan".
+/// Punctuation is kept. Text that is not valid UTF-8 comes back unchanged (it matches nothing a
+/// caller compares it with). Meant for short texts; allocates.
+std::string fold_for_matching(std::string_view utf8);
+
 }  // namespace dunghan::text

@@ -14,6 +14,7 @@ namespace dunghan::calendar {
 namespace {
 
 using std::chrono::days;
+using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 
 Date ymd(int y, unsigned m, unsigned d) {
@@ -76,11 +77,13 @@ TEST(HolidaysTest, Provisional2027DaysOff) {
 
 TEST(HolidaysTest, Provisional2027HolidaysIncludeThoseOnRestDays) {
   const StatutoryYear y = statutory_year(2027, kSatSun);
-  // As days_off, but 1/5 (Saturday) instead of its nghỉ bù.
+  // Every statutory date (issue 16): the Tết block on its own dates, Saturday 06 and Sunday 07/02
+  // included (not the days off they moved to, 04 and 10/02), and 1/5 (a Saturday) instead of its
+  // nghỉ bù.
   EXPECT_THAT(
       dates_of(y.holidays),
-      ElementsAreArray({ymd(2027, 1, 1), ymd(2027, 2, 4), ymd(2027, 2, 5), ymd(2027, 2, 8),
-                        ymd(2027, 2, 9), ymd(2027, 2, 10), ymd(2027, 4, 16), ymd(2027, 4, 30),
+      ElementsAreArray({ymd(2027, 1, 1), ymd(2027, 2, 5), ymd(2027, 2, 6), ymd(2027, 2, 7),
+                        ymd(2027, 2, 8), ymd(2027, 2, 9), ymd(2027, 4, 16), ymd(2027, 4, 30),
                         ymd(2027, 5, 1), ymd(2027, 9, 2), ymd(2027, 9, 3)}));
   for (const DayEntry& e : y.holidays) EXPECT_EQ(e.kind, DayKind::holiday);
   EXPECT_THAT(dates_named(y.holidays, "Tết Dương lịch"), ElementsAreArray({ymd(2027, 1, 1)}));
@@ -117,8 +120,8 @@ TEST(HolidaysTest, Provisional2050Holidays) {
   const StatutoryYear y = statutory_year(2050, kSatSun);
   EXPECT_THAT(
       dates_of(y.holidays),
-      ElementsAreArray({ymd(2050, 1, 1), ymd(2050, 1, 21), ymd(2050, 1, 24), ymd(2050, 1, 25),
-                        ymd(2050, 1, 26), ymd(2050, 1, 27), ymd(2050, 4, 1), ymd(2050, 4, 30),
+      ElementsAreArray({ymd(2050, 1, 1), ymd(2050, 1, 22), ymd(2050, 1, 23), ymd(2050, 1, 24),
+                        ymd(2050, 1, 25), ymd(2050, 1, 26), ymd(2050, 4, 1), ymd(2050, 4, 30),
                         ymd(2050, 5, 1), ymd(2050, 9, 1), ymd(2050, 9, 2)}));
 }
 
@@ -231,9 +234,24 @@ TEST(HolidaysTest, TetBlockStartingOnSundayMovesItAfter2016) {
                                 ymd(2016, 2, 11), ymd(2016, 2, 12)}));
 }
 
-TEST(HolidaysTest, TetMovedDaysAreListedAsHolidaysNotTheRestDays) {
+// Issue "Working calendar": `holidays` lists every statutory holiday date, also on a weekend. The
+// Tết block Fri 09 .. Tue 13/02/2024 is listed on its own dates (Sat 10 and Sun 11 included); the
+// moved days off Thu 08 and Wed 14/02 are days off but no statutory dates.
+TEST(HolidaysTest, TetHolidaysAreTheBlocksOwnDatesAlsoOnAWeekend) {
   const StatutoryYear y = statutory_year(2024, kSatSun);
-  EXPECT_THAT(dates_named(y.holidays, "Tết Nguyên đán"), ElementsAreArray(tet_days(2024, kSatSun)));
+  EXPECT_THAT(dates_named(y.holidays, "Tết Nguyên đán"),
+              ElementsAre(ymd(2024, 2, 9), ymd(2024, 2, 10), ymd(2024, 2, 11), ymd(2024, 2, 12),
+                          ymd(2024, 2, 13)));
+  EXPECT_THAT(tet_days(2024, kSatSun),
+              ElementsAre(ymd(2024, 2, 8), ymd(2024, 2, 9), ymd(2024, 2, 12), ymd(2024, 2, 13),
+                          ymd(2024, 2, 14)));
+  // Tết 2027 (Sat 06/02): the statutory dates 05–09/02, the days off 04, 05, 08, 09, 10/02.
+  const StatutoryYear y27 = statutory_year(2027, kSatSun);
+  EXPECT_THAT(dates_named(y27.holidays, "Tết Nguyên đán"),
+              ElementsAre(ymd(2027, 2, 5), ymd(2027, 2, 6), ymd(2027, 2, 7), ymd(2027, 2, 8),
+                          ymd(2027, 2, 9)));
+  // No nghỉ bù for the Tết days on the weekend: they were moved instead.
+  for (const DayEntry& e : y27.days_off) EXPECT_NE(e.name, "Nghỉ bù Tết Nguyên đán");
 }
 
 TEST(HolidaysTest, SundayOnlyWeekMovesTetSundayAfterAndKeepsSaturday) {

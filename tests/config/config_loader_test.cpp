@@ -89,6 +89,23 @@ TEST(ConfigLoader, ShippedSampleIsValid) {
   ASSERT_NE(c.work_calendar, nullptr);
 }
 
+TEST(ConfigLoader, DeadlineSectionReadsTheSupplementationWindow) {
+  TempDir dir;
+  const Config c =
+      load_config(dir.write("d.toml",
+                            "[deadline]\nworking_days_as = \"hours\"\nsupplement_request_within = "
+                            "\"2 ngày làm việc\"\n"));
+  EXPECT_EQ(c.deadline.working_days_as, deadline::WorkingDaysAs::hours);
+  EXPECT_EQ(c.deadline.supplement_request_within,
+            (calendar::Duration{2, calendar::DurationUnit::working_days}));
+  const auto errs =
+      errors_of(dir.write("e.toml", "[deadline]\nsupplement_request_within = \"soon\"\n"));
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0].line, 2);
+  EXPECT_EQ(errs[0].key, "deadline.supplement_request_within");
+  EXPECT_THAT(errs[0].message, HasSubstr("not a duration"));
+}
+
 TEST(ConfigLoader, EmptyFileGivesDefaults) {
   TempDir dir;
   const Config c = load_config(dir.write("dunghan.toml", ""));

@@ -82,6 +82,7 @@ TEST(DeadlineOptionsTest, DefaultsAreTheSpecDefaults) {
   EXPECT_EQ(o.compare, CompareMode::date);
   EXPECT_EQ(o.judge_against, JudgeAgainst::current);
   EXPECT_EQ(o.due_soon, testing::working_days(2));
+  EXPECT_EQ(o.supplement_request_within, testing::working_days(3));
 }
 
 TEST(DeadlineOptionsTest, NamesRoundTrip) {

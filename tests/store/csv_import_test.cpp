@@ -39,6 +39,13 @@ TEST(CsvReader, DetectsSemicolonFromTheHeader) {
   EXPECT_EQ(d, ';');
 }
 
+TEST(CsvReader, DetectsTheSeparatorPastATitleLineWithoutOne) {
+  char d = 0;
+  EXPECT_EQ(read_all("DANH SÁCH HỒ SƠ\ncode;x\n1,5;2\n", &d),
+            (Rows{{"DANH SÁCH HỒ SƠ"}, {"code", "x"}, {"1,5", "2"}}));
+  EXPECT_EQ(d, ';');
+}
+
 TEST(CsvReader, SkipsUtf8Bom) {
   EXPECT_EQ(read_all("\xEF\xBB\xBF"
                      "code,x\n1,2\n"),
@@ -115,10 +122,12 @@ TEST_F(CsvImport, GoodRowsAreAllTaken) {
 
 TEST_F(CsvImport, ColumnsInAnyOrderAndUnknownOnesIgnored) {
   const ImportResult r = dossiers(
-      "STT;Status;Received_At;Code;Duration\n1;processing;2026-03-02 08:00:15;A;15 ngày làm "
-      "việc\n");
+      "STT;Status;Received_At;Ghi chú;Code;Duration\n1;processing;2026-03-02 08:00:15;x;A;15 ngày "
+      "làm việc\n");
   EXPECT_EQ(r.taken, 1);
-  EXPECT_EQ(r.ignored_columns, std::vector<std::string>{"STT"});
+  EXPECT_EQ(r.header_line, 1);
+  // A row-number column is dropped silently; another unknown heading is listed.
+  EXPECT_EQ(r.ignored_columns, std::vector<std::string>{"Ghi chú"});
 }
 
 TEST_F(CsvImport, EachBadRowKindGivesItsLineAndColumn) {
@@ -172,8 +181,8 @@ TEST_F(CsvImport, EmptyFileIsAFileError) {
 }
 
 // Excel's plain "CSV" on a Vietnamese Windows writes Windows-1258: "Phòng Đầu tư" comes as bytes
-// that are no UTF-8. Such rows are refused with their line and column (counted apart for the
-// command's hint); rows in plain ASCII go in.
+// that are no UTF-8. Such rows are refused, counted and the first named (the command gives one
+// error with the hint, not one per row); rows in plain ASCII go in.
 TEST_F(CsvImport, RowsInALegacyCodePageAreRefusedWithTheirColumn) {
   const ImportResult r = dossiers(
       "code,received_at,duration,status,department\n"
@@ -184,14 +193,20 @@ TEST_F(CsvImport, RowsInALegacyCodePageAreRefusedWithTheirColumn) {
   EXPECT_EQ(r.taken, 1);
   EXPECT_EQ(r.rejected, 2);
   EXPECT_EQ(r.not_utf8, 2);
-  ASSERT_EQ(problems_.size(), 2u);
-  EXPECT_EQ(problems_[0].line, 2);
-  EXPECT_EQ(problems_[0].column, "department");
-  EXPECT_EQ(problems_[0].code, "A");
-  EXPECT_NE(problems_[0].reason.find("Windows-1258"), std::string::npos);
-  EXPECT_EQ(problems_[1].column, "code");
-  EXPECT_EQ(problems_[1].code, "");  // never echo bytes a terminal cannot show
+  EXPECT_TRUE(problems_.empty());
+  ASSERT_TRUE(r.first_not_utf8);
+  EXPECT_EQ(r.first_not_utf8->line, 2);
+  EXPECT_EQ(r.first_not_utf8->column, "department");
+  EXPECT_EQ(r.first_not_utf8->code, "A");
+  EXPECT_NE(r.first_not_utf8->reason.find("Windows-1258"), std::string::npos);
   EXPECT_TRUE(store_->get("B"));
+  // A code that is not UTF-8 is never echoed (a terminal cannot show it).
+  const ImportResult c = dossiers(
+      "code,received_at,duration,status\n"
+      "C\xE2,2026-03-02 08:00,5 working days,processing\n");
+  ASSERT_TRUE(c.first_not_utf8);
+  EXPECT_EQ(c.first_not_utf8->column, "code");
+  EXPECT_EQ(c.first_not_utf8->code, "");
 }
 
 TEST_F(CsvImport, AFileThatIsNoUtf8TextIsRefusedAsAWholeSayingWhatItIs) {

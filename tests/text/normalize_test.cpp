@@ -46,5 +46,27 @@ TEST(IsNfc, TellsTheTwoFormsApart) {
   EXPECT_TRUE(is_nfc(to_nfc(kDauTuNfd)));
 }
 
+// ---- fold_for_matching
+// ---------------------------------------------------------------------------
+
+TEST(FoldForMatching, IgnoresCaseAccentsFormAndSpacing) {
+  EXPECT_EQ(fold_for_matching("Ngày tiếp nhận"), "ngay tiep nhan");
+  EXPECT_EQ(fold_for_matching("  NGÀY  TIẾP\tNHẬN "), "ngay tiep nhan");
+  EXPECT_EQ(fold_for_matching("ngay tiep nhan"), "ngay tiep nhan");
+  EXPECT_EQ(fold_for_matching(kDauTuNfd), "dau tu");
+  EXPECT_EQ(fold_for_matching(kDauTuNfc), "dau tu");
+  EXPECT_EQ(fold_for_matching("Mã TTHC"), "ma tthc");
+  EXPECT_EQ(fold_for_matching("ĐÃ TRẢ KẾT QUẢ"), "da tra ket qua");
+  EXPECT_EQ(fold_for_matching("Tổ chức,\u00A0cá nhân"), "to chuc, ca nhan");  // NBSP
+}
+
+TEST(FoldForMatching, KeepsWhatIsNotADiacritic) {
+  EXPECT_EQ(fold_for_matching(""), "");
+  EXPECT_EQ(fold_for_matching("received_at"), "received_at");
+  EXPECT_EQ(fold_for_matching("Cột (1)/2"), "cot (1)/2");
+  const std::string bad = "Ng\xE0y";  // Windows-1258 "Ngày": not UTF-8, unchanged
+  EXPECT_EQ(fold_for_matching(bad), bad);
+}
+
 }  // namespace
 }  // namespace dunghan::text
