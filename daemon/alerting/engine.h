@@ -67,6 +67,9 @@ struct CycleReport {
   std::int64_t planned = 0;        // new ledger rows (pending or skipped)
   std::int64_t sent = 0, retried = 0, dead = 0, unreachable = 0, cancelled = 0, skipped = 0,
                postponed = 0;
+  /// plan() found the store replaced, re-created or restored (event=store_replaced): it read it
+  /// from an empty cursor and re-planned every open dossier.
+  bool store_replaced = false;
   std::map<std::string, std::map<std::string, std::int64_t>> outcomes;  // channel → outcome → n
   std::vector<std::string> problems;  // routing problems and bad rows (deduplicated, capped)
   std::optional<calendar::Instant> next_wake;  // earliest next firing or retry
@@ -90,7 +93,10 @@ class Engine {
   /// Puts rows in `sending` whose lease has run out back to pending (logged). run_cycle() calls it
   /// first.
   std::size_t recover_expired();
-  /// Reads what changed, plans, writes new rows. Returns the counts (planned, dossiers_read).
+  /// Checks the store's identity (a store replaced, re-created or restored is read again from an
+  /// empty cursor, every open dossier re-planned: store_watch.h), reads what changed, plans,
+  /// writes new rows. Returns the counts (planned, dossiers_read, store_replaced). Throws
+  /// store::StoreError when the store cannot be reached.
   CycleReport plan();
   /// Sends what is due now. `keep_going` is polled between sends (false: stop taking new work,
   /// e.g. on SIGTERM; what is left stays pending).
