@@ -212,6 +212,12 @@ class Ledger {
   /// Small key/value store in the same database, for cursors (e.g. the store's last read).
   virtual std::optional<std::string> get_meta(const std::string& name) = 0;
   virtual void set_meta(const std::string& name, const std::string& value) = 0;
+
+  /// Folds the write-ahead log into the database file and truncates it, so that the ledger
+  /// needs little free disk space (SQLite: wal_checkpoint(TRUNCATE); a reader in another process
+  /// may make it fold only part, which is not an error). Call between cycles. Throws like the
+  /// other members (e.g. the disk is full). The default does nothing (a ledger without a log).
+  virtual void checkpoint() {}
 };
 
 /// The checks every implementation makes on its arguments (one place, so all agree).
@@ -223,7 +229,8 @@ void check_outcome(const RowOutcome& outcome);
 inline constexpr std::string_view kLedgerFileName = "state.db";
 
 /// Opens (creating and migrating) the SQLite ledger at `path` (WAL, synchronous=FULL so a
-/// committed transition survives power loss). The parent directory must exist. Migrations are
+/// committed transition survives power loss; the log is truncated to 1 MiB whenever it is reset,
+/// and to nothing by checkpoint()). The parent directory must exist. Migrations are
 /// forward-only: a file written by a newer schema is refused. `busy_timeout`: how long a write
 /// waits for another connection's lock before it throws. Throws std::runtime_error naming the
 /// file.
