@@ -1,7 +1,7 @@
 #include "service/http_server.h"
 
-#include <atomic>
 #include <chrono>
+#include <list>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
@@ -22,6 +22,7 @@ using tcp = asio::ip::tcp;
 constexpr std::size_t kHeaderLimit = 8 * 1024;
 constexpr std::size_t kBodyLimit = 16 * 1024;
 constexpr auto kRequestTimeout = std::chrono::seconds(10);
+constexpr auto kIdleTimeout = std::chrono::seconds(2);
 constexpr int kMaxRequestsPerConnection = 100;
 
 tcp::endpoint parse_listen(const std::string& listen) {
@@ -54,7 +55,7 @@ tcp::endpoint parse_listen(const std::string& listen) {
   return tcp::endpoint(addr, static_cast<unsigned short>(p));
 }
 
-bool constant_time_equal(const std::string& a, const std::string& b) {
+bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -62,6 +63,39 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
   }
   return diff == 0;
 }
+
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
+
+}  // namespace
+
+bool bearer_token_matches(std::string_view header, std::string_view token) {
+  while (!header.empty() && is_blank(header.front())) header.remove_prefix(1);
+  while (!header.empty() && is_blank(header.back())) header.remove_suffix(1);
+  constexpr std::string_view kScheme = "bearer";
+  if (header.size() <= kScheme.size() || !is_blank(header[kScheme.size()])) return false;
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    const char c = header[i];
+    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kScheme[i]) return false;
+  }
+  std::string_view given = header.substr(kScheme.size());
+  while (!given.empty() && is_blank(given.front())) given.remove_prefix(1);
+  return !token.empty() && constant_time_equal(given, token);
+}
+
+namespace {
+
+/// What the connection table knows of a connection, whatever its stream.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  /// Idle: nothing of the next request received yet (also a TLS handshake not yet done).
+  virtual bool idle() const = 0;
+  virtual std::chrono::steady_clock::time_point idle_since() const = 0;
+  /// Closes the connection to make room for a new one (its pending operation ends with an error).
+  virtual void evict() = 0;
+};
 
 }  // namespace
 
@@ -72,8 +106,14 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   tcp::acceptor acceptor;
   HttpHandlers handlers;
   std::optional<asio::ssl::context> tls;  // set: connections speak TLS
-  std::atomic<int> connections{0};
+  /// Open connections, oldest first (the io_context's thread only).
+  std::list<Connection*> sessions;
   bool stopped = false;
+
+  /// Makes room for one more connection when the table is full: closes the connection that has
+  /// been idle (nothing received of its next request) the longest. False when every connection
+  /// is busy with a request.
+  bool make_room();
 
   HttpResponse route(const http::request<http::string_body>& req) {
     const std::string target(req.target());
@@ -93,8 +133,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                 "reload over HTTP is off: set [service] reload_token_file\n"};
       }
       const auto auth = req.find(http::field::authorization);
-      const std::string expected = "Bearer " + *handlers.reload_token;
-      if (auth == req.end() || !constant_time_equal(std::string(auth->value()), expected)) {
+      if (auth == req.end() ||
+          !bearer_token_matches(std::string_view(auth->value().data(), auth->value().size()),
+                                *handlers.reload_token)) {
         return {401, "text/plain; charset=utf-8", "missing or wrong bearer token\n"};
       }
       return handlers.reload();
@@ -120,32 +161,76 @@ namespace {
 
 /// One connection. `Stream` is beast::tcp_stream, or beast::ssl_stream over one for TLS.
 template <class Stream>
-class Session : public std::enable_shared_from_this<Session<Stream>> {
+class Session : public Connection, public std::enable_shared_from_this<Session<Stream>> {
  public:
   Session(Stream stream, std::shared_ptr<HttpServer::Impl> server)
-      : stream_(std::move(stream)), server_(std::move(server)) {}
-  ~Session() { --server_->connections; }
+      : stream_(std::move(stream)), server_(std::move(server)) {
+    server_->sessions.push_back(this);
+    self_in_table_ = std::prev(server_->sessions.end());
+  }
+  ~Session() override { leave_table(); }
 
   void start() {
     if constexpr (kTls) {
-      beast::get_lowest_layer(stream_).expires_after(kRequestTimeout);
+      // A handshake not done within the idle deadline is a connection that sends nothing.
+      idle_ = true;
+      idle_since_ = std::chrono::steady_clock::now();
+      beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
       stream_.async_handshake(asio::ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code ec) {
                                 if (ec) {
                                   self->close();  // not TLS, or a handshake that failed
                                   return;
                                 }
-                                self->read();
+                                self->wait_for_request();
                               });
     } else {
-      read();
+      wait_for_request();
     }
+  }
+
+  bool idle() const override { return idle_; }
+  std::chrono::steady_clock::time_point idle_since() const override { return idle_since_; }
+
+  void evict() override {
+    leave_table();
+    close();
   }
 
  private:
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
+  void leave_table() {
+    if (in_table_) {
+      server_->sessions.erase(self_in_table_);
+      in_table_ = false;
+    }
+  }
+
+  /// Waits for the first bytes of the next request, at most kIdleTimeout: a connection that
+  /// sends nothing does not hold a slot for long.
+  void wait_for_request() {
+    idle_ = true;
+    idle_since_ = std::chrono::steady_clock::now();
+    if (buffer_.size() > 0) {  // pipelined: the next request is already here
+      read();
+      return;
+    }
+    beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
+    stream_.async_read_some(
+        buffer_.prepare(kHeaderLimit),
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+          if (ec) {
+            self->close();
+            return;
+          }
+          self->buffer_.commit(n);
+          self->read();
+        });
+  }
+
   void read() {
+    idle_ = false;
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(kBodyLimit);
@@ -202,7 +287,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
             self->close();
             return;
           }
-          self->read();
+          self->wait_for_request();
         });
   }
 
@@ -217,6 +302,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   beast::flat_buffer buffer_{kHeaderLimit + kBodyLimit};
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<HttpServer::Impl> server_;
+  std::list<Connection*>::iterator self_in_table_;
+  bool in_table_ = true;
+  bool idle_ = true;
+  std::chrono::steady_clock::time_point idle_since_ = std::chrono::steady_clock::now();
   int requests_ = 0;
 };
 
@@ -224,19 +313,17 @@ void accept_next(const std::shared_ptr<HttpServer::Impl>& impl) {
   impl->acceptor.async_accept([impl](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || impl->stopped) return;
     if (!ec) {
-      if (impl->connections.load() >= kMaxConnections) {
+      if (impl->sessions.size() >= static_cast<std::size_t>(kMaxConnections) &&
+          !impl->make_room()) {
         beast::error_code ignored;
-        socket.close(ignored);  // flood: refuse beyond the limit
+        socket.close(ignored);  // every slot is busy with a request: refuse this one
+      } else if (impl->tls) {
+        using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+        std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *impl->tls), impl)
+            ->start();
       } else {
-        ++impl->connections;
-        if (impl->tls) {
-          using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-          std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *impl->tls), impl)
-              ->start();
-        } else {
-          std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), impl)
-              ->start();
-        }
+        std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), impl)
+            ->start();
       }
     }
     accept_next(impl);
@@ -244,6 +331,16 @@ void accept_next(const std::shared_ptr<HttpServer::Impl>& impl) {
 }
 
 }  // namespace
+
+bool HttpServer::Impl::make_room() {
+  Connection* oldest = nullptr;
+  for (Connection* s : sessions) {
+    if (s->idle() && (oldest == nullptr || s->idle_since() < oldest->idle_since())) oldest = s;
+  }
+  if (oldest == nullptr) return false;
+  oldest->evict();
+  return true;
+}
 
 HttpServer::HttpServer(asio::io_context& io, const std::string& listen, HttpHandlers handlers,
                        std::optional<HttpTls> tls)

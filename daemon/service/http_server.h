@@ -2,13 +2,17 @@
 // The daemon's HTTP endpoint (Boost.Beast, optionally over TLS with OpenSSL): GET /healthz,
 // GET /metrics, POST /-/reload (bearer token), and everything else (the office pages and the JSON
 // API, service/office.h) through HttpHandlers::app. Limits keep malformed requests, slow clients
-// and floods from hurting the daemon: at most kMaxConnections at once (more are closed at accept),
-// headers up to 8 KiB, bodies up to 16 KiB, 10 s to send a request, 100 requests per connection.
+// and floods from hurting the daemon: at most kMaxConnections at once; a connection gets 2 s to
+// start a request (also between keep-alive requests) and 10 s to finish sending it; when every
+// slot is taken, a new connection closes the one idle the longest (nothing of a request received)
+// and is refused only when all are busy with a request; headers up to 8 KiB (413), bodies up to
+// 16 KiB (413), a malformed request 400, 100 requests per connection.
 
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -57,6 +61,11 @@ struct HttpHandlers {
 };
 
 inline constexpr int kMaxConnections = 64;
+
+/// True when the value of an Authorization header carries `token` with the Bearer scheme: the
+/// scheme in any case (RFC 9110 §11.1), one or more blanks, then exactly the token (compared in
+/// constant time); blanks around the value are ignored. An empty `token` never matches.
+bool bearer_token_matches(std::string_view header, std::string_view token);
 
 class HttpServer {
  public:
