@@ -72,6 +72,30 @@ TEST(StoreReplaced, ANewStoreMovedInPlaceIsReadFromTheStart) {
   EXPECT_EQ(h.ledger->get_meta(kStoreIdentityMeta), store::to_string(h.store->identity()));
 }
 
+TEST(StoreReplaced, ANewStoreWithMoreWritesThanTheCursorIsStillReadInFull) {
+  // Its row counter (5) is past the cursor (3): only its identity tells that N1..N3, written at
+  // versions 1..3, were never read.
+  Harness h(kOverdue);
+  three_sent(h);
+  const auto path = h.dir.path() / "fresh.db";
+  {
+    store::StoreSettings s;
+    s.path = path;
+    s.offset = h.cal->offset();
+    auto st = store::open_store(s);
+    for (const char* c : {"N1", "N2", "N3", "N4", "N5"}) {
+      const deadline::Dossier d = march(c);
+      st->upsert(std::span(&d, 1), {});
+    }
+  }
+  remove_store(h.dir.path() / "dossiers.db");
+  std::filesystem::rename(path, h.dir.path() / "dossiers.db");
+  const CycleReport r = h.cycle_at(kOverdue + std::chrono::minutes(5));
+  EXPECT_TRUE(r.store_replaced);
+  EXPECT_EQ(codes_sent(h),
+            (std::vector<std::string>{"D1", "D2", "D3", "N1", "N2", "N3", "N4", "N5"}));
+}
+
 TEST(StoreReplaced, AStoreReplacedWhileTheDaemonWasStoppedIsSeenAtTheNextStart) {
   Harness h(kOverdue);
   three_sent(h);
