@@ -225,6 +225,11 @@ class Ledger {
 void check_insert(const AlertRow& row, const std::string& key);
 void check_outcome(const RowOutcome& outcome);
 
+/// True when `e` is an error of the SQLite state database (the ledger or the fire schedule):
+/// a full disk, an I/O error, a locked or corrupt file, as opposed to a bug or an invalid
+/// argument. Lets a caller that does not know SQLite name the file and the free space.
+bool is_state_db_error(const std::exception& e);
+
 /// The file name of the ledger in the state directory.
 inline constexpr std::string_view kLedgerFileName = "state.db";
 

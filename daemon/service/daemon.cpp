@@ -8,10 +8,10 @@
 #include <mutex>
 #include <thread>
 
-#include <SQLiteCpp/Exception.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 
+#include "alerting/ledger.h"
 #include "config/config.h"
 #include "deadline/clock.h"
 #include "log/logging.h"
@@ -292,11 +292,13 @@ bool Daemon::guarded(calendar::Instant at, const std::filesystem::path& state_db
     failed(at, Fault::store, log::redact(e.what()));
   } catch (const StateDbError& e) {
     failed(at, Fault::state_db, log::redact(e.what()));
-  } catch (const SQLite::Exception& e) {
-    // The store wraps its own SQLite errors: a bare one comes from the state database.
-    failed(at, Fault::state_db, log::redact(state_db_error_text(state_db, e.what())));
   } catch (const std::exception& e) {
-    failed(at, Fault::other, log::redact(e.what()));
+    // The store wraps its own SQLite errors: a bare one comes from the state database.
+    if (alerting::is_state_db_error(e)) {
+      failed(at, Fault::state_db, log::redact(state_db_error_text(state_db, e.what())));
+    } else {
+      failed(at, Fault::other, log::redact(e.what()));
+    }
   }
   return false;
 }
