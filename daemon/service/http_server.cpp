@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <list>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
@@ -10,6 +11,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include "service/http_request.h"
+#include "service/http_slots.h"
 
 namespace dunghan::service {
 namespace {
@@ -90,9 +92,8 @@ namespace {
 class Connection {
  public:
   virtual ~Connection() = default;
-  /// Idle: nothing of the next request received yet (also a TLS handshake not yet done).
-  virtual bool idle() const = 0;
-  virtual std::chrono::steady_clock::time_point idle_since() const = 0;
+  /// Where the connection stands (for make_room()); a TLS handshake not yet done is idle.
+  virtual const SlotView& slot() const = 0;
   /// Closes the connection to make room for a new one (its pending operation ends with an error).
   virtual void evict() = 0;
 };
@@ -110,9 +111,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   std::list<Connection*> sessions;
   bool stopped = false;
 
-  /// Makes room for one more connection when the table is full: closes the connection that has
-  /// been idle (nothing received of its next request) the longest. False when every connection
-  /// is busy with a request.
+  /// Makes room for one more connection when the table is full: closes the connection that
+  /// slot_to_free() picks (http_slots.h). False when every connection is being answered.
   bool make_room();
 
   HttpResponse route(const http::request<http::string_body>& req) {
@@ -173,8 +173,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   void start() {
     if constexpr (kTls) {
       // A handshake not done within the idle deadline is a connection that sends nothing.
-      idle_ = true;
-      idle_since_ = std::chrono::steady_clock::now();
+      enter(SlotView::State::idle);
       beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
       stream_.async_handshake(asio::ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code ec) {
@@ -189,8 +188,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     }
   }
 
-  bool idle() const override { return idle_; }
-  std::chrono::steady_clock::time_point idle_since() const override { return idle_since_; }
+  const SlotView& slot() const override { return slot_; }
 
   void evict() override {
     leave_table();
@@ -210,8 +208,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   /// Waits for the first bytes of the next request, at most kIdleTimeout: a connection that
   /// sends nothing does not hold a slot for long.
   void wait_for_request() {
-    idle_ = true;
-    idle_since_ = std::chrono::steady_clock::now();
+    enter(SlotView::State::idle);
     if (buffer_.size() > 0) {  // pipelined: the next request is already here
       read();
       return;
@@ -230,7 +227,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   }
 
   void read() {
-    idle_ = false;
+    enter(SlotView::State::reading);
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(kBodyLimit);
@@ -255,6 +252,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
               false, 11);
       return;
     }
+    enter(SlotView::State::responding);
     const http::request<http::string_body>& req = parser_->get();
     HttpResponse r;
     try {
@@ -270,6 +268,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   }
 
   void respond(HttpResponse r, bool keep_alive, unsigned version, bool head = false) {
+    enter(SlotView::State::responding);
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(r.status), version);
     res->set(http::field::server, "dunghan");
@@ -291,6 +290,11 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         });
   }
 
+  void enter(SlotView::State state) {
+    slot_.state = state;
+    slot_.since = std::chrono::steady_clock::now();
+  }
+
   void close() {
     beast::error_code ignored;
     tcp::socket& socket = beast::get_lowest_layer(stream_).socket();
@@ -304,8 +308,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   std::shared_ptr<HttpServer::Impl> server_;
   std::list<Connection*>::iterator self_in_table_;
   bool in_table_ = true;
-  bool idle_ = true;
-  std::chrono::steady_clock::time_point idle_since_ = std::chrono::steady_clock::now();
+  SlotView slot_{SlotView::State::idle, std::chrono::steady_clock::now()};
   int requests_ = 0;
 };
 
@@ -333,12 +336,15 @@ void accept_next(const std::shared_ptr<HttpServer::Impl>& impl) {
 }  // namespace
 
 bool HttpServer::Impl::make_room() {
-  Connection* oldest = nullptr;
+  std::vector<SlotView> slots;
+  std::vector<Connection*> owners;
   for (Connection* s : sessions) {
-    if (s->idle() && (oldest == nullptr || s->idle_since() < oldest->idle_since())) oldest = s;
+    slots.push_back(s->slot());
+    owners.push_back(s);
   }
-  if (oldest == nullptr) return false;
-  oldest->evict();
+  const std::optional<std::size_t> victim = slot_to_free(slots);
+  if (!victim) return false;
+  owners[*victim]->evict();
   return true;
 }
 

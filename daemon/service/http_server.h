@@ -4,9 +4,10 @@
 // API, service/office.h) through HttpHandlers::app. Limits keep malformed requests, slow clients
 // and floods from hurting the daemon: at most kMaxConnections at once; a connection gets 2 s to
 // start a request (also between keep-alive requests) and 10 s to finish sending it; when every
-// slot is taken, a new connection closes the one idle the longest (nothing of a request received)
-// and is refused only when all are busy with a request; headers up to 8 KiB (413), bodies up to
-// 16 KiB (413), a malformed request 400, 100 requests per connection.
+// slot is taken, a new connection closes the one idle the longest, else the one whose request has
+// been arriving the longest (a slow client), and is refused only when all are being answered
+// (http_slots.h); headers up to 8 KiB (413), bodies up to 16 KiB (413), a malformed request 400,
+// 100 requests per connection.
 
 #include <functional>
 #include <memory>

@@ -11,6 +11,7 @@
 #include <boost/asio.hpp>
 
 #include "service/http_server.h"
+#include "service/http_slots.h"
 #include "service/http_test_client.h"
 
 namespace dunghan::service {
@@ -186,25 +187,46 @@ TEST_F(Endpoint, AFullTableMakesRoomByClosingTheOldestIdleConnection) {
   EXPECT_TRUE(idle[1]->closed_by_server(std::chrono::seconds(20)));
 }
 
-TEST_F(Endpoint, WhenEverySlotIsBusyWithARequestANewConnectionIsRefused) {
-  // Every connection has started a request (a header line, no end): none is idle.
-  std::vector<std::unique_ptr<Connection>> busy;
+TEST_F(Endpoint, WithNoIdleConnectionTheRequestArrivingLongestIsClosed) {
+  // Every connection has started a request and never ends it (a slowloris): none is idle.
+  std::vector<std::unique_ptr<Connection>> slow;
   for (int i = 0; i < kMaxConnections; ++i) {
-    busy.push_back(std::make_unique<Connection>(port));
-    ASSERT_TRUE(busy.back()->send("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+    slow.push_back(std::make_unique<Connection>(port));
+    ASSERT_TRUE(slow.back()->send("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
   }
   // Nothing tells a client that the server has read those bytes: give it time (not a timing
-  // assertion; a slower machine only makes the wait useless, and then the test fails loudly).
+  // assertion; on a machine too slow for it the test fails loudly, it does not pass wrongly).
   std::this_thread::sleep_for(std::chrono::seconds(1));
-  Connection refused(port);
-  refused.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
-  EXPECT_EQ(refused.response(), "");
-  EXPECT_TRUE(refused.closed_by_server(std::chrono::seconds(20)));
-  // The busy ones are unharmed: each can finish its request.
-  for (auto& c : busy) {
-    ASSERT_TRUE(c->send("\r\n"));
-    EXPECT_EQ(Connection::status(c->response()), 200);
+  Connection newcomer(port);
+  ASSERT_TRUE(newcomer.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_EQ(Connection::status(newcomer.response()), 200);
+  EXPECT_TRUE(slow.front()->closed_by_server(std::chrono::seconds(20)));
+  // The others are unharmed: each can still finish its request.
+  for (std::size_t i = 1; i < slow.size(); ++i) {
+    ASSERT_TRUE(slow[i]->send("\r\n"));
+    EXPECT_EQ(Connection::status(slow[i]->response()), 200) << i;
   }
+}
+
+using Clock = std::chrono::steady_clock;
+using State = SlotView::State;
+
+TEST(SlotToFree, TheOldestIdleFirstThenTheOldestArrivingNeverOneBeingAnswered) {
+  const Clock::time_point t{};
+  const auto at = [&](int s) { return t + std::chrono::seconds(s); };
+  const std::vector<SlotView> mixed = {{State::reading, at(1)},
+                                       {State::idle, at(5)},
+                                       {State::responding, at(0)},
+                                       {State::idle, at(3)}};
+  EXPECT_EQ(slot_to_free(mixed), 3u);
+  const std::vector<SlotView> no_idle = {
+      {State::reading, at(4)}, {State::responding, at(0)}, {State::reading, at(2)}};
+  EXPECT_EQ(slot_to_free(no_idle), 2u);
+  const std::vector<SlotView> answering = {{State::responding, at(0)}, {State::responding, at(1)}};
+  EXPECT_EQ(slot_to_free(answering), std::nullopt);
+  EXPECT_EQ(slot_to_free({}), std::nullopt);
+  const std::vector<SlotView> tie = {{State::idle, at(2)}, {State::idle, at(2)}};
+  EXPECT_EQ(slot_to_free(tie), 0u);
 }
 
 TEST(ListenAddress, ABadAddressIsRefusedByName) {
