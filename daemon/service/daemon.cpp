@@ -354,7 +354,7 @@ int Daemon::run() {
       for (;;) std::this_thread::sleep_for(std::chrono::hours{1});
     });
   }
-  health_.set_phase("running");
+  health_.set_phase("running", clock_->now());
   notifier_.ready();
   notifier_.status("starting first cycle");
   lifecycle(Lifecycle::running, "");
@@ -475,7 +475,7 @@ void Daemon::stop(const std::string& why) {
   if (stopping_) return;
   stopping_ = true;
   spdlog::info("event=stopping reason={}", log::kv_value(why));
-  health_.set_phase("stopping");
+  health_.set_phase("stopping", clock_->now());
   notifier_.stopping();
   lifecycle(Lifecycle::stopping, why);
   cycle_timer_.cancel();

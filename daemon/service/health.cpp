@@ -85,15 +85,17 @@ void Health::routing(std::int64_t unroutable_dossiers, std::int64_t problems) {
   routing_problems_ = problems;
 }
 
-void Health::set_phase(const std::string& phase) {
+void Health::set_phase(const std::string& phase, calendar::Instant at) {
   std::lock_guard lock(mutex_);
   phase_ = phase;
+  phase_since_ = at;
 }
 
 bool Health::healthy(calendar::Instant now, std::chrono::seconds max_age) const {
   std::lock_guard lock(mutex_);
-  return phase_ == "running" && last_cycle_ok_ && last_cycle_at_ &&
-         now - *last_cycle_at_ <= max_age;
+  if (phase_ != "running") return false;
+  if (!any_cycle_ended_) return now - phase_since_ <= max_age;  // the first cycle runs
+  return last_cycle_ok_ && last_cycle_at_ && now - *last_cycle_at_ <= max_age;
 }
 
 bool Health::starting() const {
@@ -113,7 +115,7 @@ std::string Health::healthz_json(calendar::Instant now, std::chrono::seconds max
     return t ? nlohmann::json(calendar::format_iso(*t, offset)) : nlohmann::json(nullptr);
   };
   nlohmann::json j;
-  j["status"] = ok ? "ok" : first ? "starting" : "unhealthy";
+  j["status"] = !ok ? "unhealthy" : first ? "starting" : "ok";
   j["phase"] = phase_;
   j["last_cycle"] = iso(last_cycle_at_);
   j["last_cycle_seconds"] = last_cycle_seconds_;

@@ -47,12 +47,15 @@ class Health {
   /// From the last walk of the open dossiers: how many have a stage that some intended recipient
   /// cannot be found for, and how many distinct routing problems there are.
   void routing(std::int64_t unroutable_dossiers, std::int64_t problems);
-  void set_phase(const std::string& phase);  // "starting", "running", "stopping"
+  /// "starting", "running", "stopping", entered at `at`.
+  void set_phase(const std::string& phase, calendar::Instant at);
 
-  /// True when the last cycle succeeded and is not older than `max_age` (and one has run).
+  /// True when the daemon runs and either its last cycle succeeded and is not older than
+  /// `max_age`, or its first cycle is still running and started less than `max_age` ago (a long
+  /// first read of a large store: nothing is wrong, alerts are going out).
   bool healthy(calendar::Instant now, std::chrono::seconds max_age) const;
-  /// True while the daemon runs but its first cycle has neither ended nor failed (a long first
-  /// read of a large store): /healthz says "starting" rather than blaming the store.
+  /// True while the daemon runs but its first cycle has neither ended nor failed: /healthz says
+  /// "starting" (HTTP 200 while healthy()) rather than blaming the store.
   bool starting() const;
   /// The /healthz body: {"status": "ok" | "starting" | "unhealthy", "phase", "last_cycle",
   /// "last_cycle_seconds", "store_reachable" (true, false, or null before the first cycle),
@@ -71,6 +74,7 @@ class Health {
  private:
   mutable std::mutex mutex_;
   std::string phase_ = "starting";
+  calendar::Instant phase_since_{};
   std::optional<calendar::Instant> last_cycle_at_;
   double last_cycle_seconds_ = 0;
   bool last_cycle_ok_ = false;

@@ -105,7 +105,7 @@ alerting::CycleReport a_report() {
 
 TEST(Metrics, FollowTheTextExpositionFormat) {
   Health h;
-  h.set_phase("running");
+  h.set_phase("running", kT0);
   h.reload_result(true, kT0, "");
   h.state_dir_free(123456789);
   h.open_dossiers({{"overdue", 4}, {"due_soon", 2}});
@@ -144,7 +144,7 @@ TEST(Metrics, FollowTheTextExpositionFormat) {
 
 TEST(Metrics, StoreAndStateDatabaseGaugesAreAbsentUntilACycleHasRun) {
   Health h;
-  h.set_phase("running");
+  h.set_phase("running", kT0);
   std::map<std::string, std::string> types;
   const std::vector<Sample> m = parse_exposition(h.metrics_text("dev"), types);
   EXPECT_EQ(find(m, "dunghan_store_reachable"), nullptr);
@@ -174,10 +174,11 @@ TEST(Metrics, AFailedReloadKeepsTheTimeOfTheLastSuccessfulOne) {
 
 TEST(Healthz, SaysStartingUntilTheFirstCycleEnds) {
   Health h;
-  h.set_phase("running");
+  h.set_phase("running", kT0);
   EXPECT_TRUE(h.starting());
-  EXPECT_FALSE(h.healthy(kT0, kMaxAge));
-  json j = json::parse(h.healthz_json(kT0, kMaxAge, kIct));
+  // A long first cycle (a province's store): nothing is wrong, alerts are going out.
+  EXPECT_TRUE(h.healthy(kT0 + seconds{95}, kMaxAge));
+  json j = json::parse(h.healthz_json(kT0 + seconds{95}, kMaxAge, kIct));
   EXPECT_EQ(j["status"], "starting");
   EXPECT_TRUE(j["store_reachable"].is_null()) << j;  // not known yet: not "false"
   EXPECT_TRUE(j["state_db"]["writable"].is_null()) << j;
@@ -191,9 +192,27 @@ TEST(Healthz, SaysStartingUntilTheFirstCycleEnds) {
   EXPECT_EQ(j["state_db"]["writable"], true);
 }
 
+TEST(Healthz, AFirstCycleRunningLongerThanTheMaximumAgeIsUnhealthy) {
+  Health h;
+  h.set_phase("running", kT0);
+  EXPECT_TRUE(h.healthy(kT0 + kMaxAge, kMaxAge));
+  EXPECT_FALSE(h.healthy(kT0 + kMaxAge + seconds{1}, kMaxAge));
+  EXPECT_EQ(json::parse(h.healthz_json(kT0 + kMaxAge + seconds{1}, kMaxAge, kIct))["status"],
+            "unhealthy");
+}
+
+TEST(Healthz, NotRunningIsNotHealthy) {
+  Health h;
+  EXPECT_FALSE(h.healthy(kT0, kMaxAge));  // still starting up
+  h.set_phase("running", kT0);
+  h.cycle_done(kT0, std::chrono::milliseconds(5), {}, {});
+  h.set_phase("stopping", kT0 + seconds{1});
+  EXPECT_FALSE(h.healthy(kT0 + seconds{1}, kMaxAge));
+}
+
 TEST(Healthz, AFirstCycleThatFailsIsUnhealthyNotStarting) {
   Health h;
-  h.set_phase("running");
+  h.set_phase("running", kT0);
   h.cycle_failed(kT0, Fault::state_db,
                  "state database /x/state.db: disk full (0 bytes free on /x)");
   const json j = json::parse(h.healthz_json(kT0, kMaxAge, kIct));
@@ -205,7 +224,7 @@ TEST(Healthz, AFirstCycleThatFailsIsUnhealthyNotStarting) {
 
 TEST(Healthz, EachFaultNamesItsPartAndTheNextGoodCycleClearsIt) {
   Health h;
-  h.set_phase("running");
+  h.set_phase("running", kT0);
   h.cycle_done(kT0, std::chrono::milliseconds(5), {}, {});
   h.cycle_failed(kT0 + seconds{30}, Fault::store, "/srv/dossiers.db: no longer exists");
   json j = json::parse(h.healthz_json(kT0 + seconds{30}, kMaxAge, kIct));
@@ -236,7 +255,7 @@ TEST(Healthz, EachFaultNamesItsPartAndTheNextGoodCycleClearsIt) {
 
 TEST(Healthz, ALastCycleTooOldIsUnhealthy) {
   Health h;
-  h.set_phase("running");
+  h.set_phase("running", kT0);
   h.cycle_done(kT0, std::chrono::milliseconds(5), {}, {});
   EXPECT_TRUE(h.healthy(kT0 + kMaxAge, kMaxAge));
   EXPECT_FALSE(h.healthy(kT0 + kMaxAge + seconds{1}, kMaxAge));
