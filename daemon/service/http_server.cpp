@@ -1,5 +1,6 @@
 #include "service/http_server.h"
 
+#include <algorithm>
 #include <chrono>
 #include <list>
 #include <vector>
@@ -23,8 +24,6 @@ using tcp = asio::ip::tcp;
 
 constexpr std::size_t kHeaderLimit = 8 * 1024;
 constexpr std::size_t kBodyLimit = 16 * 1024;
-constexpr auto kRequestTimeout = std::chrono::seconds(10);
-constexpr auto kIdleTimeout = std::chrono::seconds(2);
 constexpr int kMaxRequestsPerConnection = 100;
 
 tcp::endpoint parse_listen(const std::string& listen) {
@@ -107,6 +106,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   tcp::acceptor acceptor;
   HttpHandlers handlers;
   std::optional<asio::ssl::context> tls;  // set: connections speak TLS
+  HttpTimeouts timeouts;
   /// Open connections, oldest first (the io_context's thread only).
   std::list<Connection*> sessions;
   bool stopped = false;
@@ -174,7 +174,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     if constexpr (kTls) {
       // A handshake not done within the idle deadline is a connection that sends nothing.
       enter(SlotView::State::idle);
-      beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
+      beast::get_lowest_layer(stream_).expires_after(server_->timeouts.idle);
       stream_.async_handshake(asio::ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code ec) {
                                 if (ec) {
@@ -205,7 +205,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     }
   }
 
-  /// Waits for the first bytes of the next request, at most kIdleTimeout: a connection that
+  /// Waits for the first bytes of the next request, at most timeouts.idle: a connection that
   /// sends nothing does not hold a slot for long.
   void wait_for_request() {
     enter(SlotView::State::idle);
@@ -213,29 +213,40 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
       read();
       return;
     }
-    beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
-    stream_.async_read_some(
-        buffer_.prepare(kHeaderLimit),
-        [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
-          if (ec) {
-            self->close();
-            return;
-          }
-          self->buffer_.commit(n);
-          self->read();
-        });
+    beast::get_lowest_layer(stream_).expires_after(server_->timeouts.idle);
+    stream_.async_read_some(buffer_.prepare(kHeaderLimit),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec) {
+                                self->close();
+                                return;
+                              }
+                              self->buffer_.commit(n);
+                              self->read();
+                            });
   }
 
+  /// Reads a request whose first bytes are here: its headers within timeouts.headers, all of it
+  /// within timeouts.request (both from now).
   void read() {
     enter(SlotView::State::reading);
+    const auto first_byte = std::chrono::steady_clock::now();
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(kBodyLimit);
-    beast::get_lowest_layer(stream_).expires_after(kRequestTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_read(ec);
-                     });
+    const HttpTimeouts& t = server_->timeouts;
+    beast::get_lowest_layer(stream_).expires_after(std::min(t.headers, t.request));
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this(), first_byte](beast::error_code ec, std::size_t) {
+          if (ec || self->parser_->is_done()) {
+            self->on_read(ec);
+            return;
+          }
+          beast::get_lowest_layer(self->stream_)
+              .expires_at(first_byte + self->server_->timeouts.request);
+          http::async_read(self->stream_, self->buffer_, *self->parser_,
+                           [self](beast::error_code ec2, std::size_t) { self->on_read(ec2); });
+        });
   }
 
   void on_read(beast::error_code ec) {
@@ -278,7 +289,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     res->keep_alive(keep_alive);
     if (!head) res->body() = std::move(r.body);
     res->prepare_payload();
-    beast::get_lowest_layer(stream_).expires_after(kRequestTimeout);
+    beast::get_lowest_layer(stream_).expires_after(server_->timeouts.request);
     http::async_write(
         stream_, *res,
         [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
@@ -349,8 +360,9 @@ bool HttpServer::Impl::make_room() {
 }
 
 HttpServer::HttpServer(asio::io_context& io, const std::string& listen, HttpHandlers handlers,
-                       std::optional<HttpTls> tls)
+                       std::optional<HttpTls> tls, HttpTimeouts timeouts)
     : impl_(std::make_shared<Impl>(io, std::move(handlers))) {
+  impl_->timeouts = timeouts;
   const tcp::endpoint ep = parse_listen(listen);
   if (tls) {
     asio::ssl::context& ctx = impl_->tls.emplace(asio::ssl::context::tls_server);

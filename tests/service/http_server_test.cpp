@@ -34,7 +34,8 @@ class Endpoint : public ::testing::Test {
       return HttpResponse{202, "text/plain; charset=utf-8", "reload requested\n"};
     };
     h.reload_token = token();
-    server = std::make_unique<HttpServer>(io, "127.0.0.1:0", std::move(h));
+    server =
+        std::make_unique<HttpServer>(io, "127.0.0.1:0", std::move(h), std::nullopt, timeouts());
     port = server->port();
     loop = std::thread([this] { io.run(); });
   }
@@ -45,6 +46,7 @@ class Endpoint : public ::testing::Test {
     loop.join();
   }
   virtual std::optional<std::string> token() const { return "s3cret-t0ken-value"; }
+  virtual HttpTimeouts timeouts() const { return {}; }
 
   /// One request on a fresh connection; the whole response.
   std::string request(const std::string& text) {
@@ -206,6 +208,37 @@ TEST_F(Endpoint, WithNoIdleConnectionTheRequestArrivingLongestIsClosed) {
     ASSERT_TRUE(slow[i]->send("\r\n"));
     EXPECT_EQ(Connection::status(slow[i]->response()), 200) << i;
   }
+}
+
+/// An endpoint with short deadlines, so that a test can outlast them in well under a second.
+class EndpointWithShortDeadlines : public Endpoint {
+  HttpTimeouts timeouts() const override {
+    using std::chrono::milliseconds;
+    return HttpTimeouts{milliseconds(2000), milliseconds(400), milliseconds(2000)};
+  }
+};
+
+TEST_F(EndpointWithShortDeadlines, AClientTricklingItsHeadersIsCutAtTheHeaderDeadline) {
+  // A slowloris client: a byte every 50 ms, so that it is never idle and never done. The idle
+  // and request deadlines (2 s) are far away; only the header deadline (0.4 s) can cut it.
+  Connection slow(port);
+  const std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+  ASSERT_TRUE(slow.send(head));
+  bool cut = false;
+  for (int i = 0; i < 30 && !cut; ++i) {  // 1.5 s of trickling at most
+    if (!slow.send("a")) {
+      cut = true;
+      break;
+    }
+    cut = slow.closed_by_server(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(cut) << "the server kept a connection whose headers never end";
+  // A request whose headers arrive in time is answered, also when it is slower than an instant.
+  Connection ok(port);
+  ASSERT_TRUE(ok.send("GET /healthz HTTP/1.1\r\n"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_TRUE(ok.send("Host: x\r\n\r\n"));
+  EXPECT_EQ(Connection::status(ok.response()), 200);
 }
 
 using Clock = std::chrono::steady_clock;
