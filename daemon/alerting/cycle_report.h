@@ -20,6 +20,9 @@ struct CycleReport {
                postponed = 0;
   std::int64_t held = 0;      // waited for a channel that is down (no attempt used)
   std::int64_t released = 0;  // given back unsent (a stop, a store error; no attempt used)
+  /// plan() found the store replaced, re-created or restored (event=store_replaced): it read it
+  /// from an empty cursor and re-planned every open dossier.
+  bool store_replaced = false;
   /// Send attempts: channel → outcome ("sent", "retry", "dead" for the last attempt before dead,
   /// "unreachable", "failed") → n. Counted once the ledger has recorded them.
   std::map<std::string, std::map<std::string, std::int64_t>> outcomes;

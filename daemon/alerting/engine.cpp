@@ -8,6 +8,7 @@
 #include "alerting/group.h"
 #include "alerting/recorder.h"
 #include "alerting/render_stage.h"
+#include "alerting/store_watch.h"
 #include "log/logging.h"
 
 namespace dunghan::alerting {
@@ -132,7 +133,12 @@ std::size_t Engine::recover_expired() {
 CycleReport Engine::plan() {
   CycleReport report;
   const Instant now = clock_.now();
-  const store::ChangeCursor cursor = parse_cursor(ledger_.get_meta("store_cursor"));
+  // A store replaced, re-created or restored: the cursor belongs to the old one (store_watch.h).
+  const StoreCheck store_check = check_store(store_, ledger_);
+  report.store_replaced = store_check.replaced_from.has_value();
+  const store::ChangeCursor cursor = report.store_replaced
+                                         ? store::ChangeCursor{}
+                                         : parse_cursor(ledger_.get_meta("store_cursor"));
   const std::vector<std::string> due_codes = schedule_.due(now);
   std::vector<AlertRow> rows;
   std::vector<std::pair<std::string, std::optional<Instant>>> fires;
@@ -160,8 +166,9 @@ CycleReport Engine::plan() {
     }
     if (rows.size() >= kPlanBatch) flush();
   };
-  const bool replan_all = ledger_.get_meta("plan_fingerprint") != settings_.fingerprint;
-  if (replan_all) {
+  const bool replan_all =
+      report.store_replaced || ledger_.get_meta("plan_fingerprint") != settings_.fingerprint;
+  if (replan_all && !report.store_replaced) {  // (an empty cursor reads every dossier anyway)
     store::DossierFilter open;
     open.open_only = true;
     store_.for_each(open, visit);
@@ -184,7 +191,14 @@ CycleReport Engine::plan() {
                     "): the database seems to use a legacy encoding (TCVN3, Windows-1258); their "
                     "alerts go out, but these texts will not display");
   }
+  if (read.restarted) {
+    report.store_replaced = true;
+    spdlog::warn(
+        "event=store_replaced reason=cursor_ahead note=\"the store holds older changes "
+        "than the ones read before (restored from a backup?): read it all again\"");
+  }
   ledger_.set_meta("store_cursor", cursor_text(read.next));
+  record_store(ledger_, store_check);
   if (replan_all) ledger_.set_meta("plan_fingerprint", settings_.fingerprint);
   return report;
 }
@@ -289,6 +303,7 @@ CycleReport Engine::run_cycle(const std::function<bool()>& keep_going) {
     if (!progressed) break;
   }
   sent.dossiers_read = planned.dossiers_read;
+  sent.store_replaced = planned.store_replaced;
   sent.rows_rejected = planned.rows_rejected;
   sent.planned = planned.planned;
   for (std::string& p : planned.problems) add_problem(sent.problems, std::move(p));

@@ -100,7 +100,10 @@ class Engine {
   /// Puts rows in `sending` whose lease has run out back to pending (logged). run_cycle() calls it
   /// first.
   std::size_t recover_expired();
-  /// Reads what changed, plans, writes new rows. Returns the counts (planned, dossiers_read).
+  /// Checks the store's identity (a store replaced, re-created or restored is read again from an
+  /// empty cursor, every open dossier re-planned: store_watch.h), reads what changed, plans,
+  /// writes new rows. Returns the counts (planned, dossiers_read, store_replaced). Throws
+  /// store::StoreError when the store cannot be reached.
   CycleReport plan();
   /// Sends what is due now: at most dispatch_limit rows, claimed batch_size at a time. `keep_going`
   /// is polled before each batch and each send, also from the send workers (false: stop taking

@@ -12,6 +12,7 @@ struct FireSchedule::Impl {
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA synchronous=FULL");
     db.exec("PRAGMA busy_timeout=5000");
+    db.exec("PRAGMA journal_size_limit=1048576");
     migrate_state_db(db, path);
   }
   SQLite::Database db;

@@ -212,6 +212,12 @@ class Ledger {
   /// Small key/value store in the same database, for cursors (e.g. the store's last read).
   virtual std::optional<std::string> get_meta(const std::string& name) = 0;
   virtual void set_meta(const std::string& name, const std::string& value) = 0;
+
+  /// Folds the write-ahead log into the database file and truncates it, so that the ledger
+  /// needs little free disk space (SQLite: wal_checkpoint(TRUNCATE); a reader in another process
+  /// may make it fold only part, which is not an error). Call between cycles. Throws like the
+  /// other members (e.g. the disk is full). The default does nothing (a ledger without a log).
+  virtual void checkpoint() {}
 };
 
 /// The checks every implementation makes on its arguments (one place, so all agree).
@@ -219,14 +225,20 @@ class Ledger {
 void check_insert(const AlertRow& row, const std::string& key);
 void check_outcome(const RowOutcome& outcome);
 
+/// True when `e` is an error of the SQLite state database (the ledger or the fire schedule):
+/// a full disk, an I/O error, a locked or corrupt file, as opposed to a bug or an invalid
+/// argument. Lets a caller that does not know SQLite name the file and the free space.
+bool is_state_db_error(const std::exception& e);
+
 /// The file name of the ledger in the state directory.
 inline constexpr std::string_view kLedgerFileName = "state.db";
 
 /// Opens (creating and migrating) the SQLite ledger at `path` (WAL, synchronous=FULL so a
 /// committed transition survives power loss; only claim() commits without waiting for the disk —
 /// a claim lost in a power cut is one that never happened: its rows are pending again and go out
-/// with the same keys, as after a crash — and the next record() makes it durable). The parent
-/// directory must exist. Migrations are forward-only: a file written by a newer schema is refused.
+/// with the same keys, as after a crash — and the next record() makes it durable; the log is
+/// truncated to 1 MiB whenever it is reset, and to nothing by checkpoint()). The parent directory
+/// must exist. Migrations are forward-only: a file written by a newer schema is refused.
 /// `busy_timeout`: how long a write waits for another connection's lock before it throws. Throws
 /// std::runtime_error naming the file.
 std::unique_ptr<Ledger> open_sqlite_ledger(

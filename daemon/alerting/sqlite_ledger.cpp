@@ -97,7 +97,15 @@ class SqliteLedger final : public Ledger {
             static_cast<int>(busy_timeout.count())) {
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec("PRAGMA synchronous = FULL");
+    db_.exec("PRAGMA journal_size_limit = 1048576");  // a full disk must not be a WAL's fault
     migrate_state_db(db_, path_);
+  }
+
+  void checkpoint() override {
+    std::lock_guard lock(mu_);
+    SQLite::Statement st(db_, "PRAGMA wal_checkpoint(TRUNCATE)");
+    while (st.executeStep()) {
+    }
   }
 
   bool insert(const AlertRow& row) override {

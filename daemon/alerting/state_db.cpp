@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "alerting/ledger.h"
+
 namespace dunghan::alerting {
 namespace {
 
@@ -68,6 +70,10 @@ CREATE TABLE office_daily (
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 }  // namespace
+
+bool is_state_db_error(const std::exception& e) {
+  return dynamic_cast<const SQLite::Exception*>(&e) != nullptr;
+}
 
 int state_db_schema_version() {
   return kSchemaVersion;

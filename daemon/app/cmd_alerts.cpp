@@ -16,6 +16,7 @@
 #include "service/daemon.h"
 #include "service/runtime.h"
 #include "store/as_of.h"
+#include "service/state_lock.h"
 #include "text/normalize.h"
 
 namespace dunghan::app {
@@ -45,20 +46,56 @@ std::optional<Instant> instant_arg(const std::optional<std::string>& text,
   return t;
 }
 
-int run_once(const GlobalOptions& g) {
+/// `--start-clock-at` (local time at the configured offset, or with an explicit Z / ±HH:MM
+/// suffix). Prints the error and returns nullopt when it is not a date-time.
+std::optional<Instant> start_clock_arg(const std::string& text, calendar::UtcOffset offset) {
+  const std::optional<Instant> t = calendar::parse_instant(text, offset);
+  if (!t) {
+    std::cerr << "error: --start-clock-at: \"" << text
+              << "\" is not a date-time (YYYY-MM-DDTHH:MM)\n";
+  }
+  return t;
+}
+
+int run_once(const GlobalOptions& g, const AlertArgs& a) {
   auto cfg = load_for_tool(g, std::cerr);
   if (!cfg) return kUsageOrConfig;
   setup_logging(g, &*cfg);
-  calendar::SystemClock clock;
+  std::unique_ptr<calendar::Clock> clock;
+  if (a.start_clock_at) {
+    const auto start = start_clock_arg(*a.start_clock_at, cfg->calendar.offset);
+    if (!start) return kUsageOrConfig;
+    clock = std::make_unique<calendar::OffsetClock>(*start);
+    spdlog::warn("event=testing_clock start={} note=\"--start-clock-at is a testing option\"",
+                 calendar::format_iso(*start, cfg->calendar.offset));
+  } else {
+    clock = std::make_unique<calendar::SystemClock>();
+  }
+  std::optional<service::StateDirLock> lock;
   std::unique_ptr<service::Runtime> rt;
   try {
-    rt = service::build_runtime(std::move(*cfg), clock);
+    // Never beside a running daemon: its in-flight sends would be recovered and sent twice.
+    lock.emplace(service::StateDirLock::acquire(cfg->service.state_dir));
+    rt = service::build_runtime(std::move(*cfg), *clock);
   } catch (const std::exception& e) {
     std::cerr << "error: " << log::redact(e.what()) << '\n';
     return kUsageOrConfig;
   }
-  rt->engine->recover();
-  const alerting::CycleReport r = rt->engine->run_cycle();
+  alerting::CycleReport r;
+  try {
+    rt->engine->recover();
+    r = rt->engine->run_cycle();
+    rt->ledger->checkpoint();
+  } catch (const store::StoreError& e) {
+    std::cerr << "error: " << log::redact(e.what()) << '\n';
+    return kUsageOrConfig;
+  } catch (const std::exception& e) {
+    std::cerr << "error: "
+              << log::redact(
+                     service::state_db_error_text(service::state_db_path(rt->config), e.what()))
+              << '\n';
+    return kUsageOrConfig;
+  }
   for (const std::string& p : r.problems)
     spdlog::warn("event=cycle_problem detail={}", log::kv_value(p));
   std::cout << "cycle: dossiers_read=" << r.dossiers_read << " planned=" << r.planned
@@ -517,14 +554,15 @@ void add_alert_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   CLI::App* run = app.add_subcommand("run", "run the alert daemon (--once: one cycle, then exit)");
   run->add_flag("--once", a->once, "run one cycle: read the store, plan, send what is due, exit");
   run->add_option("--start-clock-at", a->start_clock_at,
-                  "TESTING ONLY: run the daemon's clock from this local instant (normal speed)");
+                  "TESTING ONLY: run the clock from this local instant (normal speed); with "
+                  "--once, the cycle runs at that instant");
   run->add_option("--test-stall-loop-after", a->stall_after,
                   "TESTING ONLY: block the event loop after N seconds (watchdog tests)")
       ->group("");
   config_opt(run);
   run->callback([&g, &exit_code, a] {
     if (a->once) {
-      exit_code = run_once(g);
+      exit_code = run_once(g, *a);
       return;
     }
     service::DaemonOptions opts;
@@ -532,13 +570,10 @@ void add_alert_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
     opts.log_level = g.log_level;
     opts.test_stall_loop_after = a->stall_after;
     if (a->start_clock_at) {
-      // Local time at the configured offset (or with an explicit Z / ±HH:MM suffix).
       calendar::UtcOffset offset{};
       if (auto cfg = load_for_tool(g, std::cerr)) offset = cfg->calendar.offset;
-      opts.start_clock_at = calendar::parse_instant(*a->start_clock_at, offset);
+      opts.start_clock_at = start_clock_arg(*a->start_clock_at, offset);
       if (!opts.start_clock_at) {
-        std::cerr << "error: --start-clock-at: \"" << *a->start_clock_at
-                  << "\" is not a date-time (YYYY-MM-DDTHH:MM)\n";
         exit_code = kUsageOrConfig;
         return;
       }

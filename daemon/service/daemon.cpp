@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 
+#include "alerting/ledger.h"
 #include "config/config.h"
 #include "deadline/clock.h"
 #include "log/logging.h"
@@ -20,6 +21,8 @@
 #include "service/notify.h"
 #include "service/office.h"
 #include "service/runtime.h"
+#include "service/state_lock.h"
+#include "store/store.h"
 
 #ifndef DUNGHAN_VERSION
 #define DUNGHAN_VERSION "dev"
@@ -40,6 +43,8 @@ constexpr seconds kStopGrace{20};
 constexpr seconds kOpenScanInterval{60};
 /// A cycle busy longer than this counts as stuck: the watchdog stops being fed.
 constexpr seconds kStuckCycle{600};
+/// The same failure, cycle after cycle, is logged again after this long (and whenever it changes).
+constexpr seconds kRepeatFailureLog{600};
 
 /// The endpoint's TLS settings of `cfg`, if any.
 std::optional<HttpTls> tls_of(const config::Config& cfg) {
@@ -91,6 +96,14 @@ class Daemon final : public DaemonControl {
   void schedule_cycle(steady::duration delay);
   void start_cycle();
   void cycle_job(std::shared_ptr<Runtime> rt);
+  /// Builds a runtime from `cfg` (a copy). On failure records it (health, log) and returns null.
+  std::shared_ptr<Runtime> try_build(const config::Config& cfg);
+  /// Records a failed cycle or build: health, and the log when it is new or long repeated.
+  void failed(calendar::Instant at, Fault fault, const std::string& error);
+  /// Runs `work`, turning its exceptions into failed(): store errors, state database errors
+  /// (SQLite, named with the free space), others. Returns true when `work` returned.
+  bool guarded(calendar::Instant at, const std::filesystem::path& state_db,
+               const std::function<void()>& work);
   void on_cycle_done(std::optional<Instant> next_wake);
   void stop(const std::string& why);
   void finish_stop(bool forced);
@@ -98,6 +111,9 @@ class Daemon final : public DaemonControl {
   void watchdog_tick();
   void daily_tick();
   void check_provisional();
+  /// Points the office pages at the runtime in force (rt_ set). Throws what Office::configure
+  /// throws.
+  void configure_office();
   /// The endpoint's handlers, with the reload token of `cfg`.
   HttpHandlers http_handlers(const config::Config& cfg);
   /// Applies a reloaded configuration's [service] listen and reload token to the endpoint: the
@@ -116,7 +132,13 @@ class Daemon final : public DaemonControl {
   Health health_;
   std::unique_ptr<calendar::Clock> clock_;
   config::ConfigChoice config_choice_;
-  std::shared_ptr<Runtime> rt_;  // event-loop thread only; the worker gets copies
+  config::Config cfg_;                  // the configuration in force (event-loop thread only)
+  std::shared_ptr<StateDirLock> lock_;  // the state directory's, for the process's life
+  std::shared_ptr<Runtime> rt_;  // event-loop thread only; the worker gets copies; null while it
+                                 // cannot be built (full disk, store missing): retried each poll
+  bool recovered_ = false;       // worker: the ledger's start-up recovery has run
+  std::string last_failure_;     // worker: the last failure logged, and when
+  steady::time_point last_failure_logged_{};
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<Office> office_;  // the pages and the API behind http_
   std::atomic<bool> stopping_{false};
@@ -187,39 +209,109 @@ bool Daemon::start() {
   } else {
     clock_ = std::make_unique<calendar::SystemClock>();
   }
-  const std::string listen = cfg.service.listen;
+  // Before anything touches the ledger: one sending process per state directory.
   try {
-    rt_ = std::shared_ptr<Runtime>(build_runtime(std::move(cfg), *clock_).release());
+    lock_ = std::make_shared<StateDirLock>(StateDirLock::acquire(cfg.service.state_dir));
+  } catch (const StateDirBusy& e) {
+    spdlog::critical("event=state_dir_busy lock={} holder_pid={}",
+                     log::kv_value(e.lock_file().string()),
+                     e.holder_pid() ? std::to_string(*e.holder_pid()) : std::string("unknown"));
+    std::cerr << "error: " << e.what() << '\n';
+    return false;
   } catch (const std::exception& e) {
     spdlog::critical("event=startup_failed error={}", log::kv_value(e.what()));
     std::cerr << "error: " << log::redact(e.what()) << '\n';
     return false;
   }
-  const std::size_t recovered = rt_->engine->recover();
+  cfg_ = cfg;
+  // The runtime. A store or state database that cannot be used now (missing, full disk) does
+  // not stop the daemon: it serves /healthz (503, saying why) and tries again every poll, so that
+  // it recovers by itself. Anything else is misconfiguration: fail fast.
+  try {
+    rt_ = std::shared_ptr<Runtime>(build_runtime(std::move(cfg), *clock_).release());
+  } catch (const store::StoreError& e) {
+    failed(clock_->now(), Fault::store, log::redact(e.what()));
+  } catch (const StateDbError& e) {
+    failed(clock_->now(), Fault::state_db, log::redact(e.what()));
+  } catch (const std::exception& e) {
+    spdlog::critical("event=startup_failed error={}", log::kv_value(e.what()));
+    std::cerr << "error: " << log::redact(e.what()) << '\n';
+    return false;
+  }
+  const std::string& listen = cfg_.service.listen;
   try {
     office_ = std::make_unique<Office>(*clock_);
-    office_->configure(rt_->config, rt_->calendar);
-    http_ =
-        std::make_unique<HttpServer>(io_, listen, http_handlers(rt_->config), tls_of(rt_->config));
+    if (rt_) configure_office();
+    http_ = std::make_unique<HttpServer>(io_, listen, http_handlers(cfg_), tls_of(cfg_));
   } catch (const std::exception& e) {
     spdlog::critical("event=startup_failed error={}", log::kv_value(e.what()));
     std::cerr << "error: " << e.what() << '\n';
     return false;
   }
   health_.reload_result(true, clock_->now(), "");
+  health_.state_dir_free(free_bytes(cfg_.service.state_dir));
   spdlog::info(
-      "event=started version={} config={} state_dir={} listen={} port={} rules={} channels={} "
-      "recovered_sending={}",
+      "event=started version={} config={} state_dir={} lock={} listen={} port={} rules={} "
+      "channels={}",
       DUNGHAN_VERSION, log::kv_value(config_choice_.path.string()),
-      log::kv_value(rt_->config.service.state_dir.string()), listen, http_->port(),
-      rt_->config.rules.size(), rt_->channels.size(), recovered);
-  for (const auto& ch : rt_->config.channels) {
+      log::kv_value(cfg_.service.state_dir.string()), log::kv_value(lock_->path().string()), listen,
+      http_->port(), cfg_.rules.size(), cfg_.channels.size());
+  for (const auto& ch : cfg_.channels) {
     if (const auto* e = std::get_if<channels::EmailOptions>(&ch.kind); e && !e->tls_verify) {
       spdlog::warn("event=tls_verification_off channel={} note=\"tls_verify = false\"", ch.name);
     }
   }
-  warn_if_silent(rt_->config);
+  warn_if_silent(cfg_);
   return true;
+}
+
+void Daemon::failed(calendar::Instant at, Fault fault, const std::string& error) {
+  health_.cycle_failed(at, fault, error);
+  const char* what = fault == Fault::store      ? "store_unreachable"
+                     : fault == Fault::state_db ? "state_db_failing"
+                                                : "cycle_failed";
+  const auto now = steady::now();
+  if (error != last_failure_ || now - last_failure_logged_ >= kRepeatFailureLog) {
+    spdlog::error(
+        "event={} error={} note=\"no alert goes out until this is fixed; retrying every "
+        "poll\"",
+        what, log::kv_value(error));
+    last_failure_ = error;
+    last_failure_logged_ = now;
+  } else {
+    spdlog::debug("event={} error={}", what, log::kv_value(error));
+  }
+}
+
+bool Daemon::guarded(calendar::Instant at, const std::filesystem::path& state_db,
+                     const std::function<void()>& work) {
+  try {
+    work();
+    return true;
+  } catch (const store::StoreError& e) {
+    failed(at, Fault::store, log::redact(e.what()));
+  } catch (const StateDbError& e) {
+    failed(at, Fault::state_db, log::redact(e.what()));
+  } catch (const std::exception& e) {
+    // The store wraps its own SQLite errors: a bare one comes from the state database.
+    if (alerting::is_state_db_error(e)) {
+      failed(at, Fault::state_db, log::redact(state_db_error_text(state_db, e.what())));
+    } else {
+      failed(at, Fault::other, log::redact(e.what()));
+    }
+  }
+  return false;
+}
+
+std::shared_ptr<Runtime> Daemon::try_build(const config::Config& cfg) {
+  std::shared_ptr<Runtime> rt;
+  guarded(clock_->now(), state_db_path(cfg),
+          [&] { rt = std::shared_ptr<Runtime>(build_runtime(cfg, *clock_).release()); });
+  return rt;
+}
+
+void Daemon::configure_office() {
+  office_->configure(rt_->config, rt_->calendar);
 }
 
 void Daemon::wait_signals() {
@@ -262,7 +354,7 @@ int Daemon::run() {
       for (;;) std::this_thread::sleep_for(std::chrono::hours{1});
     });
   }
-  health_.set_phase("running");
+  health_.set_phase("running", clock_->now());
   notifier_.ready();
   notifier_.status("starting first cycle");
   lifecycle(Lifecycle::running, "");
@@ -285,17 +377,51 @@ void Daemon::start_cycle() {
     return;
   }
   cycle_running_ = true;
-  submit([this, rt = rt_] { cycle_job(rt); });
+  if (rt_) {
+    submit([this, rt = rt_] { cycle_job(rt); });
+    return;
+  }
+  // No runtime yet (start-up met a full disk or a missing store): build it on the worker first.
+  submit([this, cfg = cfg_] {
+    std::shared_ptr<Runtime> rt = try_build(cfg);
+    health_.state_dir_free(free_bytes(cfg.service.state_dir));
+    if (!rt) {
+      asio::post(io_, [this] { on_cycle_done(std::nullopt); });
+      return;
+    }
+    spdlog::info("event=runtime_ready note=\"the store and the state database are usable again\"");
+    asio::post(io_, [this, rt] {
+      if (!rt_) {
+        rt_ = rt;
+        check_provisional();
+        try {
+          configure_office();
+        } catch (const std::exception& e) {
+          spdlog::error("event=office_reconfigure_failed error={}",
+                        log::kv_value(log::redact(e.what())));
+        }
+      }
+    });
+    cycle_job(rt);
+  });
 }
 
 void Daemon::cycle_job(std::shared_ptr<Runtime> rt) {
   const Instant started = clock_->now();
   const auto t0 = steady::now();
   std::optional<Instant> next_wake;
-  try {
+  const bool ok = guarded(started, state_db_path(rt->config), [&] {
+    // Rows a crashed process left in `sending` go back to pending once, before the first cycle
+    // (this process holds the state directory's lock: nobody else is sending).
+    if (!recovered_) {
+      rt->engine->recover();
+      recovered_ = true;
+    }
     const alerting::CycleReport report =
         rt->engine->run_cycle([this] { return !stopping_.load(); });
     next_wake = report.next_wake;
+    // Keep the write-ahead log small, so that the ledger needs little free space.
+    rt->ledger->checkpoint();
     if (steady::now() - last_open_scan_ >= kOpenScanInterval ||
         last_open_scan_ == steady::time_point{}) {
       const auto snap = office_->refresh(*rt->store, rt->config, *rt->calendar);
@@ -316,10 +442,12 @@ void Daemon::cycle_job(std::shared_ptr<Runtime> rt) {
     spdlog::debug("event=cycle_done seconds={:.3f} read={} planned={} sent={} retry={} dead={}",
                   std::chrono::duration<double>(steady::now() - t0).count(), report.dossiers_read,
                   report.planned, report.sent, report.retried, report.dead);
-  } catch (const std::exception& e) {
-    health_.cycle_failed(started, log::redact(e.what()));
-    spdlog::error("event=cycle_failed error={}", log::kv_value(log::redact(e.what())));
+  });
+  if (ok && !last_failure_.empty()) {
+    spdlog::info("event=cycle_recovered after={}", log::kv_value(last_failure_));
+    last_failure_.clear();
   }
+  health_.state_dir_free(free_bytes(rt->config.service.state_dir));
   asio::post(io_, [this, next_wake] { on_cycle_done(next_wake); });
 }
 
@@ -335,10 +463,10 @@ void Daemon::on_cycle_done(std::optional<Instant> next_wake) {
     schedule_cycle(steady::duration::zero());
     return;
   }
-  steady::duration delay = rt_->config.service.poll_interval;
+  steady::duration delay = cfg_.service.poll_interval;
   if (next_wake) {
     const auto until = *next_wake - clock_->now();
-    delay = std::clamp<steady::duration>(until, seconds{1}, rt_->config.service.poll_interval);
+    delay = std::clamp<steady::duration>(until, seconds{1}, cfg_.service.poll_interval);
   }
   schedule_cycle(delay);
 }
@@ -347,7 +475,7 @@ void Daemon::stop(const std::string& why) {
   if (stopping_) return;
   stopping_ = true;
   spdlog::info("event=stopping reason={}", log::kv_value(why));
-  health_.set_phase("stopping");
+  health_.set_phase("stopping", clock_->now());
   notifier_.stopping();
   lifecycle(Lifecycle::stopping, why);
   cycle_timer_.cancel();
@@ -395,12 +523,17 @@ void Daemon::reload() {
   notifier_.reloading();
   lifecycle(Lifecycle::reloading, "");
   // Runs on the worker, between cycles; the swap happens on the event loop.
-  submit([this] {
+  submit([this, current_state_dir = cfg_.service.state_dir] {
     std::shared_ptr<Runtime> fresh;
+    std::shared_ptr<StateDirLock> fresh_lock;
     std::string error;
     try {
       // An empty file met here is one being written, not a wish for no rules and no channels.
       config::Config cfg = config::load_config(config_choice_.path, config::EmptyFile::reject);
+      if (cfg.service.state_dir != current_state_dir) {
+        // Another state directory: it must be ours alone before its ledger is touched.
+        fresh_lock = std::make_shared<StateDirLock>(StateDirLock::acquire(cfg.service.state_dir));
+      }
       fresh = std::shared_ptr<Runtime>(build_runtime(std::move(cfg), *clock_).release());
     } catch (const config::ConfigError& e) {
       for (const config::Diagnostic& d : e.diagnostics()) {
@@ -413,14 +546,17 @@ void Daemon::reload() {
       error = log::redact(e.what());
       spdlog::error("event=reload_failed error={}", log::kv_value(error));
     }
-    asio::post(io_, [this, fresh, error] {
+    if (fresh && fresh_lock) recovered_ = false;  // a ledger this process has not sent from
+    asio::post(io_, [this, fresh, fresh_lock, error] {
       const Instant now = clock_->now();
       std::optional<std::string> listen_error;
       if (fresh) listen_error = apply_listen(fresh->config);
       if (fresh && !listen_error) {
         rt_ = fresh;
+        cfg_ = fresh->config;
+        if (fresh_lock) lock_ = fresh_lock;
         try {
-          office_->configure(rt_->config, rt_->calendar);
+          configure_office();
         } catch (const std::exception& e) {
           spdlog::error("event=office_reconfigure_failed error={}",
                         log::kv_value(log::redact(e.what())));
@@ -463,6 +599,7 @@ void Daemon::watchdog_tick() {
 }
 
 void Daemon::check_provisional() {
+  if (!rt_) return;  // checked again once the runtime is built
   const Instant now = clock_->now();
   const calendar::Date today = calendar::local_date(now, rt_->calendar->offset());
   const std::chrono::year_month_day ymd{today};
@@ -493,10 +630,10 @@ void Daemon::daily_tick() {
 HttpHandlers Daemon::http_handlers(const config::Config& cfg) {
   HttpHandlers h;
   h.healthz = [this] {
-    const seconds max_age = 3 * rt_->config.service.poll_interval + seconds{120};
+    const seconds max_age = 3 * cfg_.service.poll_interval + seconds{120};
     const bool ok = health_.healthy(clock_->now(), max_age);
     return HttpResponse{ok ? 200 : 503, "application/json",
-                        health_.healthz_json(clock_->now(), max_age, rt_->calendar->offset())};
+                        health_.healthz_json(clock_->now(), max_age, cfg_.calendar.offset)};
   };
   h.metrics = [this] {
     return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
@@ -513,8 +650,8 @@ HttpHandlers Daemon::http_handlers(const config::Config& cfg) {
 
 std::optional<std::string> Daemon::apply_listen(const config::Config& cfg) {
   const std::string& listen = cfg.service.listen;
-  const bool same = listen == rt_->config.service.listen;
-  if (same && !tls_of(cfg) && !tls_of(rt_->config)) {
+  const bool same = listen == cfg_.service.listen;
+  if (same && !tls_of(cfg) && !tls_of(cfg_)) {
     http_->set_reload_token(cfg.service.reload_token
                                 ? std::optional<std::string>(cfg.service.reload_token->reveal())
                                 : std::nullopt);
@@ -530,8 +667,7 @@ std::optional<std::string> Daemon::apply_listen(const config::Config& cfg) {
     spdlog::error("event=reload_listen_failed listen={} error={}", listen, log::kv_value(e.what()));
     if (same) {
       try {
-        http_ = std::make_unique<HttpServer>(io_, listen, http_handlers(rt_->config),
-                                             tls_of(rt_->config));
+        http_ = std::make_unique<HttpServer>(io_, listen, http_handlers(cfg_), tls_of(cfg_));
       } catch (const std::exception& again) {
         spdlog::critical("event=endpoint_down listen={} error={}", listen,
                          log::kv_value(again.what()));
@@ -541,7 +677,7 @@ std::optional<std::string> Daemon::apply_listen(const config::Config& cfg) {
   }
   if (!same) http_->stop();  // connections already open finish their request
   http_ = std::move(fresh);
-  spdlog::info("event=listen_changed from={} listen={} port={}", rt_->config.service.listen, listen,
+  spdlog::info("event=listen_changed from={} listen={} port={}", cfg_.service.listen, listen,
                http_->port());
   return std::nullopt;
 }

@@ -60,7 +60,11 @@ struct DaemonHooks {
 };
 
 /// Runs the daemon until it is stopped. Returns the process exit code: 0 after a graceful stop,
-/// 1 when start-up failed (invalid configuration, unusable state directory or store).
+/// 1 when start-up failed: an invalid configuration, a state directory another process holds
+/// (state_lock.h) or that cannot be created, an address that cannot be bound, a runtime that
+/// cannot be built for another reason than the two below. A store that cannot be reached or a
+/// state database that cannot be written (a full disk) does not stop it: it serves /healthz (503,
+/// saying why) and tries again every poll, and so recovers by itself.
 int run_daemon(const DaemonOptions& options, DaemonHooks hooks = {});
 
 }  // namespace dunghan::service

@@ -28,6 +28,10 @@ void Health::cycle_done(calendar::Instant started, std::chrono::duration<double>
   last_cycle_at_ = started;
   last_cycle_seconds_ = took.count();
   last_cycle_ok_ = true;
+  any_cycle_ended_ = true;
+  store_reachable_ = true;
+  state_db_writable_ = true;
+  if (report.store_replaced) ++store_replaced_;
   last_error_.clear();
   ++cycles_;
   cycle_seconds_sum_ += took.count();
@@ -42,12 +46,20 @@ void Health::cycle_done(calendar::Instant started, std::chrono::duration<double>
   ledger_ = ledger;
 }
 
-void Health::cycle_failed(calendar::Instant at, const std::string& error) {
+void Health::cycle_failed(calendar::Instant at, Fault fault, const std::string& error) {
   std::lock_guard lock(mutex_);
   last_cycle_at_ = at;
   last_cycle_ok_ = false;
+  any_cycle_ended_ = true;
+  if (fault == Fault::store) store_reachable_ = false;
+  if (fault == Fault::state_db) state_db_writable_ = false;
   last_error_ = error;
   ++cycle_failures_;
+}
+
+void Health::state_dir_free(std::optional<std::uint64_t> bytes) {
+  std::lock_guard lock(mutex_);
+  state_dir_free_ = bytes;
 }
 
 void Health::open_dossiers(const std::map<std::string, std::int64_t>& by_state) {
@@ -59,6 +71,7 @@ void Health::reload_result(bool ok, calendar::Instant at, const std::string& err
   std::lock_guard lock(mutex_);
   reload_ok_ = ok;
   reload_at_ = at;
+  if (ok) reload_success_at_ = at;
   reload_error_ = error;
 }
 
@@ -73,29 +86,45 @@ void Health::routing(std::int64_t unroutable_dossiers, std::int64_t problems) {
   routing_problems_ = problems;
 }
 
-void Health::set_phase(const std::string& phase) {
+void Health::set_phase(const std::string& phase, calendar::Instant at) {
   std::lock_guard lock(mutex_);
   phase_ = phase;
+  phase_since_ = at;
 }
 
 bool Health::healthy(calendar::Instant now, std::chrono::seconds max_age) const {
   std::lock_guard lock(mutex_);
-  return phase_ == "running" && last_cycle_ok_ && last_cycle_at_ &&
-         now - *last_cycle_at_ <= max_age;
+  if (phase_ != "running") return false;
+  if (!any_cycle_ended_) return now - phase_since_ <= max_age;  // the first cycle runs
+  return last_cycle_ok_ && last_cycle_at_ && now - *last_cycle_at_ <= max_age;
+}
+
+bool Health::starting() const {
+  std::lock_guard lock(mutex_);
+  return (phase_ == "starting" || phase_ == "running") && !any_cycle_ended_;
 }
 
 std::string Health::healthz_json(calendar::Instant now, std::chrono::seconds max_age,
                                  calendar::UtcOffset offset) const {
   const bool ok = healthy(now, max_age);
+  const bool first = starting();
   std::lock_guard lock(mutex_);
+  const auto optional_bool = [](const std::optional<bool>& b) {
+    return b ? nlohmann::json(*b) : nlohmann::json(nullptr);
+  };
+  const auto iso = [offset](const std::optional<calendar::Instant>& t) {
+    return t ? nlohmann::json(calendar::format_iso(*t, offset)) : nlohmann::json(nullptr);
+  };
   nlohmann::json j;
-  j["status"] = ok ? "ok" : "unhealthy";
+  j["status"] = !ok ? "unhealthy" : first ? "starting" : "ok";
   j["phase"] = phase_;
-  j["last_cycle"] = last_cycle_at_ ? nlohmann::json(calendar::format_iso(*last_cycle_at_, offset))
-                                   : nlohmann::json(nullptr);
+  j["last_cycle"] = iso(last_cycle_at_);
   j["last_cycle_seconds"] = last_cycle_seconds_;
-  j["store_reachable"] = last_cycle_ok_;
-  if (!last_error_.empty()) j["last_error"] = last_error_;
+  j["store_reachable"] = optional_bool(store_reachable_);
+  j["state_db"] = {
+      {"writable", optional_bool(state_db_writable_)},
+      {"free_bytes", state_dir_free_ ? nlohmann::json(*state_dir_free_) : nlohmann::json(nullptr)}};
+  if (!last_cycle_ok_ && !last_error_.empty()) j["last_error"] = last_error_;
   nlohmann::json backlog = nlohmann::json::object();
   for (const auto& [state, n] : ledger_) backlog[std::string(alerting::to_string(state))] = n;
   j["ledger"] = backlog;
@@ -109,8 +138,8 @@ std::string Health::healthz_json(calendar::Instant now, std::chrono::seconds max
   j["open_dossiers"] = open_;
   j["routing"] = {{"unroutable_dossiers", unroutable_}, {"problems", routing_problems_}};
   j["last_reload"] = {{"successful", reload_ok_},
-                      {"at", reload_at_ ? nlohmann::json(calendar::format_iso(*reload_at_, offset))
-                                        : nlohmann::json(nullptr)}};
+                      {"at", iso(reload_at_)},
+                      {"last_success_at", iso(reload_success_at_)}};
   if (!reload_error_.empty()) j["last_reload"]["error"] = reload_error_;
   j["provisional_calendar_warning"] =
       provisional_ ? nlohmann::json(*provisional_) : nlohmann::json(nullptr);
@@ -182,6 +211,26 @@ std::string Health::metrics_text(const std::string& version) const {
   m << "# HELP dunghan_cycle_failures_total Cycles that failed (store unreachable, …).\n"
        "# TYPE dunghan_cycle_failures_total counter\n"
     << "dunghan_cycle_failures_total " << cycle_failures_ << '\n';
+  // Unknown before the first cycle: absent rather than a false alarm.
+  if (store_reachable_) {
+    m << "# HELP dunghan_store_reachable Whether the last cycle could read the dossier store.\n"
+         "# TYPE dunghan_store_reachable gauge\n"
+      << "dunghan_store_reachable " << (*store_reachable_ ? 1 : 0) << '\n';
+  }
+  if (state_db_writable_) {
+    m << "# HELP dunghan_state_db_writable Whether the last cycle could write the state database "
+         "(the alert ledger).\n# TYPE dunghan_state_db_writable gauge\n"
+      << "dunghan_state_db_writable " << (*state_db_writable_ ? 1 : 0) << '\n';
+  }
+  if (state_dir_free_) {
+    m << "# HELP dunghan_state_dir_free_bytes Free space on the state directory's file system.\n"
+         "# TYPE dunghan_state_dir_free_bytes gauge\n"
+      << "dunghan_state_dir_free_bytes " << *state_dir_free_ << '\n';
+  }
+  m << "# HELP dunghan_store_replaced_total Times the store was found replaced, re-created or "
+       "restored (change cursor reset, open dossiers re-planned).\n"
+       "# TYPE dunghan_store_replaced_total counter\n"
+    << "dunghan_store_replaced_total " << store_replaced_ << '\n';
   m << "# HELP dunghan_store_rows_rejected Store rows rejected in the last cycle.\n"
        "# TYPE dunghan_store_rows_rejected gauge\n"
     << "dunghan_store_rows_rejected " << rows_rejected_ << '\n';
@@ -191,7 +240,7 @@ std::string Health::metrics_text(const std::string& version) const {
   m << "# HELP dunghan_config_last_reload_success_timestamp_seconds Time of the last successful "
        "reload (or start).\n# TYPE dunghan_config_last_reload_success_timestamp_seconds gauge\n"
     << "dunghan_config_last_reload_success_timestamp_seconds "
-    << (reload_at_ ? reload_at_->time_since_epoch().count() : 0) << '\n';
+    << (reload_success_at_ ? reload_success_at_->time_since_epoch().count() : 0) << '\n';
   m << "# HELP dunghan_calendar_provisional Whether next year's calendar is still provisional.\n"
        "# TYPE dunghan_calendar_provisional gauge\n"
     << "dunghan_calendar_provisional " << (provisional_ ? 1 : 0) << '\n';
@@ -215,6 +264,8 @@ std::string Health::status_line() const {
       << " pending=" << led(alerting::AlertState::pending) + led(alerting::AlertState::retry)
       << " dead=" << led(alerting::AlertState::dead);
   if (!last_cycle_ok_ && !last_error_.empty()) out << " last_cycle=failed";
+  if (store_reachable_ == false) out << " store=unreachable";
+  if (state_db_writable_ == false) out << " state_db=failing";
   if (!reload_ok_) out << " reload=failed";
   return out.str();
 }

@@ -20,25 +20,48 @@ namespace dunghan::service {
 inline constexpr std::array<double, 10> kCycleBuckets = {0.01, 0.025, 0.05, 0.1, 0.25,
                                                          0.5,  1,     2.5,  5,   10};
 
+/// What a failed cycle (or a failed start-up) could not reach.
+enum class Fault {
+  store,     // the dossier store: missing, unreadable, locked, corrupt
+  state_db,  // the state database (ledger, fire schedule): full disk, I/O error, corrupt
+  other,     // anything else (a bug, a template that throws, …)
+};
+
 class Health {
  public:
-  /// After each cycle: its start, duration and report; the ledger's counts.
+  /// After each cycle: its start, duration and report; the ledger's counts. The store was read
+  /// and the state database written.
   void cycle_done(calendar::Instant started, std::chrono::duration<double> took,
                   const alerting::CycleReport& report, const alerting::StateCounts& ledger);
-  /// A cycle failed (e.g. the store was unreachable).
-  void cycle_failed(calendar::Instant at, const std::string& error);
+  /// A cycle failed, or the runtime could not be built (start-up on a full disk, a store that is
+  /// not there): `fault` says which part, `error` is shown as is (never a secret).
+  void cycle_failed(calendar::Instant at, Fault fault, const std::string& error);
+  /// Free bytes on the state directory's file system (nullopt: unknown).
+  void state_dir_free(std::optional<std::uint64_t> bytes);
   /// Counts of open dossiers by clock state (from a periodic scan).
   void open_dossiers(const std::map<std::string, std::int64_t>& by_state);
+  /// A reload (or the start) at `at`: ok, or refused with `error`. The success time (metric
+  /// dunghan_config_last_reload_success_timestamp_seconds) moves only when `ok`.
   void reload_result(bool ok, calendar::Instant at, const std::string& error);
   void provisional_warning(std::optional<std::string> warning);
   /// From the last walk of the open dossiers: how many have a stage that some intended recipient
   /// cannot be found for, and how many distinct routing problems there are.
   void routing(std::int64_t unroutable_dossiers, std::int64_t problems);
-  void set_phase(const std::string& phase);  // "starting", "running", "stopping"
+  /// "starting", "running", "stopping", entered at `at`.
+  void set_phase(const std::string& phase, calendar::Instant at);
 
-  /// True when the last cycle succeeded and is not older than `max_age` (and one has run).
+  /// True when the daemon runs and either its last cycle succeeded and is not older than
+  /// `max_age`, or its first cycle is still running and started less than `max_age` ago (a long
+  /// first read of a large store: nothing is wrong, alerts are going out).
   bool healthy(calendar::Instant now, std::chrono::seconds max_age) const;
-  /// The /healthz body.
+  /// True while the daemon runs but its first cycle has neither ended nor failed: /healthz says
+  /// "starting" (HTTP 200 while healthy()) rather than blaming the store.
+  bool starting() const;
+  /// The /healthz body: {"status": "ok" | "starting" | "unhealthy", "phase", "last_cycle",
+  /// "last_cycle_seconds", "store_reachable" (true, false, or null before the first cycle),
+  /// "state_db": {"writable", "free_bytes"}, "last_error" (when the last cycle failed), "ledger",
+  /// "open_dossiers", "last_reload": {"successful", "at", "last_success_at", "error"},
+  /// "provisional_calendar_warning"}. Times are ISO 8601 at `offset`.
   std::string healthz_json(calendar::Instant now, std::chrono::seconds max_age,
                            calendar::UtcOffset offset) const;
   /// The /metrics body.
@@ -51,9 +74,14 @@ class Health {
  private:
   mutable std::mutex mutex_;
   std::string phase_ = "starting";
+  calendar::Instant phase_since_{};
   std::optional<calendar::Instant> last_cycle_at_;
   double last_cycle_seconds_ = 0;
   bool last_cycle_ok_ = false;
+  bool any_cycle_ended_ = false;  // succeeded or failed
+  std::optional<bool> store_reachable_, state_db_writable_;
+  std::optional<std::uint64_t> state_dir_free_;
+  std::int64_t store_replaced_ = 0;
   std::string last_error_;
   std::int64_t cycles_ = 0, cycle_failures_ = 0;
   std::array<std::int64_t, kCycleBuckets.size()> bucket_counts_{};
@@ -63,7 +91,7 @@ class Health {
   alerting::StateCounts ledger_;
   std::map<std::string, std::int64_t> open_;
   bool reload_ok_ = true;
-  std::optional<calendar::Instant> reload_at_;
+  std::optional<calendar::Instant> reload_at_, reload_success_at_;
   std::string reload_error_;
   std::optional<std::string> provisional_;
   std::int64_t rows_rejected_ = 0;

@@ -1,7 +1,9 @@
 #include "service/http_server.h"
 
-#include <atomic>
+#include <algorithm>
 #include <chrono>
+#include <list>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
@@ -10,6 +12,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include "service/http_request.h"
+#include "service/http_slots.h"
 
 namespace dunghan::service {
 namespace {
@@ -21,7 +24,6 @@ using tcp = asio::ip::tcp;
 
 constexpr std::size_t kHeaderLimit = 8 * 1024;
 constexpr std::size_t kBodyLimit = 16 * 1024;
-constexpr auto kRequestTimeout = std::chrono::seconds(10);
 constexpr int kMaxRequestsPerConnection = 100;
 
 tcp::endpoint parse_listen(const std::string& listen) {
@@ -54,7 +56,7 @@ tcp::endpoint parse_listen(const std::string& listen) {
   return tcp::endpoint(addr, static_cast<unsigned short>(p));
 }
 
-bool constant_time_equal(const std::string& a, const std::string& b) {
+bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -62,6 +64,38 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
   }
   return diff == 0;
 }
+
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
+
+}  // namespace
+
+bool bearer_token_matches(std::string_view header, std::string_view token) {
+  while (!header.empty() && is_blank(header.front())) header.remove_prefix(1);
+  while (!header.empty() && is_blank(header.back())) header.remove_suffix(1);
+  constexpr std::string_view kScheme = "bearer";
+  if (header.size() <= kScheme.size() || !is_blank(header[kScheme.size()])) return false;
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    const char c = header[i];
+    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kScheme[i]) return false;
+  }
+  std::string_view given = header.substr(kScheme.size());
+  while (!given.empty() && is_blank(given.front())) given.remove_prefix(1);
+  return !token.empty() && constant_time_equal(given, token);
+}
+
+namespace {
+
+/// What the connection table knows of a connection, whatever its stream.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  /// Where the connection stands (for make_room()); a TLS handshake not yet done is idle.
+  virtual const SlotView& slot() const = 0;
+  /// Closes the connection to make room for a new one (its pending operation ends with an error).
+  virtual void evict() = 0;
+};
 
 }  // namespace
 
@@ -72,8 +106,14 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   tcp::acceptor acceptor;
   HttpHandlers handlers;
   std::optional<asio::ssl::context> tls;  // set: connections speak TLS
-  std::atomic<int> connections{0};
+  HttpTimeouts timeouts;
+  /// Open connections, oldest first (the io_context's thread only).
+  std::list<Connection*> sessions;
   bool stopped = false;
+
+  /// Makes room for one more connection when the table is full: closes the connection that
+  /// slot_to_free() picks (http_slots.h). False when every connection is being answered.
+  bool make_room();
 
   HttpResponse route(const http::request<http::string_body>& req) {
     const std::string target(req.target());
@@ -93,8 +133,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                 "reload over HTTP is off: set [service] reload_token_file\n"};
       }
       const auto auth = req.find(http::field::authorization);
-      const std::string expected = "Bearer " + *handlers.reload_token;
-      if (auth == req.end() || !constant_time_equal(std::string(auth->value()), expected)) {
+      if (auth == req.end() ||
+          !bearer_token_matches(std::string_view(auth->value().data(), auth->value().size()),
+                                *handlers.reload_token)) {
         return {401, "text/plain; charset=utf-8", "missing or wrong bearer token\n"};
       }
       return handlers.reload();
@@ -120,40 +161,92 @@ namespace {
 
 /// One connection. `Stream` is beast::tcp_stream, or beast::ssl_stream over one for TLS.
 template <class Stream>
-class Session : public std::enable_shared_from_this<Session<Stream>> {
+class Session : public Connection, public std::enable_shared_from_this<Session<Stream>> {
  public:
   Session(Stream stream, std::shared_ptr<HttpServer::Impl> server)
-      : stream_(std::move(stream)), server_(std::move(server)) {}
-  ~Session() { --server_->connections; }
+      : stream_(std::move(stream)), server_(std::move(server)) {
+    server_->sessions.push_back(this);
+    self_in_table_ = std::prev(server_->sessions.end());
+  }
+  ~Session() override { leave_table(); }
 
   void start() {
     if constexpr (kTls) {
-      beast::get_lowest_layer(stream_).expires_after(kRequestTimeout);
+      // A handshake not done within the idle deadline is a connection that sends nothing.
+      enter(SlotView::State::idle);
+      beast::get_lowest_layer(stream_).expires_after(server_->timeouts.idle);
       stream_.async_handshake(asio::ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code ec) {
                                 if (ec) {
                                   self->close();  // not TLS, or a handshake that failed
                                   return;
                                 }
-                                self->read();
+                                self->wait_for_request();
                               });
     } else {
-      read();
+      wait_for_request();
     }
+  }
+
+  const SlotView& slot() const override { return slot_; }
+
+  void evict() override {
+    leave_table();
+    close();
   }
 
  private:
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
+  void leave_table() {
+    if (in_table_) {
+      server_->sessions.erase(self_in_table_);
+      in_table_ = false;
+    }
+  }
+
+  /// Waits for the first bytes of the next request, at most timeouts.idle: a connection that
+  /// sends nothing does not hold a slot for long.
+  void wait_for_request() {
+    enter(SlotView::State::idle);
+    if (buffer_.size() > 0) {  // pipelined: the next request is already here
+      read();
+      return;
+    }
+    beast::get_lowest_layer(stream_).expires_after(server_->timeouts.idle);
+    stream_.async_read_some(buffer_.prepare(kHeaderLimit),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec) {
+                                self->close();
+                                return;
+                              }
+                              self->buffer_.commit(n);
+                              self->read();
+                            });
+  }
+
+  /// Reads a request whose first bytes are here: its headers within timeouts.headers, all of it
+  /// within timeouts.request (both from now).
   void read() {
+    enter(SlotView::State::reading);
+    const auto first_byte = std::chrono::steady_clock::now();
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(kBodyLimit);
-    beast::get_lowest_layer(stream_).expires_after(kRequestTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_read(ec);
-                     });
+    const HttpTimeouts& t = server_->timeouts;
+    beast::get_lowest_layer(stream_).expires_after(std::min(t.headers, t.request));
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this(), first_byte](beast::error_code ec, std::size_t) {
+          if (ec || self->parser_->is_done()) {
+            self->on_read(ec);
+            return;
+          }
+          beast::get_lowest_layer(self->stream_)
+              .expires_at(first_byte + self->server_->timeouts.request);
+          http::async_read(self->stream_, self->buffer_, *self->parser_,
+                           [self](beast::error_code ec2, std::size_t) { self->on_read(ec2); });
+        });
   }
 
   void on_read(beast::error_code ec) {
@@ -170,6 +263,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
               false, 11);
       return;
     }
+    enter(SlotView::State::responding);
     const http::request<http::string_body>& req = parser_->get();
     HttpResponse r;
     try {
@@ -185,6 +279,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void respond(HttpResponse r, bool keep_alive, unsigned version, bool head = false) {
+    enter(SlotView::State::responding);
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(r.status), version);
     res->set(http::field::server, "dunghan");
@@ -194,7 +289,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     res->keep_alive(keep_alive);
     if (!head) res->body() = std::move(r.body);
     res->prepare_payload();
-    beast::get_lowest_layer(stream_).expires_after(kRequestTimeout);
+    beast::get_lowest_layer(stream_).expires_after(server_->timeouts.request);
     http::async_write(
         stream_, *res,
         [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
@@ -202,8 +297,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
             self->close();
             return;
           }
-          self->read();
+          self->wait_for_request();
         });
+  }
+
+  void enter(SlotView::State state) {
+    slot_.state = state;
+    slot_.since = std::chrono::steady_clock::now();
   }
 
   void close() {
@@ -217,6 +317,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   beast::flat_buffer buffer_{kHeaderLimit + kBodyLimit};
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<HttpServer::Impl> server_;
+  std::list<Connection*>::iterator self_in_table_;
+  bool in_table_ = true;
+  SlotView slot_{SlotView::State::idle, std::chrono::steady_clock::now()};
   int requests_ = 0;
 };
 
@@ -224,19 +327,17 @@ void accept_next(const std::shared_ptr<HttpServer::Impl>& impl) {
   impl->acceptor.async_accept([impl](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || impl->stopped) return;
     if (!ec) {
-      if (impl->connections.load() >= kMaxConnections) {
+      if (impl->sessions.size() >= static_cast<std::size_t>(kMaxConnections) &&
+          !impl->make_room()) {
         beast::error_code ignored;
-        socket.close(ignored);  // flood: refuse beyond the limit
+        socket.close(ignored);  // every slot is busy with a request: refuse this one
+      } else if (impl->tls) {
+        using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+        std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *impl->tls), impl)
+            ->start();
       } else {
-        ++impl->connections;
-        if (impl->tls) {
-          using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-          std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *impl->tls), impl)
-              ->start();
-        } else {
-          std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), impl)
-              ->start();
-        }
+        std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), impl)
+            ->start();
       }
     }
     accept_next(impl);
@@ -245,9 +346,23 @@ void accept_next(const std::shared_ptr<HttpServer::Impl>& impl) {
 
 }  // namespace
 
+bool HttpServer::Impl::make_room() {
+  std::vector<SlotView> slots;
+  std::vector<Connection*> owners;
+  for (Connection* s : sessions) {
+    slots.push_back(s->slot());
+    owners.push_back(s);
+  }
+  const std::optional<std::size_t> victim = slot_to_free(slots);
+  if (!victim) return false;
+  owners[*victim]->evict();
+  return true;
+}
+
 HttpServer::HttpServer(asio::io_context& io, const std::string& listen, HttpHandlers handlers,
-                       std::optional<HttpTls> tls)
+                       std::optional<HttpTls> tls, HttpTimeouts timeouts)
     : impl_(std::make_shared<Impl>(io, std::move(handlers))) {
+  impl_->timeouts = timeouts;
   const tcp::endpoint ep = parse_listen(listen);
   if (tls) {
     asio::ssl::context& ctx = impl_->tls.emplace(asio::ssl::context::tls_server);

@@ -2,13 +2,20 @@
 // The daemon's HTTP endpoint (Boost.Beast, optionally over TLS with OpenSSL): GET /healthz,
 // GET /metrics, POST /-/reload (bearer token), and everything else (the office pages and the JSON
 // API, service/office.h) through HttpHandlers::app. Limits keep malformed requests, slow clients
-// and floods from hurting the daemon: at most kMaxConnections at once (more are closed at accept),
-// headers up to 8 KiB, bodies up to 16 KiB, 10 s to send a request, 100 requests per connection.
+// and floods from hurting the daemon: at most kMaxConnections at once; a connection gets 2 s to
+// start a request (also between keep-alive requests), 5 s from its first byte to finish the
+// headers (a client trickling them is cut) and 10 s to finish the whole request; when every
+// slot is taken, a new connection closes the one idle the longest, else the one whose request has
+// been arriving the longest (a slow client), and is refused only when all are being answered
+// (http_slots.h); headers up to 8 KiB (413), bodies up to 16 KiB (413), a malformed request 400,
+// 100 requests per connection.
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -58,6 +65,23 @@ struct HttpHandlers {
 
 inline constexpr int kMaxConnections = 64;
 
+/// How long a connection may take (HttpServer; the defaults are the daemon's).
+struct HttpTimeouts {
+  /// To send the first byte of a request, after connecting or after the previous answer (and
+  /// to finish a TLS handshake).
+  std::chrono::milliseconds idle{2000};
+  /// From the first byte of a request to the end of its headers (slowloris: a client that
+  /// trickles header bytes is cut when this runs out).
+  std::chrono::milliseconds headers{5000};
+  /// From the first byte of a request to its last (headers and body).
+  std::chrono::milliseconds request{10000};
+};
+
+/// True when the value of an Authorization header carries `token` with the Bearer scheme: the
+/// scheme in any case (RFC 9110 §11.1), one or more blanks, then exactly the token (compared in
+/// constant time); blanks around the value are ignored. An empty `token` never matches.
+bool bearer_token_matches(std::string_view header, std::string_view token);
+
 class HttpServer {
  public:
   /// Binds `listen` ("127.0.0.1:9464", "[::1]:9464"; port 0 picks a free port) and starts
@@ -65,7 +89,7 @@ class HttpServer {
   /// later). Throws std::runtime_error naming the address when it cannot bind, or the file when
   /// the certificate or key cannot be loaded.
   HttpServer(boost::asio::io_context& io, const std::string& listen, HttpHandlers handlers,
-             std::optional<HttpTls> tls = std::nullopt);
+             std::optional<HttpTls> tls = std::nullopt, HttpTimeouts timeouts = {});
   ~HttpServer();
   /// The bound port.
   unsigned short port() const;

@@ -1,13 +1,75 @@
 #include "service/runtime.h"
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
 
 #include "channels/options.h"
+#include "channels/zalo.h"
+#include "log/logging.h"
 
 namespace dunghan::service {
+namespace {
+
+std::string format_bytes(std::uint64_t n) {
+  char buf[32];
+  if (n < 1024) return std::to_string(n) + " bytes";
+  if (n < 1024 * 1024) return std::to_string(n / 1024) + " KiB";
+  if (n < 1024ULL * 1024 * 1024) {
+    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(n) / (1024.0 * 1024.0));
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(n) / (1024.0 * 1024 * 1024));
+  }
+  return buf;
+}
+
+/// Token files (Zalo's) kept in the state directory hold credentials: nobody but the service's
+/// user may read them, also when an admin copied one in with a looser mode.
+void tighten_token_files(const config::Config& c) {
+#ifndef _WIN32
+  namespace fs = std::filesystem;
+  const fs::path state = c.service.state_dir.lexically_normal();
+  for (const channels::ChannelOptions& o : c.channels) {
+    const auto* z = std::get_if<channels::ZaloOptions>(&o.kind);
+    if (z == nullptr) continue;
+    const fs::path file = channels::zalo_token_path(*z, c.service.state_dir).lexically_normal();
+    const auto rel = file.lexically_relative(state);
+    if (rel.empty() || *rel.begin() == "..") continue;  // elsewhere: the admin's business
+    std::error_code ec;
+    const fs::perms p = fs::status(file, ec).permissions();
+    if (ec || (p & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none) continue;
+    fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace,
+                    ec);
+    spdlog::warn("event=token_file_mode_fixed channel={} file={} mode=0600{}", o.name,
+                 log::kv_value(file.string()),
+                 ec ? " error=" + log::kv_value(ec.message()) : std::string());
+  }
+#else
+  (void)c;
+#endif
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> free_bytes(const std::filesystem::path& dir) {
+  std::error_code ec;
+  const std::filesystem::space_info si = std::filesystem::space(dir, ec);
+  if (ec || si.available == static_cast<std::uintmax_t>(-1)) return std::nullopt;
+  return static_cast<std::uint64_t>(si.available);
+}
+
+std::string state_db_error_text(const std::filesystem::path& db, const std::string& what) {
+  std::string text = what;
+  if (text.find(db.string()) == std::string::npos)
+    text = "state database " + db.string() + ": " + text;
+  const std::filesystem::path dir = db.parent_path().empty() ? "." : db.parent_path();
+  const std::optional<std::uint64_t> free = free_bytes(dir);
+  text += " (" + (free ? format_bytes(*free) : std::string("unknown space")) + " free on " +
+          dir.string() + ")";
+  return text;
+}
 
 store::StoreSettings store_settings(const config::Config& config) {
   store::StoreSettings s;
@@ -61,8 +123,13 @@ std::unique_ptr<Runtime> build_runtime(config::Config cfg, const calendar::Clock
                              ": " + ec.message());
   }
   rt->store = store::open_reader(store_settings(c));
-  rt->ledger = alerting::open_sqlite_ledger(state_db_path(c));
-  rt->schedule = alerting::FireSchedule::open(state_db_path(c));
+  try {
+    rt->ledger = alerting::open_sqlite_ledger(state_db_path(c));
+    rt->schedule = alerting::FireSchedule::open(state_db_path(c));
+  } catch (const std::exception& e) {
+    throw StateDbError(state_db_error_text(state_db_path(c), e.what()));
+  }
+  tighten_token_files(c);
   rt->templates =
       std::make_unique<render::Templates>(render::Templates::load(c.alerts.templates_dir));
   std::map<std::string, channels::Channel*> by_name;

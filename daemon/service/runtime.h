@@ -3,9 +3,12 @@
 // ledger and fire schedule (state.db in the state directory), the channels, the templates and the
 // engine. `dunghan run`, `run --once`, `alerts …` and `outbox …` share it.
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "alerting/engine.h"
@@ -30,14 +33,34 @@ struct Runtime {
   std::unique_ptr<alerting::Engine> engine;
 };
 
+/// The state database (ledger, fire schedule) could not be opened, read or written: a full
+/// disk, an I/O error, a schema from a newer dunghan. what() names the file and the free space
+/// on its file system.
+class StateDbError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Free bytes (for an unprivileged process) on the file system holding `dir`; nullopt when they
+/// cannot be read.
+std::optional<std::uint64_t> free_bytes(const std::filesystem::path& dir);
+
+/// `what` (an SQLite error about the state database `db`), made to name the file (when it does
+/// not already) and the free space, e.g. "state database /var/lib/dunghan/state.db: database or
+/// disk is full (12 KiB free on /var/lib/dunghan)".
+std::string state_db_error_text(const std::filesystem::path& db, const std::string& what);
+
 /// The store settings of `config` (path resolved: [store] path, else state_dir/dossiers.db).
 store::StoreSettings store_settings(const config::Config& config);
 /// The state database: state_dir/state.db.
 std::filesystem::path state_db_path(const config::Config& config);
 
 /// Builds the runtime: creates the state directory when missing, opens the store (creating the
-/// embedded SQLite store), the ledger and the channels, loads the templates. Throws
-/// std::runtime_error (or a subclass) with a message that names what failed (never a secret).
+/// embedded SQLite store), the ledger and the channels, loads the templates; a token file in the
+/// state directory that others may read is made 0600 (and logged). The caller holds the state
+/// directory's lock (state_lock.h) when it will send. Throws store::StoreError (the store),
+/// StateDbError (the state database) or another std::runtime_error, each with a message that
+/// names what failed (never a secret).
 std::unique_ptr<Runtime> build_runtime(config::Config config, const calendar::Clock& clock);
 
 /// The engine's settings from `config` (rules, recipients, limits); `catalogue` must outlive it.

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <unordered_set>
 
+#include "store/file_identity.h"
 #include "store/sqlite_common.h"
 
 namespace dunghan::store {
@@ -26,6 +27,7 @@ std::string strip_query(std::string_view q) {
 
 struct MappedStore::Impl {
   StoreSettings settings;
+  std::optional<FileIdentity> file;  // the file opened (as its path named it just before)
   SQLite::Database db;
   std::string dossiers_q;
   std::string events_q;  // empty: no events
@@ -34,6 +36,7 @@ struct MappedStore::Impl {
 
   explicit Impl(const StoreSettings& s)
       : settings(s),
+        file(file_identity(s.path)),
         db(s.path.string(), SQLite::OPEN_READONLY, static_cast<int>(s.busy_timeout.count())) {
     db.exec("PRAGMA query_only = 1");
     dossiers_q = strip_query(s.mapping->dossiers);
@@ -153,6 +156,24 @@ MappedStore::MappedStore(const StoreSettings& settings) {
 }
 
 MappedStore::~MappedStore() = default;
+
+StoreIdentity MappedStore::identity() {
+  const std::filesystem::path& path = impl_->settings.path;
+  const std::optional<FileIdentity> here = file_identity(path);
+  if (!here) {
+    throw StoreError(path.string() +
+                     " (read-only, [store.mapping]): the database file no longer exists (deleted "
+                     "or moved); alerts wait until it is back");
+  }
+  if (here != impl_->file) {
+    try {
+      impl_ = std::make_unique<Impl>(impl_->settings);  // the old connection never wrote
+    } catch (const SQLite::Exception& e) {
+      throw impl_->error(e);
+    }
+  }
+  return StoreIdentity{"", "file:" + to_string(*here)};
+}
 
 std::optional<StoredDossier> MappedStore::get(std::string_view code) {
   try {

@@ -38,6 +38,9 @@ class MappedStore final : public DossierReader {
   ChangedRead read_changed(const ChangeCursor& since, std::span<const std::string> also_codes,
                            const DossierVisitor& visit) override;
   bool read_only() const override { return true; }
+  /// id: empty (dunghan never writes into the database); location: "file:DEVICE:INODE". Another
+  /// file at the path is opened and its queries prepared again.
+  StoreIdentity identity() override;
 
  private:
   struct Impl;

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "calendar/due_date.h"
+#include "store/file_identity.h"
 #include "store/sqlite_common.h"
 #include "text/normalize.h"
 
@@ -75,6 +76,13 @@ WHERE procedure_code IS NOT dunghan_nfc(procedure_code)
 UPDATE OR IGNORE dossiers SET code = dunghan_nfc(code) WHERE code IS NOT dunghan_nfc(code);
 UPDATE events SET note = dunghan_nfc(note) WHERE note IS NOT dunghan_nfc(note);
 )sql"},
+    // The store's identity (StoreIdentity::id): a random id, kept by copies and backups, new for
+    // a store created anew, so that the daemon can tell a replaced store from the one it read.
+    // "s" + 32 hex digits: text even in meta's INTEGER column.
+    {3, R"sql(
+INSERT INTO meta (key, value) SELECT 'store_id', 's' || lower(hex(randomblob(16)))
+WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'store_id');
+)sql"},
 };
 
 /// dunghan_nfc(text): the text in NFC; NULL and invalid UTF-8 unchanged. For migrations.
@@ -117,10 +125,12 @@ constexpr std::size_t kCodeChunk = 500;
 struct SqliteStore::Impl {
   StoreSettings settings;
   SQLite::Database db;
+  FileIdentity file;     // the file opened (as its path named it just before)
+  std::string store_id;  // meta 'store_id'
 
-  explicit Impl(const StoreSettings& s)
+  Impl(const StoreSettings& s, bool create)
       : settings(s),
-        db(s.path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+        db(s.path.string(), SQLite::OPEN_READWRITE | (create ? SQLite::OPEN_CREATE : 0),
            static_cast<int>(s.busy_timeout.count())) {
     if (sqlite3_create_function_v2(db.getHandle(), "dunghan_nfc", 1,
                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &sql_nfc, nullptr,
@@ -181,6 +191,23 @@ struct SqliteStore::Impl {
     return st.executeStep() ? st.getColumn(0).getInt() : 0;
   }
 
+  /// After migrate(): the store's id, and the identity of the file now at the path.
+  void read_identity() {
+    SQLite::Statement st(db, "SELECT value FROM meta WHERE key = 'store_id'");
+    store_id = st.executeStep() ? st.getColumn(0).getString() : std::string();
+    const auto here = file_identity(settings.path);
+    if (!here) throw StoreError(settings.path.string() + ": the file vanished while opening it");
+    file = *here;
+  }
+
+  /// Closing this connection leaves the -wal and -shm files as they are: after a replacement
+  /// those names may already belong to the new store (SQLite's checkpoint-on-close would
+  /// otherwise truncate or delete them by name).
+  void close_without_checkpoint() {
+    sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
+                      static_cast<int*>(nullptr));
+  }
+
   void migrate() {
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA synchronous=NORMAL");
@@ -231,11 +258,37 @@ SqliteStore::SqliteStore(const StoreSettings& settings) {
                          ec.message());
       }
     }
-    impl_ = std::make_unique<Impl>(settings);
+    impl_ = std::make_unique<Impl>(settings, true);
     impl_->migrate();
+    impl_->read_identity();
   } catch (const SQLite::Exception& e) {
     throw StoreError(settings.path.string() + ": " + e.what());
   }
+}
+
+StoreIdentity SqliteStore::identity() {
+  const std::filesystem::path& path = impl_->settings.path;
+  const std::optional<FileIdentity> here = file_identity(path);
+  if (!here) {
+    throw StoreError(path.string() +
+                     ": the store file no longer exists (deleted or moved); alerts wait until "
+                     "it is back");
+  }
+  if (*here != impl_->file) {
+    // Another file at the path: open it (never create one) before letting go of the old one, so
+    // that a file that cannot be opened leaves this store as it was.
+    std::unique_ptr<Impl> fresh;
+    try {
+      fresh = std::make_unique<Impl>(impl_->settings, false);
+      fresh->migrate();
+      fresh->read_identity();
+    } catch (const SQLite::Exception& e) {
+      throw StoreError(path.string() + ": " + e.what());
+    }
+    impl_->close_without_checkpoint();
+    impl_ = std::move(fresh);
+  }
+  return StoreIdentity{impl_->store_id, "file:" + to_string(impl_->file)};
 }
 
 SqliteStore::~SqliteStore() = default;
@@ -307,11 +360,16 @@ ChangedRead SqliteStore::read_changed(const ChangeCursor& since,
       SQLite::Statement st(impl_->db, "SELECT value FROM meta WHERE key = 'row_version'");
       out.next.version = st.executeStep() ? st.getColumn(0).getInt64() : 0;
     }
+    std::int64_t from = since.version;
+    if (from > out.next.version) {  // a cursor from another life of the file: read everything
+      from = 0;
+      out.restarted = true;
+    }
     std::unordered_set<std::string> seen;
     const auto all = [](const Dossier&) { return true; };
     impl_->walk(
         " WHERE d.version > :since",
-        [&](SQLite::Statement& st) { st.bind(":since", static_cast<int64_t>(since.version)); }, all,
+        [&](SQLite::Statement& st) { st.bind(":since", static_cast<int64_t>(from)); }, all,
         [&](const Dossier& d, std::span<const Event> ev) {
           if (!also_codes.empty()) seen.insert(d.code);
           visit(d, ev);

@@ -6,13 +6,14 @@
 // (opening is idempotent). The file is put in WAL mode (readers do not block the writer) with
 // synchronous=NORMAL.
 //
-// Schema (version 1):
+// Schema (versions 1 to 3):
 //   dossiers(id INTEGER PRIMARY KEY, code TEXT UNIQUE, the canonical text fields, channel,
 //            received_at, duration (canonical English text or NULL), due_at, status, resolved_at,
 //            updated_at, open (1 while the status is open), version)
 //   events(seq INTEGER PRIMARY KEY, dossier_id → dossiers.id, at, kind, new_due_at, note,
 //          UNIQUE(dossier_id, at, kind))
-//   meta(key TEXT PRIMARY KEY, value INTEGER): 'row_version', the last version handed out
+//   meta(key TEXT PRIMARY KEY, value INTEGER): 'row_version', the last version handed out;
+//        'store_id' (version 3), the store's random identity ("s" + 32 hex digits, text)
 // Times are local date-time text "YYYY-MM-DD HH:MM:SS" at StoreSettings::offset. Indexes serve
 // the walks: dossiers(open), dossiers(version), dossiers(received_at), events(dossier_id, at, seq).
 //
@@ -50,6 +51,10 @@ class SqliteStore final : public DossierStore {
   ChangedRead read_changed(const ChangeCursor& since, std::span<const std::string> also_codes,
                            const DossierVisitor& visit) override;
   bool read_only() const override { return false; }
+  /// id: meta 'store_id' (migration 3); location: "file:DEVICE:INODE". A file that replaced the
+  /// one open is opened (never created) and migrated; the old connection is closed without a
+  /// checkpoint, leaving the -wal and -shm names alone.
+  StoreIdentity identity() override;
   WriteResult upsert(std::span<const deadline::Dossier> dossiers,
                      std::span<const deadline::Event> events) override;
 

@@ -138,7 +138,28 @@ struct ChangeCursor {
 struct ChangedRead {
   ChangeCursor next;  // pass to the next read_changed()
   ReadSummary summary;
+  /// True when `since` cannot belong to this store (it is ahead of everything the store ever
+  /// handed out: the file was restored in place from an older backup, or re-created): the read
+  /// started again from ChangeCursor{}, every dossier was visited.
+  bool restarted = false;
 };
+
+/// Which store a DossierReader reads. It changes when the store is replaced, deleted and
+/// re-created, or restored from a backup; the daemon compares it every cycle with the one it
+/// recorded (DossierReader::identity()).
+struct StoreIdentity {
+  /// A random id the store keeps inside itself from its creation on (a copy or a backup keeps
+  /// it; a store created anew has another). Empty for a store dunghan cannot write one into (a
+  /// mapped agency database).
+  std::string id;
+  /// Where the store's data lives now, without spaces, e.g. "file:2049:1835017" (the device and
+  /// inode of an SQLite file); empty where there is no such thing.
+  std::string location;
+  friend bool operator==(const StoreIdentity&, const StoreIdentity&) = default;
+};
+
+/// "id=… location=…", one line, safe for logs (no secret) and for the ledger's meta table.
+std::string to_string(const StoreIdentity& identity);
 
 /// One dossier with its events ordered by `at`.
 struct StoredDossier {
@@ -176,6 +197,15 @@ class DossierReader {
 
   /// True for a store that can never be written (MappedStore).
   virtual bool read_only() const = 0;
+
+  /// The identity of the store now at the configured location. When that is no longer the store
+  /// this reader has open (the file was replaced, deleted and re-created, or restored from a
+  /// backup; a database server's connection was lost), the reader reopens it first, so that
+  /// every later read sees the store that is there now. Cheap enough to call every cycle (SQLite
+  /// file: one stat(2)). Throws StoreError naming the store when it cannot be reached (the file
+  /// no longer exists, cannot be opened, is not a database); the reader keeps its previous
+  /// connection and every later call tries again.
+  virtual StoreIdentity identity() = 0;
 };
 
 /// The result of one write.

@@ -49,7 +49,7 @@ TEST(DossiersCli, StoreInitCreatesTheDatabaseInTheStateDir) {
   const ProcessResult r = dunghan({"store", "init", "--config", write_config(dir)});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "state" / "dossiers.db"));
-  EXPECT_THAT(r.out, HasSubstr("schema version 2"));
+  EXPECT_THAT(r.out, HasSubstr("schema version 3"));
 }
 
 TEST(DossiersCli, ImportOfGoodRowsExitsZero) {

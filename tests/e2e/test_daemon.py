@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -82,6 +83,7 @@ class DaemonTest(unittest.TestCase):
         self.http_port = free_port()
         self.procs = []
         self.logs = []
+        self.mounts = []
 
     def tearDown(self):
         for p in self.procs:
@@ -95,6 +97,8 @@ class DaemonTest(unittest.TestCase):
             print(f"\n---- daemon log of {self.id()} ----\n{self.daemon_log()}---- end ----",
                   file=sys.stderr)
         self.smtp.stop()
+        for mount in self.mounts:
+            subprocess.run(["umount", "-l", mount], check=False)
         self.tmp.cleanup()
 
     # ---- helpers ----------------------------------------------------------------------------
@@ -144,27 +148,32 @@ channels = ["mail"]
 {extra}
 """
 
-    def write_config(self, text):
-        path = os.path.join(self.dir, "dunghan.toml")
+    def write_config(self, text, name="dunghan.toml"):
+        path = os.path.join(self.dir, name)
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
         return path
 
-    def import_dossiers(self, n):
-        """n open dossiers received two months ago: all overdue now."""
+    def import_dossiers(self, n, first=0, cfg=None):
+        """n open dossiers (HS-<first>… ) received two months ago: all overdue now."""
         received = (datetime.datetime.now(ICT) - datetime.timedelta(days=60)).strftime("%Y-%m-%d 09:00")
         path = os.path.join(self.dir, "dossiers.csv")
         with open(path, "w", encoding="utf-8") as f:
             f.write("code,procedure_code,procedure_name,field,department,handler,applicant,channel,received_at,status\n")
-            for i in range(n):
+            for i in range(first, first + n):
                 f.write(f"HS-{i:03d},1.001,Cấp phép lao động,Lao động,Phòng Lao động,cvien,"
                         f"Công ty số {i},direct,{received},processing\n")
-        r = subprocess.run([BINARY, "import", "--dossiers", path, "--config", self.cfg],
+        r = subprocess.run([BINARY, "import", "--dossiers", path, "--config", cfg or self.cfg],
                            capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stderr)
 
+    def command(self, *args, cfg=None):
+        """Runs a dunghan command to its end; returns the CompletedProcess."""
+        return subprocess.run([BINARY, *args, "--config", cfg or self.cfg], capture_output=True,
+                              text=True, timeout=60)
+
     def start(self, *args, env=None):
-        log = open(os.path.join(self.dir, f"daemon-{len(self.procs)}.log"), "w")
+        log = open(os.path.join(self.dir, f"daemon-{len(self.logs)}.log"), "w")
         self.logs.append(log)
         p = subprocess.Popen([BINARY, "run", "--config", self.cfg, *args], stdout=log,
                              stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
@@ -173,7 +182,7 @@ channels = ["mail"]
 
     def daemon_log(self):
         out = ""
-        for i in range(len(self.procs)):
+        for i in range(len(self.logs)):
             with open(os.path.join(self.dir, f"daemon-{i}.log"), encoding="utf-8") as f:
                 out += f.read()
         return out
@@ -187,9 +196,11 @@ channels = ["mail"]
         return status, json.loads(body)
 
     def wait_healthy(self):
+        """Until /healthz says "ok": 200, and a cycle has ended (not "starting")."""
         def ok():
             try:
-                return self.healthz()[0] == 200
+                status, body = self.healthz()
+                return status == 200 and body["status"] == "ok"
             except OSError:
                 return False
         wait_for(ok, 20, "/healthz to turn healthy")
@@ -234,6 +245,9 @@ channels = ["mail"]
         wait_for(lambda: len(self.recorder.messages) >= 1, 20, "first email")
         with open(self.cfg, encoding="utf-8") as f:
             good = f.read()
+        stamp = self._metric("dunghan_config_last_reload_success_timestamp_seconds")
+        self.assertGreater(stamp, 0)
+        time.sleep(1.1)  # a failed reload a second later must not move the success time
         self.write_config(good + "\n[calendar]\nsesions = [\"07:00-11:30\"]\n")
         p.send_signal(signal.SIGHUP)
         wait_for(lambda: self.healthz()[1]["last_reload"]["successful"] is False, 15, "reload rejected")
@@ -241,6 +255,7 @@ channels = ["mail"]
         self.assertIn("sesions", h["last_reload"]["error"])
         self.assertEqual(self.healthz()[0], 200)  # still healthy on the old configuration
         self.assertIn("dunghan_config_last_reload_successful 0", http_get(self.http_port, "/metrics")[1])
+        self.assertEqual(self._metric("dunghan_config_last_reload_success_timestamp_seconds"), stamp)
         self.assertIsNone(p.poll())
         # An empty file is what a reload meets while an editor or a deployment tool is still
         # writing it: refused too, rather than taken for "no rules, no channels, default port".
@@ -263,6 +278,12 @@ channels = ["mail"]
         wait_for(lambda: len(self._file_lines()) >= 1, 20, "the new rule's alert in the file")
         self.assertIn("dunghan_config_last_reload_successful 1", http_get(self.http_port, "/metrics")[1])
         self.assertEqual(len(self.recorder.messages), 1)  # the first rule's email is not repeated
+
+    def _metric(self, name):
+        for line in http_get(self.http_port, "/metrics")[1].splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[1])
+        raise AssertionError(f"no metric {name}")
 
     def _post_reload(self, port, token):
         req = urllib.request.Request(f"http://127.0.0.1:{port}/-/reload", data=b"", method="POST",
@@ -391,6 +412,214 @@ channels = ["mail"]
         self.assertEqual(late, [], f"pings after the loop stalled at {stall:.1f}s: {pings}")
         self.assertTrue(any(m.startswith("STATUS=") for m in texts), texts)
 
+
+    # ---- issue 12: silent failures ----------------------------------------------------------
+    def test_a_second_instance_is_refused_and_nothing_is_sent_twice(self):
+        self.cfg = self.write_config(self.config_text())
+        self.import_dossiers(8)
+        self.recorder.delay = 0.7
+        first = self.start()
+        wait_for(lambda: len(self.recorder.messages) >= 1, 30, "the first email")
+        # Beside the running daemon: the same configuration (its port is taken), one cycle by
+        # hand, and a second daemon on a port of its own, all on the same state directory.
+        other = self.write_config(self.config_text().replace(
+            f"127.0.0.1:{self.http_port}", f"127.0.0.1:{free_port()}"), name="other.toml")
+        outcomes = []
+        for args in (["run", "--config", self.cfg], ["run", "--once", "--config", self.cfg],
+                     ["run", "--config", other]):
+            p = subprocess.Popen([BINARY, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)
+            self.procs.append(p)
+            try:
+                out, err = p.communicate(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                out, err = p.communicate()
+            outcomes.append((args, p.returncode, out + err))
+        # Read-only commands keep working beside the daemon.
+        for args in (["status"], ["outbox", "list"], ["alerts", "preview"]):
+            r = self.command(*args)
+            self.assertEqual(r.returncode, 0, f"{args}: {r.stderr}")
+        wait_for(lambda: len(set(self.recorder.ids())) >= 8, 40, "all eight alerts")
+        time.sleep(2)
+        ids = self.recorder.ids()
+        duplicates = len(ids) - len(set(ids))
+        print(f"\nsecond instance: {len(ids)} emails, {len(set(ids))} distinct, "
+              f"{duplicates} duplicate(s)", file=sys.stderr)
+        self.assertEqual(duplicates, 0, ids)
+        for args, code, text in outcomes:
+            self.assertEqual(code, 1, f"{args}: {text}")
+            self.assertIn("state.db.lock", text, args)
+            self.assertIn(f"process {first.pid}", text, args)
+        self.assertIsNone(first.poll())
+
+    def _backup(self, source, target):
+        """A consistent copy of an SQLite file (what `sqlite3 SRC .backup DST` makes)."""
+        src, dst = sqlite3.connect(source), sqlite3.connect(target)
+        src.backup(dst)
+        dst.close()
+        src.close()
+
+    def _remove_store(self, store):
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(store + suffix):
+                os.remove(store + suffix)
+
+    def test_a_replaced_deleted_or_restored_store_is_seen(self):
+        self.cfg = self.write_config(self.config_text())
+        for k in range(3):  # three writes: the daemon's change cursor reaches row version 3
+            self.import_dossiers(1, first=k)
+        p = self.start()
+        wait_for(lambda: len(set(self.recorder.ids())) >= 3, 30, "three emails")
+        store = os.path.join(self.dir, "state", "dossiers.db")
+        # Replaced: a store made elsewhere (its row versions start again at 1) moved into place,
+        # the old one's -wal and -shm removed with it.
+        fresh = self.write_config(self.config_text().replace('state_dir = "state"',
+                                                             'state_dir = "fresh"'), "fresh.toml")
+        self.import_dossiers(2, first=100, cfg=fresh)
+        self._remove_store(store)
+        os.replace(os.path.join(self.dir, "fresh", "dossiers.db"), store)
+        wait_for(lambda: len(set(self.recorder.ids())) >= 5, 30, "the new store's two alerts")
+        self.wait_log_count("event=store_replaced", 1)
+        backup = os.path.join(self.dir, "backup.db")
+        self._backup(store, backup)
+        for k in range(3):  # the cursor moves past anything the backup holds
+            self.import_dossiers(1, first=102 + k)
+        wait_for(lambda: len(set(self.recorder.ids())) >= 8, 30, "three more alerts")
+        # Deleted: unreachable and 503 until it is back; the daemon keeps running.
+        self._remove_store(store)
+        wait_for(lambda: self.healthz()[0] == 503, 15, "503 without a store")
+        _, h = self.healthz()
+        self.assertIs(h["store_reachable"], False, h)
+        self.assertIn("dossiers.db", h["last_error"])
+        self.assertIn("dunghan_store_reachable 0", http_get(self.http_port, "/metrics")[1])
+        self.assertIsNone(p.poll())
+        # Restored from the backup, with one more dossier written into it meanwhile (its row
+        # version is below the cursor).
+        scratch = self.write_config(self.config_text().replace(
+            'state_dir = "state"', 'state_dir = "scratch"') + '\n[store]\npath = "backup.db"\n',
+            "scratch.toml")
+        self.import_dossiers(1, first=200, cfg=scratch)
+        os.replace(backup, store)
+        self.wait_healthy()
+        wait_for(lambda: len(set(self.recorder.ids())) >= 9, 30, "the restored store's new alert")
+        self.assertIn("HS-200", self.recorder.messages[-1]["Subject"])
+        self.wait_log_count("event=store_replaced", 2)
+        ids = self.recorder.ids()
+        self.assertEqual(len(ids), len(set(ids)), ids)
+
+    def _fill(self, folder):
+        """Fills the file system of `folder` to the last byte; returns the filler's path."""
+        filler = os.path.join(folder, "filler")
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        try:
+            for chunk in (65536, 4096, 512, 1):
+                try:
+                    while os.write(fd, b"\0" * chunk) > 0:
+                        pass
+                except OSError:
+                    pass
+        finally:
+            os.close(fd)
+        return filler
+
+    def test_a_full_disk_stops_nothing_for_good(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root to mount a small tmpfs as the state directory")
+        state = os.path.join(self.dir, "state")
+        os.makedirs(state)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", state], check=True)
+        self.mounts.append(state)
+        self.cfg = self.write_config(self.config_text().replace(
+            "poll_interval = 1", 'poll_interval = 1\n\n[store]\npath = "dossiers.db"'))
+        self.import_dossiers(2)
+        # Started on a full disk (no ledger yet): it keeps running, says why, and retries.
+        filler = self._fill(state)
+        p = self.start()
+        wait_for(lambda: self._status_or_none() == 503, 20, "503 when started on a full disk")
+        _, h = self.healthz()
+        self.assertIn("state.db", h["last_error"], h)
+        self.assertIn("free", h["last_error"], h)
+        time.sleep(2)
+        self.assertIsNone(p.poll(), self.daemon_log())
+        os.remove(filler)
+        self.wait_healthy()
+        wait_for(lambda: len(set(self.recorder.ids())) >= 2, 30, "two emails")
+        # Full while running: 503 naming the file; space freed: alerts resume by themselves.
+        filler = self._fill(state)
+        self.import_dossiers(3, first=10)  # the store is elsewhere; the ledger has to grow
+        wait_for(lambda: self.healthz()[0] == 503, 20, "503 with the state directory full")
+        _, h = self.healthz()
+        self.assertIn("state.db", h["last_error"], h)
+        self.assertIn("free", h["last_error"], h)
+        self.assertIn("dunghan_state_db_writable 0", http_get(self.http_port, "/metrics")[1])
+        os.remove(filler)
+        t0 = time.time()
+        self.wait_healthy()
+        wait_for(lambda: len(set(self.recorder.ids())) >= 5, 30, "the three alerts held back")
+        print(f"\nfull disk: healthy again {time.time() - t0:.1f} s after space was freed "
+              f"(poll_interval 1 s)", file=sys.stderr)
+        ids = self.recorder.ids()
+        self.assertEqual(len(ids), len(set(ids)), ids)
+        self.assertIsNone(p.poll())
+
+    def _status_or_none(self):
+        try:
+            return http_get(self.http_port, "/healthz")[0]
+        except OSError:
+            return None
+
+    def test_health_answers_while_300_idle_connections_are_held_open(self):
+        self.cfg = self.write_config(self.config_text())
+        self.import_dossiers(1)
+        self.start()
+        self.wait_healthy()
+        idle = []
+        try:
+            for _ in range(300):
+                idle.append(socket.create_connection(("127.0.0.1", self.http_port), timeout=5))
+            for delay in (0, 3):  # at once, and after the idle deadline
+                time.sleep(delay)
+                t0 = time.time()
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/healthz",
+                                            timeout=1) as r:
+                    self.assertEqual(r.status, 200)
+                print(f"\n/healthz with 300 idle connections open ({delay} s): "
+                      f"{(time.time() - t0) * 1000:.0f} ms", file=sys.stderr)
+        finally:
+            for s in idle:
+                s.close()
+
+    def test_a_password_in_a_url_never_reaches_the_log(self):
+        text = self.config_text().replace(
+            f"smtp://127.0.0.1:{self.smtp.port}",
+            f"smtp://dunghan:Pa55-w0rd-in-url@127.0.0.1:{self.smtp.port}")
+        self.cfg = self.write_config(text + "\n[channel.mail2]\ntype = \"email\"\n"
+                                     "url = \"smtp://dunghan:Pa55-w0rd-in-url@127.0.0.1:1\"\n"
+                                     "tls_verify = false\nfrom = \"a@example.gov.vn\"\n")
+        self.start()
+        self.wait_healthy()
+        log = self.daemon_log()
+        self.assertIn("event=smtp_plaintext", log)
+        self.assertIn("event=tls_verification_off", log)
+        self.assertNotIn("Pa55-w0rd-in-url", log)
+        r = self.command("check-config")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("Pa55-w0rd-in-url", r.stdout + r.stderr)
+
+    # ---- issue 16: small defects ------------------------------------------------------------
+    def test_health_says_starting_during_a_long_first_cycle(self):
+        self.cfg = self.write_config(self.config_text())
+        self.import_dossiers(6)
+        self.recorder.delay = 1.0
+        self.start()
+        wait_for(lambda: len(self.recorder.messages) >= 1, 30, "the first slow email")
+        status, h = self.healthz()
+        self.assertEqual(h["status"], "starting", h)
+        self.assertEqual(status, 200)  # nothing is wrong: alerts are going out
+        self.assertIsNone(h["store_reachable"], h)
+        self.wait_healthy()
+        self.assertIs(self.healthz()[1]["store_reachable"], True)
 
 if __name__ == "__main__":
     unittest.main()

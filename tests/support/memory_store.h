@@ -94,6 +94,17 @@ class MemoryStore final : public store::DossierReader {
 
   bool read_only() const override { return true; }
 
+  /// The identity set_identity() gave (default: one fixed id, no location).
+  store::StoreIdentity identity() override {
+    std::lock_guard lock(mu_);
+    return identity_;
+  }
+  /// Makes the store look replaced (another identity) to the engine's next cycle.
+  void set_identity(store::StoreIdentity identity) {
+    std::lock_guard lock(mu_);
+    identity_ = std::move(identity);
+  }
+
  private:
   struct Row {
     store::StoredDossier stored;
@@ -111,6 +122,7 @@ class MemoryStore final : public store::DossierReader {
   std::map<std::string, Row> rows_;
   std::int64_t version_ = 0;
   std::size_t gets_ = 0;
+  store::StoreIdentity identity_{"memory", ""};
 };
 
 }  // namespace dunghan::testing
