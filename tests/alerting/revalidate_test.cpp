@@ -155,6 +155,7 @@ class FailingStore final : public store::DossierReader {
     return {};
   }
   bool read_only() const override { return true; }
+  store::StoreIdentity identity() override { return {"failing", ""}; }
 };
 
 TEST_F(RevalidateTest, AStoreThatCannotBeReadGivesTheRowsBackAndNamesTheError) {
