@@ -27,10 +27,16 @@ if(NOT CMAKE_CROSSCOMPILING AND NOT WIN32)
   set(gen ${CMAKE_BINARY_DIR}/generated)
   add_custom_command(
     OUTPUT ${gen}/dunghan.1 ${gen}/dunghan.toml.5 ${gen}/dunghan.bash-completion
+    # Through .tmp files: a refusal (an undocumented option: exit 1) leaves no output behind, so
+    # the next build tries again instead of taking the old page as up to date.
     COMMAND ${CMAKE_COMMAND} -E make_directory ${gen}
-    COMMAND $<TARGET_FILE:dunghan> help --man 1 > ${gen}/dunghan.1
-    COMMAND $<TARGET_FILE:dunghan> help --man 5 > ${gen}/dunghan.toml.5
-    COMMAND $<TARGET_FILE:dunghan> help --completion bash > ${gen}/dunghan.bash-completion
+    COMMAND $<TARGET_FILE:dunghan> help --man 1 > ${gen}/dunghan.1.tmp
+    COMMAND $<TARGET_FILE:dunghan> help --man 5 > ${gen}/dunghan.toml.5.tmp
+    COMMAND $<TARGET_FILE:dunghan> help --completion bash > ${gen}/dunghan.bash-completion.tmp
+    COMMAND ${CMAKE_COMMAND} -E rename ${gen}/dunghan.1.tmp ${gen}/dunghan.1
+    COMMAND ${CMAKE_COMMAND} -E rename ${gen}/dunghan.toml.5.tmp ${gen}/dunghan.toml.5
+    COMMAND ${CMAKE_COMMAND} -E rename ${gen}/dunghan.bash-completion.tmp
+            ${gen}/dunghan.bash-completion
     DEPENDS dunghan
     COMMENT "Generating the man pages and the bash completion"
     VERBATIM)
