@@ -188,10 +188,37 @@ constexpr KeyDoc kKeys[] = {
      "3600"},
     {"alerts.max_age_hours", "integer", "72",
      "An alert still unsent after this many hours is dead, not retried (1 to 2160).", "72"},
+    {"alerts.sending_lease", "integer", "300",
+     "Seconds an alert may stay in `sending` (claimed by a dispatch pass) before a later cycle "
+     "puts it back to pending — the process died during the send — and it is sent again with the "
+     "same key (30 to 86400).",
+     "300"},
     {"alerts.templates_dir", "string", "(none: the built-in templates)",
      "A folder of NAME.mustache files that replace the built-in templates of the same name (the "
      "defaults are installed in /usr/share/dunghan/templates).",
      "\"/etc/dunghan/templates\""},
+
+    // ---- [report] -----------------------------------------------------------------------------
+    {"report", "table", "",
+     "The printed form 6a (`dunghan report`): its header and footer, and how --quarter, --month "
+     "and --year cut the dates. An empty text prints as a dotted line to fill in by hand.",
+     ""},
+    {"report.reporting_unit", "string", "(none)", "Đơn vị báo cáo: the reporting unit (one line).",
+     "\"UBND huyện Đông Anh\""},
+    {"report.receiving_unit", "string", "(none)",
+     "Đơn vị nhận báo cáo: the receiving unit (one line).", "\"Văn phòng UBND thành phố Hà Nội\""},
+    {"report.place", "string", "(none)",
+     "The place before the date in the footer (\"Đông Anh, ngày …\").", "\"Đông Anh\""},
+    {"report.signer_title", "string", "(none)", "The head's title in the signature block.",
+     "\"CHỦ TỊCH\""},
+    {"report.preparer", "string", "(none)", "The name under \"Người lập biểu\".",
+     "\"Nguyễn Thị Lan\""},
+    {"report.period", "string", "\"calendar\"",
+     "\"calendar\": quarters, months and years of the calendar; \"decree09\": the data cut-off of "
+     "Decree 09/2019/NĐ-CP art. 12 — a month from the 15th of the month before to the 14th, a "
+     "quarter from the 15th of the month before it to the 14th of its last month, a year from "
+     "15 December to 14 December.",
+     "\"calendar\"", "calendar decree09"},
 
     // ---- [[recipient]] ------------------------------------------------------------------------
     {"recipient", "array of tables", "", "The people alerts go to.", ""},
