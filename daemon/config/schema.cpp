@@ -23,9 +23,24 @@ constexpr KeyDoc kKeys[] = {
      "next alert instant and the next retry.",
      "60"},
     {"service.listen", "string", "\"127.0.0.1:9464\"",
-     "Address and port of the HTTP endpoint: / (the office page), /healthz, /metrics and "
-     "POST /-/reload. A reload binds the new address before it closes the old one.",
+     "Address and port of the HTTP endpoint: the office pages (/, /dossiers/CODE, /outbox), "
+     "/api/v1, /healthz, /metrics and POST /-/reload. A reload binds the new address before it "
+     "closes the old one. An address other than loopback is refused unless tls_cert_file, "
+     "tls_key_file and users_file are set (the pages show applicants' names).",
      "\"127.0.0.1:9464\""},
+    {"service.tls_cert_file", "string", "(none)",
+     "PEM certificate chain: the endpoint speaks HTTPS. Needs tls_key_file. The file must exist "
+     "when the configuration is loaded; check-config also parses it, and a reload reads it again "
+     "(a renewed certificate is served).",
+     "\"/etc/dunghan/tls/cert.pem\""},
+    {"service.tls_key_file", "string", "(none)",
+     "PEM private key of tls_cert_file. Readable by the service user only.",
+     "\"/etc/dunghan/tls/key.pem\""},
+    {"service.users_file", "string", "(none)",
+     "Logins for the pages and /api/v1 (HTTP Basic, over TLS): one name:argon2id-hash:role line "
+     "each, role admin (may write from the pages) or viewer. Written by dunghan user add; the "
+     "daemon re-reads it when it changes.",
+     "\"/etc/dunghan/users\""},
     {"service.reload_token", "secret", "(none)",
      "Bearer token that POST /-/reload requires. Without it the endpoint answers 403.",
      "\"env:DUNGHAN_RELOAD_TOKEN\""},

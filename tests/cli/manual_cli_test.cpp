@@ -93,7 +93,7 @@ TEST(Manual, BashCompletionCompletesCommandsOptionsAndValues) {
   TempDir dir;
   const std::string script = dir.write("dunghan.bash", r.out).string();
   EXPECT_EQ(complete(script, "dunghan al"), "alerts\n");
-  EXPECT_EQ(complete(script, "dunghan alerts "), "preview explain test\n");
+  EXPECT_EQ(complete(script, "dunghan alerts "), "preview explain routes test\n");
   EXPECT_EQ(complete(script, "dunghan outbox retry --d"), "--dead\n");
   EXPECT_EQ(complete(script, "dunghan --log-level "), "trace debug info warn error off\n");
   EXPECT_EQ(complete(script, "dunghan --config x.toml status --format j"), "json\n");

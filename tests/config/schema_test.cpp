@@ -47,12 +47,13 @@ struct Format {
   std::span<const KeyDoc> docs;
   void (*load)(const std::filesystem::path&);
   const char* source;  // where the table lives, for messages
+  const char* sample;  // the annotated sample file that shows every key
 };
 const Format kConfigFormat{key_docs(), [](const std::filesystem::path& p) { load_config(p); },
-                           "daemon/config/schema.cpp (key_docs)"};
-const Format kScheduleFormat{schedule_key_docs(),
-                             [](const std::filesystem::path& p) { load_schedule_file(p); },
-                             "daemon/config/schema.cpp (schedule_key_docs)"};
+                           "daemon/config/schema.cpp (key_docs)", "config/dunghan.toml"};
+const Format kScheduleFormat{
+    schedule_key_docs(), [](const std::filesystem::path& p) { load_schedule_file(p); },
+    "daemon/config/schema.cpp (schedule_key_docs)", "config/holidays/vn.toml"};
 
 std::vector<std::string> split(std::string_view s, char sep) {
   std::vector<std::string> out;
@@ -178,6 +179,43 @@ void set_example_environment(std::span<const KeyDoc> docs) {
   }
 }
 
+/// The loader refuses a `*_file` key (TLS certificate, users file) whose file does not exist:
+/// each such example path ("/etc/dunghan/tls/cert.pem") is replaced in `text` by an empty file
+/// created in `dir`.
+std::string with_example_files(std::span<const KeyDoc> docs, std::string text,
+                               testing::TempDir& dir) {
+  for (const KeyDoc& k : docs) {
+    if (!k.path.ends_with("_file") || k.type != "string" || !k.example.starts_with("\"/")) continue;
+    std::string name(k.example.substr(2, k.example.size() - 3));
+    std::replace(name.begin(), name.end(), '/', '_');
+    const std::string file = dir.write(name, "").string();
+    for (auto at = text.find(k.example); at != std::string::npos; at = text.find(k.example, at)) {
+      text.replace(at, k.example.size(), "\"" + file + "\"");
+      at += file.size() + 2;
+    }
+  }
+  return text;
+}
+
+/// Where a missing key's documentation goes: after the last documented key of the same table
+/// (or the nearest enclosing one), so that the failure says exactly where to write the line.
+std::string where_to_add(const Format& format, std::string_view path) {
+  for (std::string_view parent = parent_of(path);; parent = parent_of(parent)) {
+    const KeyDoc* last = nullptr;
+    for (const KeyDoc& d : format.docs) {
+      const bool its_table = is_table(d) && path_matches(key_parent(d), parent);
+      if (its_table || (!is_table(d) && path_matches(parent_of(d.path), parent))) last = &d;
+    }
+    const std::string table = parent.empty() ? "the top level" : "[" + std::string(parent) + "]";
+    if (last != nullptr || parent.empty()) {
+      return std::string(format.source) + ", in the " + table + " block" +
+             (last ? " after the line of `" + std::string(last->path) + "`" : std::string()) +
+             " (a KeyDoc: path, type, default, description, example), and a commented line to " +
+             table + " in the annotated sample " + format.sample;
+    }
+  }
+}
+
 /// Loads each probe file with the observer on; every load must be free of diagnostics.
 std::vector<Seen> read_every_probe(const Format& format) {
   set_example_environment(format.docs);
@@ -186,7 +224,7 @@ std::vector<Seen> read_every_probe(const Format& format) {
   g_seen = &seen;
   set_key_observer(&observe);
   for (const Variant& variant : probe_variants(format.docs)) {
-    const std::string text = probe_file(format.docs, variant);
+    const std::string text = with_example_files(format.docs, probe_file(format.docs, variant), dir);
     g_variant = &variant;
     const auto file = dir.write("probe.toml", text);
     g_file = file.string();
@@ -239,8 +277,8 @@ void expect_every_key_read_is_documented(const Format& format) {
     if (d == nullptr) {
       if (reported.insert(s.path).second) {
         ADD_FAILURE() << "the loader reads `" << s.path
-                      << "`, which dunghan.toml(5) does not document: add it to " << format.source
-                      << " (and to the annotated sample)";
+                      << "`, which dunghan.toml(5) does not document: add it to "
+                      << where_to_add(format, s.path);
       }
       continue;
     }
