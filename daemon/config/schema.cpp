@@ -208,6 +208,11 @@ constexpr KeyDoc kKeys[] = {
      "puts it back to pending — the process died during the send — and it is sent again with the "
      "same key (30 to 86400).",
      "300"},
+    {"alerts.batch_size", "integer", "64",
+     "Due alerts taken from the ledger in one transaction; their outcomes are written in group "
+     "commits while the next messages are in flight (1 to 1000; 1 sends and records one at a "
+     "time).",
+     "64"},
     {"alerts.templates_dir", "string", "(none: the built-in templates)",
      "A folder of NAME.mustache files that replace the built-in templates of the same name (the "
      "defaults are installed in /usr/share/dunghan/templates).",
@@ -341,6 +346,9 @@ constexpr KeyDoc kKeys[] = {
      "type=email"},
     {"channel.<name>.timeout", "integer", "60", "Seconds for one whole send (1 to 3600).", "60", "",
      "type=email"},
+    {"channel.<name>.connections", "integer", "4",
+     "SMTP connections kept and reused, sending to several recipients at once (1 to 16).", "4", "",
+     "type=email"},
     {"channel.<name>.mode", "string", "\"template_phone\"",
      "template_phone (ZBS template to the recipient's phone), template_uid (ZBS template to "
      "zalo_user_id), cs (consultation text; reaches only users who wrote to the OA in the last 7 "
@@ -410,6 +418,9 @@ constexpr KeyDoc kKeys[] = {
      "type=webhook"},
     {"channel.<name>.timeout", "integer", "15", "Seconds for one whole request (1 to 3600).", "15",
      "", "type=webhook"},
+    {"channel.<name>.connections", "integer", "4",
+     "HTTP connections kept and reused, sending to several recipients at once (1 to 16).", "4", "",
+     "type=webhook"},
 };
 
 constexpr KeyDoc kScheduleKeys[] = {
