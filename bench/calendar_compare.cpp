@@ -9,9 +9,9 @@
 //                               three C++ implementations, checks all four agree on every pair,
 //                               prints timings and, last, one JSON line. Exit 1 on disagreement.
 //
-// The calendar: Monday–Friday, the weekday holidays 2019–2026 of SPEC §1's table, no make-up
-// Saturdays (numpy's weekmask cannot express one). Dates are drawn from 2019–2025 and n from
-// 1..60, so every answer lies before the end of the 2026 list.
+// The calendar: Monday–Friday, the weekday holidays 2019–2026 of docs/rules.md §1.4's table, no
+// make-up Saturdays (numpy's weekmask cannot express one). Dates are drawn from 2019–2025 and n
+// from 1..60, so every answer lies before the end of the 2026 list.
 
 #include <ql/time/calendars/bespokecalendar.hpp>
 
@@ -35,7 +35,7 @@ namespace {
 
 constexpr std::size_t kPairs = 1'000'000;
 
-// Weekdays off, 2019–2026 (SPEC §1), ranges inclusive.
+// Weekdays off, 2019–2026 (docs/rules.md §1), ranges inclusive.
 struct Span {
   const char* from;
   const char* to;
@@ -189,7 +189,8 @@ int run(const std::string& dir) {
   sched.origin = "bench";
   for (int y = 2019; y <= 2026; ++y) sched.years.push_back(y);
   for (std::int32_t h : hol) {
-    sched.entries.push_back({cal::Date{days{h}}, cal::DayKind::holiday, "holiday", "SPEC §1"});
+    sched.entries.push_back(
+        {cal::Date{days{h}}, cal::DayKind::holiday, "holiday", "docs/rules.md §1"});
   }
   spec.schedules = {sched};
   auto t0 = std::chrono::steady_clock::now();

@@ -42,9 +42,9 @@ void add_problem(std::vector<std::string>& problems, std::string text) {
   }
 }
 
-/// Logs each lateness anomaly (SPEC §2 "Lateness is not cured afterwards") of a dossier the cycle
-/// read, once per process: a late step is a fact about the dossier, not a state to repeat each
-/// cycle. `logged` remembers what was logged (bounded: forgotten past 100 000 entries).
+/// Logs each lateness anomaly (docs/rules.md §2 "Lateness is not cured afterwards") of a dossier
+/// the cycle read, once per process: a late step is a fact about the dossier, not a state to repeat
+/// each cycle. `logged` remembers what was logged (bounded: forgotten past 100 000 entries).
 void log_lateness(std::set<std::string>& logged, const deadline::Dossier& d,
                   const deadline::DossierClock& c, calendar::UtcOffset offset) {
   for (const deadline::Anomaly& a : c.anomalies) {

@@ -1,5 +1,5 @@
 #pragma once
-// One cycle of the alert pipeline (DESIGN.md): read changed and due dossiers from the store →
+// One cycle of the alert pipeline (docs/design.md): read changed and due dossiers from the store →
 // clocks → rules → ledger → dispatch what is due now through the channels. The engine reads no
 // clock of its own (`now` comes from the injected Clock); its only threads are the send stage's
 // bounded workers, which live within one batch.
@@ -149,7 +149,7 @@ class Engine {
   Pipeline pipeline_;
   GateStage* gate_stage_ = nullptr;  // owned by pipeline_
   SendStage* send_stage_ = nullptr;  // owned by pipeline_
-  /// Lateness anomalies (SPEC §2) already logged by this process: "code\x1fkind\x1fat".
+  /// Lateness anomalies (docs/rules.md §2) already logged by this process: "code\x1fkind\x1fat".
   std::set<std::string> lateness_logged_;
 };
 

@@ -1,7 +1,7 @@
 #pragma once
 // The next firing instant of each open dossier, kept in the state database beside the ledger, so
 // a cycle reads from the store only the dossiers that changed plus those whose next alert time
-// has come (DESIGN.md data flow, step 1).
+// has come (docs/design.md "The data flow of one cycle", step 1).
 
 #include <filesystem>
 #include <memory>

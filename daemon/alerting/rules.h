@@ -25,8 +25,8 @@ struct Recipient {
   bool has_role(std::string_view role) const;
 };
 
-/// When a rule fires (SPEC §3 states; issue "Alerts"): deadline::AlertStage, whose to_string and
-/// parse_alert_stage give and read the configuration's spelling.
+/// When a rule fires (docs/rules.md §3 states; issue "Alerts"): deadline::AlertStage, whose
+/// to_string and parse_alert_stage give and read the configuration's spelling.
 using Stage = deadline::AlertStage;
 
 /// `offset` of a before_due rule: a duration ("2 working days", "4 giờ làm việc") or a

@@ -15,8 +15,8 @@
 #include "render/vn_format.h"
 #include "service/daemon.h"
 #include "service/runtime.h"
-#include "store/as_of.h"
 #include "service/state_lock.h"
+#include "store/as_of.h"
 #include "text/normalize.h"
 
 namespace dunghan::app {

@@ -266,7 +266,8 @@ struct StatusRow {
   std::int64_t left;
   std::string department;
   std::string handler;
-  std::string lateness;     // the lateness anomalies' kinds (SPEC §2), joined by ';'; "" when none
+  std::string
+      lateness;  // the lateness anomalies' kinds (docs/rules.md §2), joined by ';'; "" when none
   bool unroutable = false;  // a rule that matches it reaches nobody for some target
 };
 
@@ -481,7 +482,7 @@ int run_status(const GlobalOptions& g, const std::optional<std::string>& at_text
 
 // ---- audit --------------------------------------------------------------------------------------
 
-/// A lateness anomaly (SPEC §2) of one dossier, for `audit`.
+/// A lateness anomaly (docs/rules.md §2) of one dossier, for `audit`.
 struct LatenessFinding {
   std::string code;
   deadline::Anomaly anomaly;
@@ -687,7 +688,7 @@ void add_dossier_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   CLI::App* aud = app.add_subcommand(
       "audit",
       "issued appointments that disagree with the calendar, and lateness anomalies (late "
-      "extensions and supplementation requests, SPEC §2)");
+      "extensions and supplementation requests, docs/rules.md §2)");
   aud->add_option("--from", a->audit_from, "first receipt date (YYYY-MM-DD)");
   aud->add_option("--to", a->audit_to, "last receipt date (YYYY-MM-DD)");
   aud->add_option("--format", a->audit_format, "table or json")

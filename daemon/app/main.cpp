@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "app/app.h"
+#include "app/manual.h"
 #include "calendar/civil.h"
 #include "log/logging.h"
 #include "log/redact.h"
@@ -42,6 +43,16 @@ std::optional<calendar::Date> date_arg(const std::string& text, const char* opti
   return d;
 }
 
+namespace {
+std::string exit_codes_text() {
+  std::string text;
+  for (const ExitCodeDoc& e : exit_code_docs()) {
+    text += "  " + std::to_string(e.code) + "  " + std::string(e.meaning) + "\n";
+  }
+  return text;
+}
+}  // namespace
+
 std::string help_epilogue() {
   return R"(Commands:
   help                     this text
@@ -77,10 +88,7 @@ Configuration: --config FILE, else $DUNGHAN_CONFIG, else )" +
 Tools other than check-config use the built-in defaults when there is no file at the default path.
 
 Exit codes:
-  0  success
-  1  usage error, or an invalid or missing configuration, or an invalid input value
-  2  partial failure: some input was rejected (each rejection is reported), the rest was processed
-)";
+)" + exit_codes_text();
 }
 
 }  // namespace dunghan::app
@@ -101,9 +109,29 @@ int main(int argc, char** argv) {
   int exit_code = kOk;
 
   CLI::App* help = app.add_subcommand("help", "show the commands and exit codes");
+  // Hidden: what the build installs (cmake/Install.cmake), generated from this very app.
+  int man_section = 0;
+  std::string completion;
+  help->add_option("--man", man_section, "print the manual page of section 1 or 5")
+      ->check(CLI::IsMember({1, 5}))
+      ->group("");
+  help->add_option("--completion", completion, "print the completion script for a shell")
+      ->check(CLI::IsMember({"bash"}))
+      ->group("");
   help->callback([&] {
-    std::cout << app.help() << '\n' << help_epilogue();
     exit_code = kOk;
+    if (man_section == 5) {
+      std::cout << config_man_page();
+    } else if (man_section == 1) {
+      std::vector<std::string> problems;
+      std::cout << cli_man_page(app, problems);
+      for (const std::string& p : problems) std::cerr << "error: undocumented: " << p << '\n';
+      if (!problems.empty()) exit_code = kUsageOrConfig;
+    } else if (!completion.empty()) {
+      std::cout << bash_completion(app);
+    } else {
+      std::cout << app.help() << '\n' << help_epilogue();
+    }
   });
   add_config_commands(app, g, exit_code);
   add_calendar_commands(app, g, exit_code);

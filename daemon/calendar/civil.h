@@ -1,7 +1,7 @@
 #pragma once
 // Civil dates, instants and the one place where instants meet local wall time.
 //
-// Conventions (DESIGN.md "Contracts"):
+// Conventions (docs/design.md "Contracts every module keeps"):
 //  - An Instant is a UTC point in time, whole seconds (std::chrono::sys_seconds).
 //  - A Date is a local civil date of the agency, as days since 1970-01-01 (std::chrono::sys_days;
 //    the "sys" clock here only supplies the day count, the date itself is local).

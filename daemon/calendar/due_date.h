@@ -1,5 +1,5 @@
 #pragma once
-// Due dates of SPEC §2: durations in working days, working hours or calendar days, receipt
+// Due dates of docs/rules.md §2: durations in working days, working hours or calendar days, receipt
 // normalisation and the optional intake cut-off. Pure; no clock.
 
 #include <optional>
@@ -45,7 +45,7 @@ struct DueResult {
   bool provisional = false;  // some date between receipt and due lies in a provisional year
 };
 
-/// The due instant of a dossier received at `received` with `duration` (SPEC §2):
+/// The due instant of a dossier received at `received` with `duration` (docs/rules.md §2):
 ///  - working_days: day 1 is the working day after the (normalised) receipt day; the due instant
 ///    is the close of the last session of the N-th working day. N = 0: the close of the receipt
 ///    day.

@@ -31,7 +31,7 @@ DayEntry entry(Date d, DayKind kind, std::string_view name, std::string_view sou
   return DayEntry{d, kind, std::string(name), std::string(source)};
 }
 
-/// The day of September adjacent to 2/9 (SPEC §1): by the weekday of 2/9,
+/// The day of September adjacent to 2/9 (docs/rules.md §1): by the weekday of 2/9,
 /// Mon → 3, Tue → 1, Wed → 1, Thu → 3, Fri → 1, Sat → 1, Sun → 3.
 unsigned national_day_adjacent(weekday w) {
   constexpr unsigned kByWeekday[7] = {3, 3, 1, 1, 3, 1, 1};  // index = c_encoding, 0 = Sunday
@@ -123,7 +123,7 @@ class YearBuilder {
   WeekdaySet rest_;
   std::set<Date> off_;  // days off on working days so far
   std::vector<DayEntry> holidays_;
-  std::vector<DayEntry> moved_;  // Tết days off moved out of the block (SPEC §1)
+  std::vector<DayEntry> moved_;  // Tết days off moved out of the block (docs/rules.md §1)
   std::vector<DayEntry> compensatory_;
 };
 

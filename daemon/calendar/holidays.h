@@ -1,6 +1,6 @@
 #pragma once
-// Days off and make-up working days: the statutory rules of the Labour Code (SPEC §1) for years
-// that no official schedule declares, and the data model of official schedule files
+// Days off and make-up working days: the statutory rules of the Labour Code (docs/rules.md §1) for
+// years that no official schedule declares, and the data model of official schedule files
 // (config/holidays/*.toml; parsed by the config module, not here).
 
 #include <string>
@@ -22,7 +22,7 @@ class WeekdaySet {
   constexpr bool empty() const { return bits_ == 0; }
   constexpr unsigned char bits() const { return bits_; }
   friend constexpr bool operator==(WeekdaySet, WeekdaySet) = default;
-  /// Saturday and Sunday: the civil-service week (SPEC §1 default).
+  /// Saturday and Sunday: the civil-service week (docs/rules.md §1 default).
   static constexpr WeekdaySet sat_sun() {
     return WeekdaySet{}.add(std::chrono::Saturday).add(std::chrono::Sunday);
   }
@@ -62,7 +62,7 @@ struct Schedule {
   std::vector<DayEntry> entries;
 };
 
-/// The statutory set of a provisional year (SPEC §1 "Statutory rules").
+/// The statutory set of a provisional year (docs/rules.md §1 "Statutory rules").
 struct StatutoryYear {
   /// Every statutory holiday date of the year, also those on a weekly rest day, kind `holiday`,
   /// sorted by date: 1/1, the five Tết days on their own dates (giao thừa and lunar 1/1–4/1, a
@@ -79,8 +79,9 @@ struct StatutoryYear {
 /// rest days `rest`:
 ///  - Tết: the block is giao thừa (the day before lunar 1/1) .. lunar 4/1. A block day on a weekly
 ///    rest day moves out of the block: with rest == WeekdaySet::sat_sun() a Saturday moves to the
-///    nearest working day before the block and a Sunday to the nearest one after it (SPEC §1); with
-///    any other rest set every rest day in the block moves to the nearest free working day after.
+///    nearest working day before the block and a Sunday to the nearest one after it (docs/rules.md
+///    §1); with any other rest set every rest day in the block moves to the nearest free working
+///    day after.
 ///  - Nghỉ bù: each other holiday on a rest day gives, in date order, the first later day that is
 ///    neither a rest day nor already off. Two holidays on one working day (only Hùng Kings on
 ///    30/4/1947 in the range) give one day off and no nghỉ bù.

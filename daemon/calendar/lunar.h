@@ -1,6 +1,6 @@
 #pragma once
 // The Vietnamese lunar calendar: Hồ Ngọc Đức's astronomical algorithm evaluated at UTC+7
-// (SPEC §1, vn-deadlines.md §4). Pure functions, no tables read from disk.
+// (docs/rules.md §1, docs/rules.md §1.5). Pure functions, no tables read from disk.
 
 #include <optional>
 

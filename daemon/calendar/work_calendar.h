@@ -1,11 +1,11 @@
 #pragma once
 // WorkCalendar: the agency's working days and office time, precomputed once over
 // [kFirstSupportedYear, kLastSupportedYear] so that every query is O(1) or O(log n) — never a
-// loop over days (SPEC §1; issue "Working calendar").
+// loop over days (docs/rules.md §1; issue "Working calendar").
 //
-// Precedence of dated entries (SPEC §1): admin entries > official schedules > statutory rules
-// (the latter only for years no schedule declares; such years are "provisional").
-// All ranges of instants are half-open [a, b); ranges of dates say which ends they include.
+// Precedence of dated entries (docs/rules.md §1): admin entries > official schedules > statutory
+// rules (the latter only for years no schedule declares; such years are "provisional"). All ranges
+// of instants are half-open [a, b); ranges of dates say which ends they include.
 
 #include <chrono>
 #include <cstdint>
@@ -53,7 +53,7 @@ struct DayOverride {
   std::string name;
 };
 
-/// Everything a WorkCalendar is built from. Defaults are the SPEC §1 defaults.
+/// Everything a WorkCalendar is built from. Defaults are the docs/rules.md §1 defaults.
 struct CalendarSpec {
   UtcOffset offset{};
   WeekdaySet rest_days = WeekdaySet::sat_sun();

@@ -1,7 +1,7 @@
 #pragma once
 // The Channel interface: how a rendered message reaches one person. Channels know nothing of
-// dossiers: they get a Message and an Address and return an Outcome (DESIGN.md; the sender table of
-// ../shared/channels.md §0).
+// dossiers: they get a Message and an Address and return an Outcome (docs/design.md; the sender
+// table of docs/channels.md §0).
 
 #include <chrono>
 #include <map>
@@ -43,7 +43,7 @@ struct Message {
   std::string json;
 };
 
-/// What happened to one send (channels.md §0).
+/// What happened to one send (docs/channels.md §0).
 struct Outcome {
   enum class Kind {
     sent,         // accepted by the server

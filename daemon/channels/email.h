@@ -1,5 +1,5 @@
 #pragma once
-// The email channel: one MIME message per send over SMTP (libcurl), channels.md §4.
+// The email channel: one MIME message per send over SMTP (libcurl), docs/channels.md §4.
 
 #include <memory>
 #include <string>
@@ -23,7 +23,7 @@ class HandlePool;
 /// Thread-safe: up to `connections` sends run at once, each over its own SMTP connection, which is
 /// reused for later messages until end_batch().
 ///
-/// Outcomes (channels.md §4.6): 250 → sent; SMTP 4xx → retry (421, service not available: with
+/// Outcomes (docs/channels.md §4.6): 250 → sent; SMTP 4xx → retry (421, service not available: with
 /// channel_down); 5xx on RCPT → unreachable; other 5xx → failed; network errors/timeouts → retry
 /// with channel_down; authentication refused, STARTTLS refused, TLS verification failure, a bad
 /// CA file → failed with operator_error. A recipient without a valid email address →

@@ -1,6 +1,10 @@
 #include "channels/http.h"
 
+#ifdef _WIN32
+#include <winsock2.h>  // socket(); curl_global_init(CURL_GLOBAL_DEFAULT) calls WSAStartup
+#else
 #include <sys/socket.h>
+#endif
 
 #include <cstdlib>
 #include <mutex>

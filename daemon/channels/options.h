@@ -44,7 +44,7 @@ struct EmailOptions {
   std::size_t connections = 4;
 };
 
-/// `type = "zalo"`: Zalo OA / ZBS template messages (../shared/channels.md §1-3).
+/// `type = "zalo"`: Zalo OA / ZBS template messages (docs/channels.md §1-3).
 struct ZaloOptions {
   enum class Mode {
     template_phone,  // business_api_url/message/template, by phone number
@@ -73,7 +73,7 @@ struct ZaloOptions {
   std::chrono::milliseconds timeout{15000};
 };
 
-/// `type = "webhook"`: signed JSON POST (Standard Webhooks v1, channels.md §5).
+/// `type = "webhook"`: signed JSON POST (Standard Webhooks v1, docs/channels.md §5).
 struct WebhookOptions {
   std::string url;     // https://…, or http:// to loopback, or anywhere with allow_http
   std::string secret;  // secret, "whsec_<base64>" (the HMAC key is the decoded bytes)

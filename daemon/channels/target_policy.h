@@ -1,6 +1,6 @@
 #pragma once
-// Which network addresses a webhook may connect to (channels.md §5.4: follow Standard Webhooks'
-// SSRF advice, refuse private and link-local targets unless configured).
+// Which network addresses a webhook may connect to (docs/channels.md §5.4: follow Standard
+// Webhooks' SSRF advice, refuse private and link-local targets unless configured).
 //
 // A webhook URL names a host; DNS can point that name anywhere, including at the agency's own
 // network or at a cloud metadata service (169.254.169.254). So the check is made on every address

@@ -1,5 +1,5 @@
 #pragma once
-// The webhook channel: a signed JSON POST (Standard Webhooks v1), channels.md §5.
+// The webhook channel: a signed JSON POST (Standard Webhooks v1), docs/channels.md §5.
 
 #include <atomic>
 #include <memory>

@@ -1,12 +1,27 @@
 #include "channels/zalo.h"
 
+#ifdef _WIN32
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <fcntl.h>
+#include <io.h>
+#include <process.h>
+#include <sys/stat.h>
+#include <windows.h>
+#else
 #include <fcntl.h>
 #include <unistd.h>
+#endif
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
@@ -112,6 +127,92 @@ std::optional<ZaloToken> read_zalo_token(const std::filesystem::path& file) {
   return t;
 }
 
+namespace {
+
+// The token file's durable replace: write a temporary file beside it, flush it to disk, rename it
+// over the file, and on POSIX fsync the folder so that the rename survives a power loss. On
+// Windows: _commit (FlushFileBuffers) and MoveFileExW(MOVEFILE_REPLACE_EXISTING |
+// MOVEFILE_WRITE_THROUGH), which returns once the rename is on disk; the file's permissions come
+// from the folder's ACL (%ProgramData%\dunghan\state). Returns "" or the step that failed and why.
+#ifdef _WIN32
+std::string durable_replace(const std::filesystem::path& file, const std::filesystem::path& tmp,
+                            const std::string& text) {
+  auto fail = [&](const std::string& what, const std::string& reason) {
+    ::_wunlink(tmp.c_str());
+    return what + ": " + reason;
+  };
+  const int fd = ::_wopen(tmp.c_str(), _O_WRONLY | _O_CREAT | _O_TRUNC | _O_BINARY | _O_NOINHERIT,
+                          _S_IREAD | _S_IWRITE);
+  if (fd < 0) return fail("open", std::strerror(errno));
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const int n = ::_write(fd, text.data() + done, static_cast<unsigned>(text.size() - done));
+    if (n < 0) {
+      const std::string reason = std::strerror(errno);
+      ::_close(fd);
+      return fail("write", reason);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::_commit(fd) != 0) {
+    const std::string reason = std::strerror(errno);
+    ::_close(fd);
+    return fail("flush", reason);
+  }
+  if (::_close(fd) != 0) return fail("close", std::strerror(errno));
+  if (!::MoveFileExW(tmp.c_str(), file.c_str(),
+                     MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+    return fail("rename", std::system_category().message(static_cast<int>(::GetLastError())));
+  }
+  return {};
+}
+#else
+std::string durable_replace(const std::filesystem::path& file, const std::filesystem::path& tmp,
+                            const std::string& text) {
+  auto fail = [&](const std::string& what, const std::string& reason) {
+    ::unlink(tmp.c_str());
+    return what + ": " + reason;
+  };
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return fail("open", std::strerror(errno));
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const std::string reason = std::strerror(errno);
+      ::close(fd);
+      return fail("write", reason);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    const std::string reason = std::strerror(errno);
+    ::close(fd);
+    return fail("fsync", reason);
+  }
+  if (::close(fd) != 0) return fail("close", std::strerror(errno));
+  if (::rename(tmp.c_str(), file.c_str()) != 0) return fail("rename", std::strerror(errno));
+  const std::filesystem::path dir = tmp.parent_path();
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return {};
+}
+#endif
+
+int process_id() {
+#ifdef _WIN32
+  return ::_getpid();
+#else
+  return static_cast<int>(::getpid());
+#endif
+}
+
+}  // namespace
+
 void write_zalo_token(const std::filesystem::path& file, const ZaloToken& token) {
   json j;
   j["access_token"] = token.access_token;
@@ -121,35 +222,9 @@ void write_zalo_token(const std::filesystem::path& file, const ZaloToken& token)
   const std::string text = j.dump(2) + "\n";
   const std::filesystem::path dir = file.parent_path().empty() ? "." : file.parent_path();
   const std::filesystem::path tmp =
-      dir / (file.filename().string() + ".tmp-" + std::to_string(::getpid()));
-  auto fail = [&](const std::string& what) {
-    const std::string reason = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    throw ChannelError("cannot write Zalo token file " + file.string() + " (" + what +
-                       "): " + reason);
-  };
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) fail("open");
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      fail("write");
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    fail("fsync");
-  }
-  if (::close(fd) != 0) fail("close");
-  if (::rename(tmp.c_str(), file.c_str()) != 0) fail("rename");
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
+      dir / (file.filename().string() + ".tmp-" + std::to_string(process_id()));
+  if (const std::string problem = durable_replace(file, tmp, text); !problem.empty()) {
+    throw ChannelError("cannot write Zalo token file " + file.string() + " (" + problem + ")");
   }
 }
 

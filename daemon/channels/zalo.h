@@ -1,6 +1,6 @@
 #pragma once
 // The Zalo channel: ZBS template messages by phone or by OA user id, and OA consultation (CS)
-// text messages; the OA access/refresh token pair in a token file (channels.md §1-3).
+// text messages; the OA access/refresh token pair in a token file (docs/channels.md §1-3).
 
 #include <chrono>
 #include <filesystem>

@@ -117,7 +117,8 @@ struct ConfigChoice {
 };
 ConfigChoice choose_config_path(const std::optional<std::string>& cli);
 
-/// The built-in defaults (SPEC defaults and the shipped schedules), as if an empty file was read.
+/// The built-in defaults (docs/rules.md defaults and the shipped schedules), as if an empty file
+/// was read.
 Config default_config();
 
 /// What an empty file (nothing but whitespace) means to load_config.

@@ -5,6 +5,14 @@
 #include "config/suggest.h"
 
 namespace dunghan::config {
+namespace {
+KeyObserver g_observer = nullptr;
+const std::vector<std::string> kNoChoices;
+}  // namespace
+
+void set_key_observer(KeyObserver observer) {
+  g_observer = observer;
+}
 
 void ReadContext::add(const toml::source_region& where, std::string key, std::string message) {
   diagnostics.push_back(Diagnostic{file, static_cast<int>(where.begin.line),
@@ -45,9 +53,16 @@ std::string TableReader::key_path(std::string_view key) const {
   return path_ + "." + std::string(key);
 }
 
-const toml::node* TableReader::node(std::string_view key) {
+const toml::node* TableReader::node(std::string_view key, KeyAccess access) {
   known_.emplace(key);
+  if (g_observer != nullptr) g_observer(ctx_->file, key_path(key), access, kNoChoices);
   return table_->get(key);
+}
+
+void TableReader::accept(std::string_view key) {
+  known_.emplace(key);
+  if (g_observer != nullptr)
+    g_observer(ctx_->file, key_path(key), KeyAccess::named_entry, kNoChoices);
 }
 
 toml::source_region TableReader::where(std::string_view key) const {
@@ -145,6 +160,7 @@ std::optional<std::vector<std::string>> TableReader::string_array(std::string_vi
 std::optional<std::string> TableReader::one_of(std::string_view key,
                                                const std::vector<std::string>& allowed,
                                                bool required) {
+  if (g_observer != nullptr) g_observer(ctx_->file, key_path(key), KeyAccess::value, allowed);
   std::optional<std::string> v = string(key, required);
   if (!v) return std::nullopt;
   for (const std::string& a : allowed) {
@@ -192,7 +208,7 @@ std::optional<toml::date> TableReader::date(std::string_view key, bool required)
 }
 
 std::optional<TableReader> TableReader::subtable(std::string_view key, bool required) {
-  const toml::node* n = node(key);
+  const toml::node* n = node(key, KeyAccess::table);
   if (n == nullptr) {
     if (required) error(key, "required table is missing");
     return std::nullopt;
@@ -204,7 +220,7 @@ std::optional<TableReader> TableReader::subtable(std::string_view key, bool requ
 
 std::vector<TableReader> TableReader::array_of_tables(std::string_view key) {
   std::vector<TableReader> out;
-  const toml::node* n = node(key);
+  const toml::node* n = node(key, KeyAccess::array_of_tables);
   if (n == nullptr) return out;
   const auto* arr = n->as_array();
   if (arr == nullptr) {

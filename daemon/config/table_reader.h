@@ -19,6 +19,25 @@
 
 namespace dunghan::config {
 
+/// How a reader asked for a key (see KeyObserver).
+enum class KeyAccess {
+  value,            ///< a scalar or an array of scalars (string(), integer(), one_of(), …)
+  table,            ///< subtable()
+  array_of_tables,  ///< array_of_tables()
+  named_entry,      ///< accept(): a key whose name is data (e.g. the NAME of [channel.NAME])
+};
+
+/// Told of every key a reader asks about, whether the file has it or not: the file (as
+/// ReadContext::file names it), the key's dotted path ("calendar.season[0].from"), how it was
+/// asked for, and for one_of() the allowed values (empty otherwise). The documentation check
+/// (tests/config/schema_test.cpp) compares these with the key tables of config/schema.h.
+using KeyObserver = void (*)(std::string_view file, std::string_view path, KeyAccess access,
+                             const std::vector<std::string>& allowed);
+
+/// Installs `observer` for every TableReader of the process (nullptr: none, the default). Not
+/// synchronised: set it before loading, from a test.
+void set_key_observer(KeyObserver observer);
+
 /// Shared by every reader of one file.
 struct ReadContext {
   std::string file;                // as shown in diagnostics
@@ -60,7 +79,7 @@ class TableReader {
   /// An array of tables ([[key]]); each gets a reader with path "key[i]".
   std::vector<TableReader> array_of_tables(std::string_view key);
   /// Marks `key` as known without reading it.
-  void accept(std::string_view key) { known_.emplace(key); }
+  void accept(std::string_view key);
 
   /// Where `key` is written (its value's position), or this table's position when absent.
   toml::source_region where(std::string_view key) const;
@@ -73,7 +92,7 @@ class TableReader {
   void finish() const;
 
  private:
-  const toml::node* node(std::string_view key);
+  const toml::node* node(std::string_view key, KeyAccess access = KeyAccess::value);
   void wrong_type(std::string_view key, std::string_view expected, const toml::node& n) const;
 
   const toml::table* table_;

@@ -1,6 +1,6 @@
 #pragma once
-// The stage of a dossier's deadline that an alert is about: when an alert rule fires (SPEC §3,
-// the rule's `when`). A value of the model, so that alerting (rules, ledger rows) and render
+// The stage of a dossier's deadline that an alert is about: when an alert rule fires (docs/rules.md
+// §3, the rule's `when`). A value of the model, so that alerting (rules, ledger rows) and render
 // (labels, sentences) share one enum instead of passing its name around as text.
 
 #include <optional>

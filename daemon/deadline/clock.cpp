@@ -219,7 +219,8 @@ class Replay {
     return true;
   }
 
-  /// SPEC §2: an extension is due no later than 1 working day before the original due date.
+  /// docs/rules.md §2: an extension is due no later than 1 working day before the original due
+  /// date.
   void check_extension_in_time(Instant t) {
     const Instant original = in_force_at(clock_.original_due, t);
     if (t > original) {

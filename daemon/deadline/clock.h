@@ -1,13 +1,14 @@
 #pragma once
 // DossierClock: a dossier's due instant, working time used and left, and state at an instant
-// (SPEC §2 and §3). Pure: no I/O, no clock reads; the instant is a parameter.
+// (docs/rules.md §2 and §3). Pure: no I/O, no clock reads; the instant is a parameter.
 //
-// How the clock is built (the choices the SPEC leaves open are marked "Decision"):
+// How the clock is built (the choices docs/rules.md leaves open are marked "Decision"):
 //  - Duration: Dossier::duration, else the catalogue entry of Dossier::procedure_code. The cut-off
 //    comes from the catalogue entry (none without one). working_days_as comes from the options.
 //  - Computed due: calendar::compute_due from received_at. Issued due: Dossier::due_at. The
 //    appointment line (original and current appointment) starts from the issued due when there is
-//    one (authoritative, SPEC §2), else from the computed due. Without both: the clock is invalid.
+//    one (authoritative, docs/rules.md §2), else from the computed due. Without both: the clock is
+//    invalid.
 //  - Events: only those with the dossier's code, at or before `at`, at or after received_at and
 //    at or before the dossier's closing instant are applied, in order of `at` (stable). Others
 //    are ignored; all but "after `at`" are reported as anomalies.
@@ -30,9 +31,9 @@
 //  - A wait still open when the dossier closes ends at the closing instant with pause semantics
 //    (no restart).
 //
-// Lateness is not cured afterwards (SPEC §2; Decree 61/2018 art. 19(4), 19(9)). "The due in force"
-// at an instant is the appointment that applies then (current_due, or original_due once the
-// dossier is judged against it, see below), moved by the office time of a stop still open then.
+// Lateness is not cured afterwards (docs/rules.md §2; Decree 61/2018 art. 19(4), 19(9)). "The due
+// in force" at an instant is the appointment that applies then (current_due, or original_due once
+// the dossier is judged against it, see below), moved by the office time of a stop still open then.
 //  - extended after the original appointment's due instant: extension_after_due. The new
 //    appointment is still applied (alerts follow it: the applicant was told it), but from then on
 //    the dossier is judged against the original appointment (judged_due): open, it is overdue;
@@ -65,7 +66,7 @@
 
 namespace dunghan::deadline {
 
-/// SPEC §3. Open dossiers: the first five, in the order they are tested. Closed: the rest.
+/// docs/rules.md §3. Open dossiers: the first five, in the order they are tested. Closed: the rest.
 enum class ClockState {
   waiting_applicant,  // supplementation requested and not received, or paused: no alert fires
   overdue,            // the query instant is after the current appointment
@@ -107,7 +108,7 @@ enum class AnomalyKind {
   missing_resolved_at,            // a closed status without resolved_at: updated_at used
   resolved_before_receipt,        // resolved_at before received_at: the receipt instant used
   status_without_event,           // waiting/paused status with no such event: wait since updated_at
-  // Lateness is not cured afterwards (SPEC §2): see the file comment.
+  // Lateness is not cured afterwards (docs/rules.md §2): see the file comment.
   extension_after_due,      // extended after the original due instant: judged against the original
   extension_late_notice,    // extended later than 1 working day before the original due date
   supplement_after_due,     // supplementation requested after the due instant: no stop, overdue
@@ -118,16 +119,17 @@ enum class AnomalyKind {
 /// "no_due", "unknown_procedure", … (the enumerator's name).
 std::string_view to_string(AnomalyKind k);
 
-/// True for the five kinds of SPEC §2 "Lateness is not cured afterwards" (extension_after_due …
-/// supplement_repeated): the anomalies `status` marks, `audit` lists, the daemon logs and form 6a
-/// counts under its table. The other kinds are data problems.
+/// True for the five kinds of docs/rules.md §2 "Lateness is not cured afterwards"
+/// (extension_after_due … supplement_repeated): the anomalies `status` marks, `audit` lists, the
+/// daemon logs and form 6a counts under its table. The other kinds are data problems.
 constexpr bool is_lateness(AnomalyKind k) {
   return k == AnomalyKind::extension_after_due || k == AnomalyKind::extension_late_notice ||
          k == AnomalyKind::supplement_after_due || k == AnomalyKind::supplement_late_request ||
          k == AnomalyKind::supplement_repeated;
 }
-/// True for the lateness kinds SPEC calls warnings (the event still counts): extension_late_notice,
-/// supplement_late_request, supplement_repeated. The other two change how the dossier is judged.
+/// True for the lateness kinds docs/rules.md calls warnings (the event still counts):
+/// extension_late_notice, supplement_late_request, supplement_repeated. The other two change how
+/// the dossier is judged.
 constexpr bool is_lateness_warning(AnomalyKind k) {
   return k == AnomalyKind::extension_late_notice || k == AnomalyKind::supplement_late_request ||
          k == AnomalyKind::supplement_repeated;
@@ -166,10 +168,11 @@ struct DossierClock {
   Instant current_due{};
   calendar::Date due_date{};           // local date of current_due
   calendar::Date original_due_date{};  // local date of original_due
-  /// The appointment lateness is judged against (SPEC §2 "Lateness is not cured"): current_due,
-  /// or original_due after an extension recorded after it (extension_after_due). An open dossier
-  /// is overdue once `at` is after it; form 6a splits in-progress dossiers by judged_due_date. A
-  /// resolution is judged against original_due with judge_against = original, else against this.
+  /// The appointment lateness is judged against (docs/rules.md §2 "Lateness is not cured"):
+  /// current_due, or original_due after an extension recorded after it (extension_after_due). An
+  /// open dossier is overdue once `at` is after it; form 6a splits in-progress dossiers by
+  /// judged_due_date. A resolution is judged against original_due with judge_against = original,
+  /// else against this.
   Instant judged_due{};
   calendar::Date judged_due_date{};  // local date of judged_due
   int due_version = 0;
@@ -187,7 +190,7 @@ struct DossierClock {
   std::optional<Instant> closed;
   /// Start of the current stop while state == waiting_applicant.
   std::optional<Instant> waiting_since;
-  /// Some date the result depends on lies in a provisional calendar year (SPEC §1).
+  /// Some date the result depends on lies in a provisional calendar year (docs/rules.md §1).
   bool provisional = false;
   std::vector<Anomaly> anomalies;
 
@@ -206,16 +209,16 @@ std::optional<calendar::Duration> duration_for(const Dossier& dossier,
 calendar::DueOptions due_options_for(const Procedure* procedure, const DeadlineOptions& options);
 
 /// The clock of `dossier` at instant `at` (UTC), using only the events at or before `at`
-/// (SPEC §4). `events` are the dossier's events in any order (sorted by the store normally);
-/// `catalogue` may be null. A closed dossier whose closing instant is after `at` is open at `at`.
-/// Never throws for bad data (anomalies instead); a CalendarError from a date outside the
+/// (docs/rules.md §4). `events` are the dossier's events in any order (sorted by the store
+/// normally); `catalogue` may be null. A closed dossier whose closing instant is after `at` is open
+/// at `at`. Never throws for bad data (anomalies instead); a CalendarError from a date outside the
 /// supported range yields an invalid clock. May throw std::bad_alloc.
 DossierClock compute_clock(const Dossier& dossier, std::span<const Event> events,
                            const calendar::WorkCalendar& cal, const DeadlineOptions& options,
                            const ProcedureCatalogue* catalogue, Instant at);
 
 /// A disagreement between the issued appointment (Dossier::due_at) and the due date dunghan
-/// computes from the receipt and the duration (a calendar audit, SPEC §2).
+/// computes from the receipt and the duration (a calendar audit, docs/rules.md §2).
 struct AuditFinding {
   std::string code;              // the dossier's code
   calendar::Date issued_date;    // local date of Dossier::due_at

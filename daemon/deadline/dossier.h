@@ -76,7 +76,7 @@ struct Dossier {
   /// The procedure's legal duration. Absent: take it from the ProcedureCatalogue.
   std::optional<calendar::Duration> duration;
   /// The issued appointment printed on the receipt slip (ngày hẹn trả). When present it is
-  /// authoritative for alerts and classification (SPEC §2). Later appointments arrive as
+  /// authoritative for alerts and classification (docs/rules.md §2). Later appointments arrive as
   /// `extended` events, not by rewriting this field.
   std::optional<Instant> due_at;
   Status status = Status::processing;
@@ -106,9 +106,10 @@ struct Event {
 /// this, so a dossier is counted consistently.
 std::optional<Instant> closed_at(const Dossier& d);
 
-/// True when `d` was open at instant `at` (SPEC §4, "the state of a dossier at an instant"):
-/// received at or before `at`, and not closed by then (closed_at(d) absent or after `at`). A
-/// dossier resolved, returned or withdrawn after `at` was open at `at`, whatever its status now.
+/// True when `d` was open at instant `at` (docs/rules.md §4, "the state of a dossier at an
+/// instant"): received at or before `at`, and not closed by then (closed_at(d) absent or after
+/// `at`). A dossier resolved, returned or withdrawn after `at` was open at `at`, whatever its
+/// status now.
 bool open_at(const Dossier& d, Instant at);
 
 /// One entry of the procedure catalogue (danh mục TTHC).
@@ -117,7 +118,8 @@ struct Procedure {
   std::string name;
   std::string field;
   calendar::Duration duration;
-  /// Receipt at or after this local time counts from the next working day (SPEC §2 "Cut-off").
+  /// Receipt at or after this local time counts from the next working day (docs/rules.md §2
+  /// "Cut-off").
   std::optional<calendar::MinuteOfDay> cutoff;
 
   friend bool operator==(const Procedure&, const Procedure&) = default;

@@ -1,5 +1,5 @@
 #pragma once
-// The [deadline] settings of SPEC §2 and §3, with the SPEC defaults.
+// The [deadline] settings of docs/rules.md §2 and §3, with the docs/rules.md defaults.
 
 #include <optional>
 #include <string_view>
@@ -38,17 +38,17 @@ struct DeadlineOptions {
   SupplementMode supplement = SupplementMode::restart;
   CompareMode compare = CompareMode::date;
   JudgeAgainst judge_against = JudgeAgainst::current;
-  /// An open dossier is `due_soon` when its due falls within this much after the query (SPEC §3):
-  /// working_days N: the due date is one of the next N working days after the query's date;
-  /// calendar_days N: the due date is at most N days after the query's date;
+  /// An open dossier is `due_soon` when its due falls within this much after the query
+  /// (docs/rules.md §3): working_days N: the due date is one of the next N working days after the
+  /// query's date; calendar_days N: the due date is at most N days after the query's date;
   /// working_hours N: at most N office hours are left.
   calendar::Duration due_soon{2, calendar::DurationUnit::working_days};
   /// `[deadline] supplement_request_within`: a supplementation request must be made within this
   /// much after the receipt (Decree 61/2018 art. 19(4)); a later one (but not after the due
-  /// instant) is the anomaly supplement_late_request (SPEC §2). Counted like a dossier's duration
-  /// from the receipt (normalisation, the procedure's cut-off and working_days_as apply): with the
-  /// default, the window ends at the close of the 3rd working day after the receipt day; a request
-  /// at that very instant is in time.
+  /// instant) is the anomaly supplement_late_request (docs/rules.md §2). Counted like a dossier's
+  /// duration from the receipt (normalisation, the procedure's cut-off and working_days_as apply):
+  /// with the default, the window ends at the close of the 3rd working day after the receipt day; a
+  /// request at that very instant is in time.
   calendar::Duration supplement_request_within{3, calendar::DurationUnit::working_days};
 };
 

@@ -1,6 +1,7 @@
 #pragma once
-// Form 6a (Biểu II.06a/VPCP/KSTT, SPEC §4): counts of dossiers received, resolved and in progress
-// over a period of local dates, one row per field of procedures (or per department), then a total.
+// Form 6a (Biểu II.06a/VPCP/KSTT, docs/rules.md §4): counts of dossiers received, resolved and in
+// progress over a period of local dates, one row per field of procedures (or per department), then
+// a total.
 //
 // Input is a stream: Form6aBuilder::add() takes one dossier with its events at a time and keeps
 // only per-row counters, so memory grows with the number of rows (fields), not of dossiers.
@@ -18,10 +19,11 @@
 //    "trong hạn" when the clock waits for the applicant (also in `waiting_supplement`, which holds
 //    supplementation waits and other pauses) or when the judged due date (DossierClock::
 //    judged_due_date: the current appointment, or the original one after an extension recorded
-//    after it) >= to (SPEC: a dossier due on `to` itself is still "trong hạn"); col 13 otherwise.
-//    A supplementation requested after the due never waits (SPEC §2 "Lateness is not cured"), so
-//    such a dossier is in col 13, never col 12;
-//  - lateness anomalies (SPEC §2, deadline::is_lateness) of the counted dossiers, with the events
+//    after it) >= to (docs/rules.md: a dossier due on `to` itself is still "trong hạn"); col 13
+//    otherwise. A supplementation requested after the due never waits (docs/rules.md §2 "Lateness
+//    is not cured"), so such a dossier is in col 13, never col 12;
+//  - lateness anomalies (docs/rules.md §2, deadline::is_lateness) of the counted dossiers, with the
+//  events
 //    up to the end of `to`, are counted for the form's footer (Form6a::lateness_*);
 //  - the clock is taken at the end of `to` with only the events up to that instant (§4);
 //  - the anomalies of each counted dossier's clock (deadline/clock.h) are counted, in total and per
@@ -91,7 +93,7 @@ struct Form6a {
   /// "Lao động"); a row with an empty key (not recorded) comes last.
   std::vector<Form6aRow> rows;
   Form6aCounters total;
-  /// Some clock behind the figures depends on a provisional calendar year (SPEC §1).
+  /// Some clock behind the figures depends on a provisional calendar year (docs/rules.md §1).
   bool provisional = false;
   std::int64_t dossiers_seen = 0;       // every dossier passed to add()
   std::int64_t dossiers_counted = 0;    // those in column 3 (= total.received_total)
@@ -100,7 +102,7 @@ struct Form6a {
   /// seen at the end of `to`; and per kind (deadline::to_string(AnomalyKind) → count).
   std::int64_t anomalies = 0;
   std::map<std::string, std::int64_t, std::less<>> anomalies_by_kind;
-  /// Counted dossiers with at least one lateness anomaly (SPEC §2 "Lateness is not cured
+  /// Counted dossiers with at least one lateness anomaly (docs/rules.md §2 "Lateness is not cured
   /// afterwards"): the count the form's footer gives.
   std::int64_t lateness_dossiers = 0;
   /// Lateness anomalies of the counted dossiers by kind (a dossier may have several); only kinds

@@ -1,7 +1,7 @@
 #pragma once
-// The printed form 6a as content, before any output format (SPEC §4 "The printed form"): the
-// header block, the grouped column headings with the numbers (1)–(13), the rows and the total, the
-// notes, and the footer with the place, the date and the two signature blocks. Every renderer
+// The printed form 6a as content, before any output format (docs/rules.md §4 "The printed form"):
+// the header block, the grouped column headings with the numbers (1)–(13), the rows and the total,
+// the notes, and the footer with the place, the date and the two signature blocks. Every renderer
 // (render.h, xlsx_writer.h) prints exactly this, so every format carries the same content.
 // Pure: no clock, no I/O.
 

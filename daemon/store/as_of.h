@@ -1,8 +1,8 @@
 #pragma once
 // The office as it stood at an instant ("as of T"): the dossiers open at T, each with its clock
-// at T computed from the events up to T only (SPEC §4: "the state of a dossier at an instant
-// takes only the events up to that instant"). A dossier resolved, returned or withdrawn after T
-// was open at T and is visited with its state at T; one received after T is not visited.
+// at T computed from the events up to T only (docs/rules.md §4: "the state of a dossier at an
+// instant takes only the events up to that instant"). A dossier resolved, returned or withdrawn
+// after T was open at T and is visited with its state at T; one received after T is not visited.
 //
 // The one implementation of every "as of" view: `dunghan status --at T`, and the dashboard's daily
 // snapshots. Pure apart from the reader it is given; no clock reads (T is a parameter).

@@ -28,7 +28,8 @@ struct CellDateTime {
 /// Returns nullopt for anything else, an impossible date, or a time outside 00:00:00–23:59:59.
 std::optional<CellDateTime> parse_cell_datetime(std::string_view s);
 
-/// When a cell without a time counts (SPEC §2 keeps instants; a date alone must become one).
+/// When a cell without a time counts (docs/rules.md §2 keeps instants; a date alone must become
+/// one).
 enum class DayPart {
   opening,  // the opening of the day's first office session: a receipt, an update
   close,    // the close of the day's last office session: an appointment, a result, an event

@@ -1,5 +1,5 @@
 #pragma once
-// SqliteStore: dunghan's own dossier store, one SQLite file (DESIGN "Embedded default").
+// SqliteStore: dunghan's own dossier store, one SQLite file (docs/design.md "Scale").
 //
 // The program creates and migrates the file itself: a `schema_version` table holds the version,
 // and a forward-only list of migrations brings any older file up to date in one transaction each

@@ -1,5 +1,5 @@
 #pragma once
-// The dossier store: where dossiers and their events live (DESIGN "store/").
+// The dossier store: where dossiers and their events live (docs/design.md "Modules").
 //
 // Two interfaces, narrow on purpose so that a PostgreSQL implementation is a new class, not a
 // rewrite:

@@ -1,5 +1,5 @@
-// SPEC §2 "Lateness is not cured afterwards" in the running engine (real store, ledger, file
-// channel): a supplementation requested after the due does not silence the overdue alerts, and
+// docs/rules.md §2 "Lateness is not cured afterwards" in the running engine (real store, ledger,
+// file channel): a supplementation requested after the due does not silence the overdue alerts, and
 // every lateness anomaly is logged once (event=dossier_lateness), not every cycle.
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>

@@ -56,7 +56,7 @@ TEST(HolidaysTest, DayKindNames) {
 
 // 2027, worked out by hand:
 //  - 1/1 is a Friday: a day off.
-//  - Tết (1/1 Đinh Mùi) is Saturday 06/02/2027 (vn-deadlines.md §4), so the block is
+//  - Tết (1/1 Đinh Mùi) is Saturday 06/02/2027 (docs/rules.md §1.5), so the block is
 //    Fri 05/02 (giao thừa) .. Tue 09/02. Saturday 06/02 moves before the block to Thu 04/02;
 //    Sunday 07/02 moves after it to Wed 10/02. Tết days: 04, 05, 08, 09, 10/02.
 //  - Hùng Kings 10/3 lunar = Friday 16/04/2027.
@@ -176,7 +176,7 @@ TEST(HolidaysTest, NationalDayOnSundayAddsThe3rdAndNghiBuTuesday4th) {
 // Nghỉ bù.
 TEST(HolidaysTest, NghiBu2022NewYearHungKingsAndMayBlock) {
   // 1/1 Sat → Mon 03/01; Hùng Kings Sun 10/04 → Mon 11/04; 30/4 Sat and 1/5 Sun → Mon 02/05 and
-  // Tue 03/05 (the SPEC 2022 row).
+  // Tue 03/05 (the docs/rules.md §1.4 2022 row).
   const StatutoryYear y = statutory_year(2022, kSatSun);
   EXPECT_THAT(
       dates_of_kind(y.days_off, DayKind::compensatory),
@@ -185,7 +185,8 @@ TEST(HolidaysTest, NghiBu2022NewYearHungKingsAndMayBlock) {
 
 TEST(HolidaysTest, NghiBuSkipsDaysAlreadyOff2023) {
   // Hùng Kings Sat 29/04 and 30/4 Sun; Mon 01/05 is itself a holiday, so the two nghỉ bù are
-  // Tue 02/05 and Wed 03/05 (the SPEC 2023 row). 1/1 Sun → Mon 02/01; 2/9 Sat → Mon 04/09.
+  // Tue 02/05 and Wed 03/05 (the docs/rules.md §1.4 2023 row). 1/1 Sun → Mon 02/01; 2/9 Sat → Mon
+  // 04/09.
   const StatutoryYear y = statutory_year(2023, kSatSun);
   EXPECT_THAT(
       dates_of_kind(y.days_off, DayKind::compensatory),

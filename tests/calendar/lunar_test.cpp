@@ -21,7 +21,7 @@ std::string show(const LunarDate& l) {
          std::to_string(l.year);
 }
 
-// vn-deadlines.md §4 cross-check table: Tết (1/1 lunar), Hùng Kings (10/3 lunar, non-leap third
+// docs/rules.md §1.5 cross-check table: Tết (1/1 lunar), Hùng Kings (10/3 lunar, non-leap third
 // month), leap month (0 = none), computed there by two independent implementations.
 struct Row {
   int year;
@@ -98,7 +98,7 @@ TEST(LunarTest, SpecVector2031LeapThirdMonthAndHungKingsInTheNonLeapOne) {
 }
 
 TEST(LunarTest, AnnouncedLunarDatesOfOfficialSchedules) {
-  // vn-deadlines.md §3.3: dates printed in the government announcements.
+  // docs/rules.md §1.4 (sources): dates printed in the government announcements.
   EXPECT_EQ(solar_to_lunar(ymd(2026, 2, 14)), (LunarDate{27, 12, 2025, false}));
   EXPECT_EQ(solar_to_lunar(ymd(2026, 2, 16)), (LunarDate{29, 12, 2025, false}));
   EXPECT_EQ(solar_to_lunar(ymd(2025, 1, 25)), (LunarDate{26, 12, 2024, false}));

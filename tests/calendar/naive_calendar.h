@@ -1,6 +1,6 @@
 #pragma once
-// The reference answer for WorkCalendar: the rules of SPEC §1 applied literally, one date at a
-// time, and every query answered by stepping day by day (the QuantLib Calendar::advance way).
+// The reference answer for WorkCalendar: the rules of docs/rules.md §1 applied literally, one date
+// at a time, and every query answered by stepping day by day (the QuantLib Calendar::advance way).
 // Slow and obviously right; it shares no code with work_calendar.cpp beyond statutory_year().
 
 #include <algorithm>
@@ -115,7 +115,7 @@ class NaiveCalendar {
   }
 
  private:
-  // SPEC §1 precedence, literally.
+  // docs/rules.md §1 precedence, literally.
   bool decide(Date d) {
     if (admin_off_.empty() && admin_work_.empty()) {
       for (const DayOverride& o : spec_.days_off) admin_off_.insert(o.date);

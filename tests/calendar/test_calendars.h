@@ -1,6 +1,6 @@
 #pragma once
-// Hand-made calendar data for the calendar tests: the official 2019–2026 schedules of SPEC §1
-// typed in from the table (not parsed from the shipped TOML files: that is the config module's
+// Hand-made calendar data for the calendar tests: the official 2019–2026 schedules of docs/rules.md
+// §1 typed in from the table (not parsed from the shipped TOML files: that is the config module's
 // job), and small helpers to write dates and instants.
 
 #include <chrono>
@@ -46,8 +46,8 @@ inline Schedule make_schedule(int year, const std::vector<Range>& ranges, const 
   return s;
 }
 
-/// The real 2026 schedule (SPEC §1): Tết 16–20/02, New Year swap 02/01 made up on Sat 10/01,
-/// 31/08 swapped and made up on Sat 22/08.
+/// The real 2026 schedule (docs/rules.md §1): Tết 16–20/02, New Year swap 02/01 made up on Sat
+/// 10/01, 31/08 swapped and made up on Sat 22/08.
 inline Schedule schedule_2026() {
   using K = DayKind;
   return make_schedule(2026,
@@ -65,7 +65,7 @@ inline Schedule schedule_2026() {
                        "CV 12729/VPCP-KGVX");
 }
 
-/// The 2019–2026 official schedules of SPEC §1.
+/// The 2019–2026 official schedules of docs/rules.md §1.
 inline std::vector<Schedule> official_schedules() {
   using K = DayKind;
   std::vector<Schedule> v;

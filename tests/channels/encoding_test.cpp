@@ -21,7 +21,7 @@ TEST(Base64, KnownValueAndRejectsGarbage) {
 }
 
 TEST(StandardWebhooks, MatchesTheReferenceTestVector) {
-  // channels.md §5.2, from standard-webhooks' Python test_sign_function.
+  // docs/channels.md §5.2, from standard-webhooks' Python test_sign_function.
   EXPECT_EQ(standard_webhooks_signature("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                                         "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330",
                                         "{\"test\": 2432232314}"),
@@ -34,7 +34,7 @@ TEST(StandardWebhooks, SecretThatDoesNotDecodeIsRefused) {
 }
 
 TEST(GithubStyleHmac, MatchesTheRecomputedCheckValue) {
-  // channels.md §5.3.
+  // docs/channels.md §5.3.
   const std::string mac = hmac_sha256("It's a Secret to Everybody", "Hello, World!");
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;

@@ -123,7 +123,7 @@ TEST_F(ZaloChannelTest, TemplateByUidAndCsUseTheOaEndpoints) {
   EXPECT_EQ(s["sends"][1]["body"]["message"]["text"], message().text);
 }
 
-// A CS message holds at most 2000 characters (channels.md): a longer text is cut at 2000 code
+// A CS message holds at most 2000 characters (docs/channels.md): a longer text is cut at 2000 code
 // points, never inside a Vietnamese letter's bytes.
 TEST_F(ZaloChannelTest, CsTextIsCutAtTwoThousandCodePoints) {
   Message m = message();

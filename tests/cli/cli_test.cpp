@@ -101,7 +101,8 @@ TEST(Cli, ExplicitMissingConfigFailsForTools) {
   EXPECT_EQ(r.exit_code, 1);
 }
 
-// ---- calendar tools (expected values worked out by hand from SPEC §1–§2) ----------------------
+// ---- calendar tools (expected values worked out by hand from docs/rules.md §1–§2)
+// ----------------------
 
 TEST(CliCalendar, WorkdaysAcrossTet2026) {
   // February 2026: 20 weekdays, minus the Tết weekdays 16–20/02.

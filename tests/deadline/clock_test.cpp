@@ -1,5 +1,5 @@
-// DossierClock (SPEC §2, §3). Expected values are worked out by hand in the comments, on the
-// calendar of deadline/fixtures.h (office 07:00–11:30, 13:30–17:00 = 480 min a day).
+// DossierClock (docs/rules.md §2, §3). Expected values are worked out by hand in the comments, on
+// the calendar of deadline/fixtures.h (office 07:00–11:30, 13:30–17:00 = 480 min a day).
 //
 // The reference dossier R: received Mon 02/03/2026 09:00, 10 working days. Day 1 is Tue 03/03;
 // days 3,4,5,6,9,10,11,12,13,16 March → due Mon 16/03/2026 17:00.

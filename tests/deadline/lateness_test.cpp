@@ -1,6 +1,6 @@
-// SPEC §2 "Lateness is not cured afterwards": late extensions and supplementation requests, at
-// their boundaries and in combination. Calendar of deadline/fixtures.h (office 07:00–11:30,
-// 13:30–17:00 = 480 min a day).
+// docs/rules.md §2 "Lateness is not cured afterwards": late extensions and supplementation
+// requests, at their boundaries and in combination. Calendar of deadline/fixtures.h (office
+// 07:00–11:30, 13:30–17:00 = 480 min a day).
 //
 // The reference dossier R: received Mon 02/03/2026 09:00, 10 working days → due Mon 16/03/2026
 // 17:00. The working day before the due date is Fri 13/03. The supplementation window (3 working

@@ -1,6 +1,6 @@
-// Form 6a and SPEC §2 "Lateness is not cured afterwards": a late extension or a supplementation
-// requested after the due keeps a dossier overdue (col 13) or late (col 10), never "not yet due"
-// (col 12) or early (col 8); the lateness anomalies are counted for the footer.
+// Form 6a and docs/rules.md §2 "Lateness is not cured afterwards": a late extension or a
+// supplementation requested after the due keeps a dossier overdue (col 13) or late (col 10), never
+// "not yet due" (col 12) or early (col 8); the lateness anomalies are counted for the footer.
 //
 // Q1/2026 on the fixture calendar. Every dossier: received Mon 02/03/2026 09:00, 10 working days
 // → due Mon 16/03 17:00; the supplementation window closes Thu 05/03 17:00.

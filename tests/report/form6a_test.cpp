@@ -1,4 +1,5 @@
-// Form 6a aggregation (SPEC §4): a quarter worked out by hand, and the identities on random data.
+// Form 6a aggregation (docs/rules.md §4): a quarter worked out by hand, and the identities on
+// random data.
 
 #include "report/form6a.h"
 
@@ -162,7 +163,7 @@ TEST(Form6aQuarter, DossierWithoutDueCountsInOnTimeOrNotDue) {
 }
 
 TEST(Form6aQuarter, RecordedAfterHoursCountsOnItsOwnDate) {
-  // Received Tue 31/03 18:00 (clock starts 01/04): received in the period (SPEC §4).
+  // Received Tue 31/03 18:00 (clock starts 01/04): received in the period (docs/rules.md §4).
   std::vector<Case> cases{{make("L", "A", Channel::online, local(2026, 3, 31, 18, 0), 1), {}}};
   const Form6a f = build(cases, kFrom, kTo);
   EXPECT_EQ(f.total.received_online, 1);
