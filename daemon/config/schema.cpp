@@ -169,6 +169,11 @@ constexpr KeyDoc kKeys[] = {
      "The due_soon window: a duration such as \"2 working days\", \"16 giờ làm việc\" or \"3 "
      "ngày\".",
      "\"2 working days\""},
+    {"deadline.supplement_request_within", "string", "\"3 working days\"",
+     "A request for supplementation must be made within this duration of receipt (Decree "
+     "61/2018 art. 19(4)); a later request is the lateness anomaly supplement_late_request "
+     "(docs/rules.md §2.4), shown in status, audit and the form 6a footer.",
+     "\"3 working days\""},
 
     // ---- [[procedure]] ------------------------------------------------------------------------
     {"procedure", "array of tables", "",
