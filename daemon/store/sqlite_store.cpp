@@ -191,10 +191,15 @@ struct SqliteStore::Impl {
     return st.executeStep() ? st.getColumn(0).getInt() : 0;
   }
 
+  /// SQLite's private in-memory database (path ":memory:", e.g. the CSV importer's fuzzer): no
+  /// file, so nothing to watch for replacement.
+  bool in_memory() const { return settings.path == ":memory:"; }
+
   /// After migrate(): the store's id, and the identity of the file now at the path.
   void read_identity() {
     SQLite::Statement st(db, "SELECT value FROM meta WHERE key = 'store_id'");
     store_id = st.executeStep() ? st.getColumn(0).getString() : std::string();
+    if (in_memory()) return;  // no file to watch: it cannot be replaced
     const auto here = file_identity(settings.path);
     if (!here) throw StoreError(settings.path.string() + ": the file vanished while opening it");
     file = *here;
@@ -268,6 +273,7 @@ SqliteStore::SqliteStore(const StoreSettings& settings) {
 
 StoreIdentity SqliteStore::identity() {
   const std::filesystem::path& path = impl_->settings.path;
+  if (impl_->in_memory()) return StoreIdentity{impl_->store_id, "memory"};
   const std::optional<FileIdentity> here = file_identity(path);
   if (!here) {
     throw StoreError(path.string() +

@@ -86,6 +86,18 @@ TEST(StoreIdentity, IsKeptAcrossOpeningsAndNewForEachStoreCreated) {
   EXPECT_EQ(to_string(first), "id=" + first.id + " location=" + first.location);
 }
 
+TEST(StoreIdentity, AnInMemoryStoreHasAnIdAndNoFileToWatch) {
+  // SQLite's private in-memory database (the CSV importer's fuzzer opens one per input): it
+  // opened with "the file vanished while opening it" before, as if it were a file.
+  SqliteStore store(at(":memory:"));
+  add(store, "M-1");
+  const StoreIdentity first = store.identity();
+  EXPECT_EQ(first.id.substr(0, 1), "s");
+  EXPECT_EQ(first.location, "memory");
+  EXPECT_EQ(store.identity().id, first.id);
+  EXPECT_EQ(codes_of(store), std::vector<std::string>{"M-1"});
+}
+
 TEST(StoreIdentity, ABackupKeepsTheIdInAnotherFile) {
   TempDir dir;
   SqliteStore live(at(dir.path() / "dossiers.db"));
