@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "alerting/breaker.h"
+#include "alerting/coordination.h"
 #include "alerting/cycle_report.h"
 #include "alerting/fire_schedule.h"
 #include "alerting/gate.h"
@@ -99,6 +100,10 @@ class Engine {
   /// Puts rows in `sending` whose lease has run out back to pending (logged). run_cycle() calls it
   /// first.
   std::size_t recover_expired();
+  /// Several instances on one shared state (coordination.h): run_cycle() then plans only while
+  /// this instance holds the planning lock, and dispatches in any case. Null (the default, a
+  /// state of its own): it plans every cycle. `c` must outlive the engine.
+  void set_coordination(Coordination* c) { coordination_ = c; }
   /// Reads what changed, plans, writes new rows. Returns the counts (planned, dossiers_read).
   CycleReport plan();
   /// Sends what is due now: at most dispatch_limit rows, claimed batch_size at a time. `keep_going`
@@ -107,7 +112,8 @@ class Engine {
   /// Throws when a batch could not be finished (the store could not be read, the ledger could
   /// not be written), after recording what it could.
   CycleReport dispatch(const std::function<bool()>& keep_going = [] { return true; });
-  /// plan() then dispatch(), with next_wake filled in. Rows that come due during a dispatch pass
+  /// plan() (when this instance plans: set_coordination) then dispatch(), with next_wake filled
+  /// in. Rows that come due during a dispatch pass
   /// (fallbacks) or did not fit in it are dispatched again in the same cycle, up to
   /// kMaxDispatchPasses passes in all.
   CycleReport run_cycle(const std::function<bool()>& keep_going = [] { return true; });
@@ -135,6 +141,8 @@ class Engine {
   store::DossierReader& store_;
   Ledger& ledger_;
   FireSchedule& schedule_;
+  Coordination* coordination_ = nullptr;
+  calendar::Instant next_recover_{};  // shared state: when a dispatch pass recovers leases again
   std::map<std::string, channels::Channel*> channels_;
   const render::Templates& templates_;
   const calendar::Clock& clock_;

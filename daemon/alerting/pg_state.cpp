@@ -62,6 +62,14 @@ CREATE TABLE next_fire (
   at   bigint NOT NULL
 );
 CREATE INDEX next_fire_at ON next_fire (at);
+CREATE INDEX alerts_by_code ON alerts (code, created_at);
+CREATE TABLE office_daily (
+  day        date NOT NULL,
+  department text NOT NULL,
+  open       bigint NOT NULL,
+  overdue    bigint NOT NULL,
+  PRIMARY KEY (day, department)
+);
 )sql",
 };
 
@@ -317,6 +325,16 @@ class PgLedger final : public Ledger {
     });
   }
 
+  std::vector<AlertRow> for_dossier(const std::string& code, std::size_t limit) override {
+    return run([&](Connection& c) {
+      return read_all(c.exec_prepared("ledger_for_dossier",
+                                      std::string("SELECT ") + kColumns +
+                                          " FROM alerts WHERE code = $1 ORDER BY created_at DESC, "
+                                          "fire_at DESC, key LIMIT $2",
+                                      {code, limit_param(limit)}));
+    });
+  }
+
   StateCounts counts() override {
     return run([&](Connection& c) {
       const Result r = c.exec("SELECT state, count(*) FROM alerts GROUP BY state");
@@ -528,6 +546,51 @@ class PgFireSchedule final : public FireSchedule {
   std::shared_ptr<pg::Session> session_;
 };
 
+class PgOfficeHistory final : public OfficeHistory {
+ public:
+  explicit PgOfficeHistory(std::shared_ptr<pg::Session> session) : session_(std::move(session)) {}
+
+  void record(calendar::Date day, const std::vector<DepartmentDay>& counts) override {
+    ArrayLiteral dept, open, overdue;
+    for (const DepartmentDay& c : counts) {
+      if (c.day != day) continue;
+      dept.add(c.department);
+      open.add(c.open);
+      overdue.add(c.overdue);
+    }
+    const std::string d = calendar::format_date(day);
+    session_->run([&](Connection& c) {
+      pg::Transaction tx(c);
+      c.exec("DELETE FROM office_daily WHERE day = $1::date", {d});
+      c.exec(
+          "INSERT INTO office_daily (day, department, open, overdue) SELECT $1::date, t.* FROM "
+          "unnest($2::text[], $3::bigint[], $4::bigint[]) AS t ON CONFLICT (day, department) DO "
+          "UPDATE SET open = excluded.open, overdue = excluded.overdue",
+          {d, dept.str(), open.str(), overdue.str()});
+      tx.commit();
+    });
+  }
+
+  std::vector<DepartmentDay> between(calendar::Date from, calendar::Date to) override {
+    return session_->run([&](Connection& c) {
+      const Result r = c.exec(
+          "SELECT day, department, open, overdue FROM office_daily WHERE day >= $1::date AND day "
+          "<= $2::date ORDER BY day, department",
+          {calendar::format_date(from), calendar::format_date(to)});
+      std::vector<DepartmentDay> out;
+      for (int i = 0; i < r.rows(); ++i) {
+        if (const auto d = calendar::parse_date(r.text(i, 0))) {
+          out.push_back(DepartmentDay{*d, r.str(i, 1), r.int64(i, 2), r.int64(i, 3)});
+        }
+      }
+      return out;
+    });
+  }
+
+ private:
+  std::shared_ptr<pg::Session> session_;
+};
+
 class PgCoordination final : public Coordination {
  public:
   PgCoordination(std::shared_ptr<pg::Session> session, std::string instance)
@@ -602,6 +665,10 @@ PgState open_pg_state(const pg::ConnectSpec& spec, const std::string& instance_i
   s.schedule = std::make_unique<PgFireSchedule>(session);
   s.coordination = std::make_unique<PgCoordination>(session, instance_id);
   return s;
+}
+
+std::unique_ptr<OfficeHistory> open_pg_office_history(const pg::ConnectSpec& spec) {
+  return std::make_unique<PgOfficeHistory>(make_session(spec));
 }
 
 std::unique_ptr<Ledger> open_pg_ledger(const pg::ConnectSpec& spec,

@@ -1,7 +1,8 @@
 #pragma once
-// The state database on PostgreSQL (`[state] kind = "postgresql"`): the ledger, the fire schedule
-// and the coordination of several instances, in the tables of the schema component "state"
-// (alerts, state_meta, next_fire), created and migrated under an advisory lock on each connect.
+// The state database on PostgreSQL (`[state] kind = "postgresql"`): the ledger, the fire schedule,
+// the coordination of several instances and the office pages' daily counts, in the tables of the
+// schema component "state" (alerts, state_meta, next_fire, office_daily), created and migrated
+// under an advisory lock on each connect.
 //
 // How several instances share it (coordination.h): claim() is one statement
 // `UPDATE … WHERE key IN (SELECT … FOR UPDATE SKIP LOCKED)` that marks the rows `sending` with a
@@ -24,6 +25,7 @@
 #include "alerting/coordination.h"
 #include "alerting/fire_schedule.h"
 #include "alerting/ledger.h"
+#include "alerting/office_history.h"
 #include "pg/connection.h"
 
 namespace dunghan::alerting {
@@ -41,6 +43,9 @@ PgState open_pg_state(const pg::ConnectSpec& spec, const std::string& instance_i
 
 /// A ledger alone on its own connection (tests, tools). Lazy like open_pg_state.
 std::unique_ptr<Ledger> open_pg_ledger(const pg::ConnectSpec& spec, const std::string& instance_id);
+
+/// The office pages' daily counts (table office_daily) on their own connection. Lazy likewise.
+std::unique_ptr<OfficeHistory> open_pg_office_history(const pg::ConnectSpec& spec);
 
 /// Connects now and brings the state schema up to date (check-config, `state copy`). Throws
 /// pg::Unavailable or pg::Error naming the server.
