@@ -1,6 +1,7 @@
 // The contract of alerting/ledger.h, run against every implementation: the SQLite ledger on a real
-// file and the in-memory ledger of tests/support (which the dispatcher's unit tests use). Another
-// implementation (PostgreSQL, issue 13) adds one entry to kImplementations.
+// file and the in-memory ledger of tests/support (which the dispatcher's unit tests use) in
+// ledger_tests; the PostgreSQL ledger on a real server in pg_tests (this file compiled again with
+// DUNGHAN_CONTRACT_POSTGRESQL: one server for the program, a fresh schema per test).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -11,6 +12,10 @@
 #include "alerting/ledger.h"
 #include "support/memory_ledger.h"
 #include "support/temp_dir.h"
+#ifdef DUNGHAN_CONTRACT_POSTGRESQL
+#include "alerting/pg_state.h"
+#include "support/pg_test_db.h"
+#endif
 
 namespace dunghan::alerting {
 namespace {
@@ -30,12 +35,20 @@ struct Implementation {
 
 const std::vector<Implementation>& implementations() {
   static const std::vector<Implementation> all = {
+#ifdef DUNGHAN_CONTRACT_POSTGRESQL
+      {"Postgresql",
+       [](const std::filesystem::path&) {
+         testing::PgTestDb& db = testing::PgTestDb::shared();
+         return open_pg_ledger(db.spec(db.fresh_schema()), "contract-test");
+       }},
+#else
       {"Sqlite",
        [](const std::filesystem::path& dir) { return open_sqlite_ledger(dir / "state.db"); }},
       {"Memory",
        [](const std::filesystem::path&) -> std::unique_ptr<Ledger> {
          return std::make_unique<testing::MemoryLedger>();
        }},
+#endif
   };
   return all;
 }
