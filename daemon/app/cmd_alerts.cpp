@@ -56,7 +56,9 @@ int run_once(const GlobalOptions& g) {
     std::cerr << "error: " << log::redact(e.what()) << '\n';
     return kUsageOrConfig;
   }
-  rt->engine->recover();
+  // A shared state's `sending` rows may be other instances' sends in flight: leave them to their
+  // leases (run_cycle recovers the expired ones).
+  if (!rt->coordination) rt->engine->recover();
   const alerting::CycleReport r = rt->engine->run_cycle();
   for (const std::string& p : r.problems)
     spdlog::warn("event=cycle_problem detail={}", log::kv_value(p));
@@ -69,7 +71,7 @@ int run_once(const GlobalOptions& g) {
 }
 
 /// Opens what preview and explain need without writing anything: calendar and store; the ledger
-/// only when state.db already exists (read to leave out what was already sent).
+/// when it exists (read to leave out what was already sent): state.db, or the PostgreSQL state.
 struct ReadOnlyView {
   config::Config cfg;
   std::shared_ptr<const calendar::WorkCalendar> cal;
@@ -84,9 +86,7 @@ std::optional<ReadOnlyView> open_view(const GlobalOptions& g) {
     ReadOnlyView v;
     v.cal = config::build_calendar(*cfg);
     v.store = store::open_reader(service::store_settings(*cfg));
-    const auto db = service::state_db_path(*cfg);
-    std::error_code ec;
-    if (std::filesystem::exists(db, ec)) v.ledger = alerting::open_sqlite_ledger(db);
+    v.ledger = service::open_tool_ledger(*cfg);
     v.cfg = std::move(*cfg);
     return v;
   } catch (const std::exception& e) {

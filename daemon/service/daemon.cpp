@@ -56,6 +56,29 @@ void warn_if_silent(const config::Config& cfg) {
   }
 }
 
+/// This instance's status for /healthz and /metrics. With a shared state: asks the state database
+/// for the rows this instance holds (-1 when it cannot be reached); with a state of its own, the
+/// rows in `sending` are this process's (from `counts` when given).
+InstanceStatus instance_status(Runtime& rt, const std::optional<alerting::StateCounts>& counts) {
+  InstanceStatus s;
+  s.id = rt.instance_id;
+  s.state = rt.state_description;
+  if (rt.coordination) {
+    s.planner = rt.coordination->leads();
+    try {
+      s.leased_rows = rt.coordination->leased_rows();
+    } catch (const std::exception&) {  // an outage: the cycle reports it
+    }
+  } else {
+    s.planner = true;
+    if (counts) {
+      const auto it = counts->find(alerting::AlertState::sending);
+      s.leased_rows = it == counts->end() ? 0 : it->second;
+    }
+  }
+  return s;
+}
+
 class Daemon final : public DaemonControl {
  public:
   Daemon(DaemonOptions options, DaemonHooks hooks)
@@ -195,7 +218,10 @@ bool Daemon::start() {
     std::cerr << "error: " << log::redact(e.what()) << '\n';
     return false;
   }
-  const std::size_t recovered = rt_->engine->recover();
+  // With a state of its own (SQLite; the state directory is ours) every `sending` row was left by
+  // a crash of ours: resend now. With a shared state they may be other instances' sends in
+  // flight: they come back when their lease runs out (every cycle, recover_expired).
+  const std::size_t recovered = rt_->coordination ? 0 : rt_->engine->recover();
   try {
     office_ = std::make_unique<Office>(*clock_);
     office_->configure(rt_->config, rt_->calendar);
@@ -209,10 +235,12 @@ bool Daemon::start() {
   health_.reload_result(true, clock_->now(), "");
   spdlog::info(
       "event=started version={} config={} state_dir={} listen={} port={} rules={} channels={} "
-      "recovered_sending={}",
+      "recovered_sending={} instance={} state={}",
       DUNGHAN_VERSION, log::kv_value(config_choice_.path.string()),
       log::kv_value(rt_->config.service.state_dir.string()), listen, http_->port(),
-      rt_->config.rules.size(), rt_->channels.size(), recovered);
+      rt_->config.rules.size(), rt_->channels.size(), recovered, log::kv_value(rt_->instance_id),
+      log::kv_value(rt_->state_description));
+  health_.instance(instance_status(*rt_, std::nullopt));
   for (const auto& ch : rt_->config.channels) {
     if (const auto* e = std::get_if<channels::EmailOptions>(&ch.kind); e && !e->tls_verify) {
       spdlog::warn("event=tls_verification_off channel={} note=\"tls_verify = false\"", ch.name);
@@ -292,6 +320,7 @@ void Daemon::cycle_job(std::shared_ptr<Runtime> rt) {
   const Instant started = clock_->now();
   const auto t0 = steady::now();
   std::optional<Instant> next_wake;
+  std::optional<alerting::StateCounts> counts;  // the ledger's, when the cycle got that far
   try {
     const alerting::CycleReport report =
         rt->engine->run_cycle([this] { return !stopping_.load(); });
@@ -303,7 +332,8 @@ void Daemon::cycle_job(std::shared_ptr<Runtime> rt) {
       health_.routing(snap->unroutable, static_cast<std::int64_t>(snap->problems.size()));
       last_open_scan_ = steady::now();
     }
-    health_.cycle_done(started, steady::now() - t0, report, rt->ledger->counts());
+    counts = rt->ledger->counts();
+    health_.cycle_done(started, steady::now() - t0, report, *counts);
     // Routing and data problems of the cycle: each once a day in the log, not every cycle.
     for (const std::string& p : report.problems) {
       const calendar::Date today = calendar::local_date(clock_->now(), rt->calendar->offset());
@@ -320,6 +350,7 @@ void Daemon::cycle_job(std::shared_ptr<Runtime> rt) {
     health_.cycle_failed(started, log::redact(e.what()));
     spdlog::error("event=cycle_failed error={}", log::kv_value(log::redact(e.what())));
   }
+  health_.instance(instance_status(*rt, counts));
   asio::post(io_, [this, next_wake] { on_cycle_done(next_wake); });
 }
 
