@@ -11,6 +11,8 @@ would try them: the real binary three times, a real SMTP sink, a real PostgreSQL
    naming the server, keep running, and resume by themselves; nothing lost, nothing twice.
 3. check-config connects to the servers: exit 0 when they answer, exit 1 naming the key and the
    server (never the password) when one refuses or is down; --offline does not connect.
+4. A daemon started while PostgreSQL is down: 503 naming the server, running; it starts working
+   when the server is up; status and outbox read the same store and ledger.
 
 Mode: DUNGHAN_FAULTS=long kills more often for longer (see harness.pick).
 """
@@ -322,6 +324,39 @@ password_file = "{self.password}"
             self.pg.start()
         self.assertEqual(down.returncode, 1, down.stdout)
         self.assertIn(where, down.stderr)
+
+    # ---- 4 -----------------------------------------------------------------------------------
+    def test_a_daemon_started_while_postgresql_is_down_reports_it_and_starts_working_when_up(self):
+        sink = Sink()
+        self.cleanups_last.append(sink.stop)
+        config, port = self.instance_config(0, sink.port, lease=60)
+        codes = [f"DN-{i:03d}" for i in range(20)]
+        self.import_dossiers(config, codes)
+        self.pg.stop()
+        try:
+            daemon = self.start_daemon(config)
+            where = f"postgresql 127.0.0.1:{self.pg.port}/dunghan"
+
+            def unhealthy_naming_server():
+                status, body, _ = healthz(port)
+                return status == 503 and where in json.dumps(body or {}, ensure_ascii=False)
+
+            wait_for(unhealthy_naming_server, 30, "/healthz 503 naming the server")
+            self.assertTrue(daemon.alive(), "the daemon exited while the server was down")
+        finally:
+            self.pg.start()
+        self.wait_healthy(port, 60)
+        wait_for(lambda: sink.codes() >= set(codes), 60, "the alerts after the server came up")
+        self.assertIn("event=cycle_failed", daemon.text())
+        self.assertNotIn(self.pg.info["password"], daemon.text())
+        # The tools read the same store and ledger.
+        status = self.cli("status", "--config", str(config))
+        self.assertEqual(status.returncode, 0, status.stderr)
+        self.assertIn("DN-000", status.stdout)
+        outbox = self.cli("outbox", "list", "--format", "json", "--config", str(config))
+        self.assertEqual(outbox.returncode, 0, outbox.stderr)
+        self.assertEqual({r["code"] for r in json.loads(outbox.stdout)}, set(codes))
+        self.assertEqual(sink.duplicates(), {})
 
 
 if __name__ == "__main__":
