@@ -202,6 +202,52 @@ class PgLedger final : public Ledger {
     return run([&](Connection& c) { return insert_rows(c, rows, keys).size(); });
   }
 
+  std::size_t restore(const std::vector<AlertRow>& rows) override {
+    if (rows.empty()) return 0;
+    ArrayLiteral key, code, rule, dv, rep, rcp, ch, stage, fire, state, att, next, detail, digest,
+        created, updated, sent;
+    for (const AlertRow& r : rows) {
+      const std::string k = alert_key(r.id);
+      if (!r.key.empty() && r.key != k) {
+        throw std::invalid_argument("ledger: restore: key " + r.key + " does not match its id");
+      }
+      key.add(k);
+      code.add(r.id.code);
+      rule.add(r.id.rule);
+      dv.add(std::int64_t{r.id.due_version});
+      rep.add(std::int64_t{r.id.repeat});
+      rcp.add(r.id.recipient);
+      ch.add(r.id.channel);
+      stage.add(deadline::to_string(r.stage));
+      fire.add(secs(r.fire_at));
+      state.add(to_string(r.state == AlertState::sending ? AlertState::pending : r.state));
+      att.add(std::int64_t{r.attempts});
+      next.add(secs(r.next_attempt_at));
+      detail.add(r.detail);
+      digest.add(r.digest_key);
+      created.add(secs(r.created_at));
+      updated.add(secs(r.updated_at));
+      if (r.sent_at) {
+        sent.add(secs(*r.sent_at));
+      } else {
+        sent.add_null();
+      }
+    }
+    return run([&](Connection& c) {
+      const Result res = c.exec(
+          "INSERT INTO alerts (key, code, rule, due_version, repeat, recipient, channel, stage, "
+          "fire_at, state, attempts, next_attempt_at, detail, digest_key, created_at, updated_at, "
+          "sent_at) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], "
+          "$5::integer[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], "
+          "$11::integer[], $12::bigint[], $13::text[], $14::text[], $15::bigint[], $16::bigint[], "
+          "$17::bigint[]) ON CONFLICT (key) DO NOTHING",
+          {key.str(), code.str(), rule.str(), dv.str(), rep.str(), rcp.str(), ch.str(), stage.str(),
+           fire.str(), state.str(), att.str(), next.str(), detail.str(), digest.str(),
+           created.str(), updated.str(), sent.str()});
+      return static_cast<std::size_t>(res.affected());
+    });
+  }
+
   std::vector<AlertRow> due(Instant now, std::size_t limit) override {
     return run([&](Connection& c) {
       return read_all(c.exec_prepared("ledger_due",

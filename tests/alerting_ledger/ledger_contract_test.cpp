@@ -631,6 +631,45 @@ TEST_P(LedgerContract, ListFiltersByStateNewestChangeFirstWithinTheLimit) {
   EXPECT_TRUE(ledger().list(AlertState::sent, 100).empty());
 }
 
+// ---- restore (state copy) --------------------------------------------------------------------
+
+TEST_P(LedgerContract, RestoreCopiesRowsAsTheyAreAndPutsSendingBackToPending) {
+  // A source ledger with a sent, a dead, a sending and a pending row.
+  const std::string sent = add_in("HS1", AlertState::sent);
+  const std::string dead = add_in("HS2", AlertState::dead);
+  const std::string sending = add("HS3");
+  take(sending);
+  const std::string pending = add("HS4", kT0 + seconds{3600});
+  std::vector<AlertRow> rows = ledger().list(std::nullopt, kAll);
+  ASSERT_EQ(rows.size(), 4U);
+
+  testing::TempDir other;
+  std::unique_ptr<Ledger> copy = GetParam().open(other.path());
+  EXPECT_EQ(copy->restore(rows), 4U);
+  EXPECT_EQ(copy->restore(rows), 0U);  // present keys are left alone
+  for (const AlertRow& r : rows) {
+    const AlertRow got = copy->get(r.key).value();
+    EXPECT_EQ(got.id.code, r.id.code);
+    EXPECT_EQ(got.attempts, r.attempts) << r.key;
+    EXPECT_EQ(got.detail, r.detail);
+    EXPECT_EQ(got.fire_at, r.fire_at);
+    EXPECT_EQ(got.created_at, r.created_at);
+    EXPECT_EQ(got.sent_at, r.sent_at);
+    EXPECT_FALSE(got.sending_until);
+    EXPECT_EQ(got.state, r.key == sending ? AlertState::pending : r.state) << r.key;
+  }
+  EXPECT_TRUE(copy->get(sent).value().sent_at);
+  EXPECT_EQ(copy->get(dead).value().state, AlertState::dead);
+  // The row that was sending is due again (same key: a receiver sees the duplicate); the pending
+  // one keeps its time.
+  EXPECT_EQ(keys_of(copy->claim(kT0 + seconds{1}, 10, kLease)), std::vector<std::string>{sending});
+  EXPECT_EQ(keys_of(copy->claim(kT0 + seconds{3600}, 10, kLease)),
+            std::vector<std::string>{pending});
+  AlertRow wrong = rows.front();
+  wrong.key = "a" + std::string(32, '0');
+  EXPECT_THROW(copy->restore({wrong}), std::invalid_argument);
+}
+
 TEST_P(LedgerContract, MetaStoresAndOverwritesValues) {
   EXPECT_FALSE(ledger().get_meta("store.cursor"));
   ledger().set_meta("store.cursor", "2025-02-19T10:00:00");
