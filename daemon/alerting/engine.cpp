@@ -205,7 +205,6 @@ CycleReport Engine::plan() {
 
 CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
   CycleReport report;
-  const Instant now = clock_.now();
   // Close the connections the pass reused, however it ends.
   struct EndBatches {
     SendStage& send;
@@ -215,6 +214,16 @@ CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
   } end_batches{*send_stage_};
   std::size_t taken = 0;
   while (taken < settings_.dispatch_limit && keep_going()) {
+    // Each claim's lease runs from the clock now, not from the start of the pass: a lease taken
+    // late in a long pass must not have run out already (another instance would take the row
+    // back while it is being sent).
+    const Instant now = clock_.now();
+    // With a shared state the rows of an instance that died come back when their lease runs out;
+    // a pass that keeps finding work must not wait for the next cycle to take them back.
+    if (coordination_ != nullptr && now >= next_recover_) {
+      recover_expired();
+      next_recover_ = now + std::chrono::seconds{1};
+    }
     std::vector<AlertRow> rows = ledger_.claim(
         now,
         std::min(std::max<std::size_t>(settings_.batch_size, 1), settings_.dispatch_limit - taken),
@@ -289,7 +298,9 @@ void merge_dispatch(CycleReport& into, CycleReport&& more) {
 
 CycleReport Engine::run_cycle(const std::function<bool()>& keep_going) {
   recover_expired();
-  CycleReport planned = plan();
+  // Of several instances on one state, one walks the store at a time; the others only dispatch.
+  CycleReport planned =
+      coordination_ == nullptr || coordination_->try_lead() ? plan() : CycleReport{};
   CycleReport sent = dispatch(keep_going);
   // Rows that became due during the pass (a fallback to the rule's next channel) or that did not
   // fit in it (dispatch_limit) go out in this cycle, not the next one: `run --once` has no next

@@ -58,6 +58,7 @@ void add_alert_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
 void add_zalo_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
 void add_outbox_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
 void add_service_commands(CLI::App& app, GlobalOptions& g, int& exit_code);  // cmd_service.cpp
+void add_state_commands(CLI::App& app, GlobalOptions& g, int& exit_code);    // cmd_state.cpp
 void add_user_commands(CLI::App& app, GlobalOptions& g, int& exit_code);     // cmd_users.cpp
 
 #ifdef _WIN32

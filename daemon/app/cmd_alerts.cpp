@@ -15,8 +15,8 @@
 #include "render/vn_format.h"
 #include "service/daemon.h"
 #include "service/runtime.h"
-#include "store/as_of.h"
 #include "service/state_lock.h"
+#include "store/as_of.h"
 #include "text/normalize.h"
 
 namespace dunghan::app {
@@ -83,16 +83,20 @@ int run_once(const GlobalOptions& g, const AlertArgs& a) {
   }
   alerting::CycleReport r;
   try {
-    rt->engine->recover();
+    // A shared state's `sending` rows may be other instances' sends in flight: leave them to their
+    // leases (run_cycle recovers the expired ones).
+    if (!rt->coordination) rt->engine->recover();
     r = rt->engine->run_cycle();
     rt->ledger->checkpoint();
   } catch (const store::StoreError& e) {
     std::cerr << "error: " << log::redact(e.what()) << '\n';
     return kUsageOrConfig;
   } catch (const std::exception& e) {
+    // A shared state's errors name the server already; SQLite's get the file and the free space.
     std::cerr << "error: "
-              << log::redact(
-                     service::state_db_error_text(service::state_db_path(rt->config), e.what()))
+              << log::redact(rt->coordination ? std::string(e.what())
+                                              : service::state_db_error_text(
+                                                    service::state_db_path(rt->config), e.what()))
               << '\n';
     return kUsageOrConfig;
   }
@@ -107,7 +111,7 @@ int run_once(const GlobalOptions& g, const AlertArgs& a) {
 }
 
 /// Opens what preview and explain need without writing anything: calendar and store; the ledger
-/// only when state.db already exists (read to leave out what was already sent).
+/// when it exists (read to leave out what was already sent): state.db, or the PostgreSQL state.
 struct ReadOnlyView {
   config::Config cfg;
   std::shared_ptr<const calendar::WorkCalendar> cal;
@@ -122,9 +126,7 @@ std::optional<ReadOnlyView> open_view(const GlobalOptions& g) {
     ReadOnlyView v;
     v.cal = config::build_calendar(*cfg);
     v.store = store::open_reader(service::store_settings(*cfg));
-    const auto db = service::state_db_path(*cfg);
-    std::error_code ec;
-    if (std::filesystem::exists(db, ec)) v.ledger = alerting::open_sqlite_ledger(db);
+    v.ledger = service::open_tool_ledger(*cfg);
     v.cfg = std::move(*cfg);
     return v;
   } catch (const std::exception& e) {

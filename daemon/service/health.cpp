@@ -62,6 +62,11 @@ void Health::state_dir_free(std::optional<std::uint64_t> bytes) {
   state_dir_free_ = bytes;
 }
 
+void Health::instance(InstanceStatus status) {
+  std::lock_guard lock(mutex_);
+  instance_ = std::move(status);
+}
+
 void Health::open_dossiers(const std::map<std::string, std::int64_t>& by_state) {
   std::lock_guard lock(mutex_);
   open_ = by_state;
@@ -135,6 +140,12 @@ std::string Health::healthz_json(calendar::Instant now, std::chrono::seconds max
     if (probe) down[channel] = {{"next_probe", calendar::format_iso(*probe, offset)}};
   }
   j["channels_down"] = down;
+  j["instance"] = {
+      {"id", instance_.id},
+      {"planner", instance_.planner},
+      {"leased_rows",
+       instance_.leased_rows < 0 ? nlohmann::json(nullptr) : nlohmann::json(instance_.leased_rows)},
+      {"state", instance_.state}};
   j["open_dossiers"] = open_;
   j["routing"] = {{"unroutable_dossiers", unroutable_}, {"problems", routing_problems_}};
   j["last_reload"] = {{"successful", reload_ok_},
@@ -151,6 +162,20 @@ std::string Health::metrics_text(const std::string& version) const {
   std::ostringstream m;
   m << "# HELP dunghan_build_info Build information.\n# TYPE dunghan_build_info gauge\n"
     << "dunghan_build_info{version=\"" << escape_label(version) << "\"} 1\n";
+  if (!instance_.id.empty()) {
+    const std::string label = "{instance=\"" + escape_label(instance_.id) + "\"} ";
+    m << "# HELP dunghan_instance_info This instance (several may share one state database).\n"
+         "# TYPE dunghan_instance_info gauge\n"
+      << "dunghan_instance_info" << label << "1\n"
+      << "# HELP dunghan_instance_planner Whether this instance holds the planning lock (it "
+         "walks the store).\n# TYPE dunghan_instance_planner gauge\n"
+      << "dunghan_instance_planner" << label << (instance_.planner ? 1 : 0) << '\n';
+    if (instance_.leased_rows >= 0) {
+      m << "# HELP dunghan_instance_leased_rows Ledger rows this instance holds in sending under "
+           "a lease.\n# TYPE dunghan_instance_leased_rows gauge\n"
+        << "dunghan_instance_leased_rows" << label << instance_.leased_rows << '\n';
+    }
+  }
   m << "# HELP dunghan_open_dossiers Open dossiers by clock state.\n"
        "# TYPE dunghan_open_dossiers gauge\n";
   for (const char* s : {"not_due", "due_soon", "due_today", "overdue", "waiting_applicant"}) {

@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include "store/mapped_store.h"
+#include "store/pg_store.h"
 #include "store/sqlite_store.h"
 #include "text/normalize.h"
 
@@ -36,10 +37,12 @@ bool matches(const DossierFilter& filter, const deadline::Dossier& d) {
 
 std::unique_ptr<DossierReader> open_reader(const StoreSettings& settings) {
   if (settings.mapping) return std::make_unique<MappedStore>(settings);
+  if (settings.server) return std::make_unique<PgStore>(settings);
   return std::make_unique<SqliteStore>(settings);
 }
 
 std::unique_ptr<DossierStore> open_store(const StoreSettings& settings) {
+  if (settings.server && !settings.mapping) return std::make_unique<PgStore>(settings);
   return std::make_unique<SqliteStore>(settings);
 }
 

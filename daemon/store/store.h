@@ -33,6 +33,7 @@
 
 #include "calendar/civil.h"
 #include "deadline/dossier.h"
+#include "pg/connection.h"
 
 namespace dunghan::store {
 
@@ -67,6 +68,9 @@ struct StoreSettings {
   std::chrono::milliseconds busy_timeout{5000};
   /// Set: open `path` read-only and read it through these queries (MappedStore).
   std::optional<Mapping> mapping;
+  /// Set: dunghan's own store on this PostgreSQL server (`[store] kind = "postgresql"`, PgStore);
+  /// `path` is then unused.
+  std::optional<pg::ConnectSpec> server;
 };
 
 /// The store file: `configured` when not empty (already absolute, or resolved by the caller
@@ -227,12 +231,14 @@ class DossierStore : public DossierReader {
                              std::span<const deadline::Event> events) = 0;
 };
 
-/// Opens the store described by `settings`: a MappedStore (read-only) when `mapping` is set, else
-/// a SqliteStore, creating the file, its folder and the schema when missing. Throws StoreError.
+/// Opens the store described by `settings`: a MappedStore (read-only) when `mapping` is set, a
+/// PgStore when `server` is set (connecting at its first use), else a SqliteStore, creating the
+/// file, its folder and the schema when missing. Throws StoreError.
 std::unique_ptr<DossierReader> open_reader(const StoreSettings& settings);
 
-/// Opens dunghan's own SQLite store for writing (created and migrated when needed). Throws
-/// StoreError, also when `settings.mapping` is set (a mapped database is never written).
+/// Opens dunghan's own store for writing: PgStore when `server` is set, else the SQLite file
+/// (created and migrated when needed). Throws StoreError, also when `settings.mapping` is set (a
+/// mapped database is never written).
 std::unique_ptr<DossierStore> open_store(const StoreSettings& settings);
 
 }  // namespace dunghan::store
