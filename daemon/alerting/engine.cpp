@@ -18,22 +18,6 @@ using calendar::Instant;
 constexpr std::size_t kMaxProblems = 100;
 constexpr std::size_t kPlanBatch = 5000;
 
-std::string cursor_text(const store::ChangeCursor& c) {
-  std::string s = std::to_string(c.version);
-  if (c.updated_since) s += " " + std::to_string(c.updated_since->time_since_epoch().count());
-  return s;
-}
-
-store::ChangeCursor parse_cursor(const std::optional<std::string>& text) {
-  store::ChangeCursor c;
-  if (!text) return c;
-  std::istringstream in(*text);
-  std::int64_t since = 0;
-  in >> c.version;
-  if (in >> since) c.updated_since = Instant{std::chrono::seconds{since}};
-  return c;
-}
-
 void add_problem(std::vector<std::string>& problems, std::string text) {
   if (problems.size() >= kMaxProblems) return;
   if (std::find(problems.begin(), problems.end(), text) == problems.end()) {
@@ -113,7 +97,8 @@ std::size_t Engine::recover_expired() {
 CycleReport Engine::plan() {
   CycleReport report;
   const Instant now = clock_.now();
-  const store::ChangeCursor cursor = parse_cursor(ledger_.get_meta("store_cursor"));
+  const store::ChangeCursor cursor =
+      store::parse_cursor(ledger_.get_meta("store_cursor").value_or(""));
   const std::vector<std::string> due_codes = schedule_.due(now);
   std::vector<AlertRow> rows;
   std::vector<std::pair<std::string, std::optional<Instant>>> fires;
@@ -144,10 +129,14 @@ CycleReport Engine::plan() {
   if (replan_all) {
     store::DossierFilter open;
     open.open_only = true;
-    store_.for_each(open, visit);
+    const store::ReadSummary all = store_.for_each(open, visit);
+    report.store_rows_read += all.rows_fetched;
+    if (all.unavailable) report.store_unavailable = all.unavailable;
   }
   const store::ChangedRead read = store_.read_changed(cursor, due_codes, visit);
   flush();
+  report.store_rows_read += read.summary.rows_fetched;
+  if (read.summary.unavailable) report.store_unavailable = read.summary.unavailable;
   report.rows_rejected = read.summary.rejected;
   for (const store::RowProblem& p : read.summary.problems) {
     add_problem(report.problems, "store row " + std::to_string(p.row) +
@@ -164,8 +153,11 @@ CycleReport Engine::plan() {
                     "): the database seems to use a legacy encoding (TCVN3, Windows-1258); their "
                     "alerts go out, but these texts will not display");
   }
-  ledger_.set_meta("store_cursor", cursor_text(read.next));
-  if (replan_all) ledger_.set_meta("plan_fingerprint", settings_.fingerprint);
+  ledger_.set_meta("store_cursor", store::to_text(read.next));
+  // Re-planned from the last copies only: do it again from the database when it is back.
+  if (replan_all && !report.store_unavailable) {
+    ledger_.set_meta("plan_fingerprint", settings_.fingerprint);
+  }
   return report;
 }
 
@@ -269,6 +261,8 @@ CycleReport Engine::run_cycle(const std::function<bool()>& keep_going) {
     if (!progressed) break;
   }
   sent.dossiers_read = planned.dossiers_read;
+  sent.store_rows_read = planned.store_rows_read;
+  sent.store_unavailable = std::move(planned.store_unavailable);
   sent.rows_rejected = planned.rows_rejected;
   sent.planned = planned.planned;
   for (std::string& p : planned.problems) add_problem(sent.problems, std::move(p));
