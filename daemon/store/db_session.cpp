@@ -278,8 +278,12 @@ void DbSession::fail(const std::exception& e, const std::string& context) {
   } else if (const auto* my = dynamic_cast<const soci::mysql_soci_error*>(&e)) {
     timeout = my->err_num_ == 1969 || my->err_num_ == 3024;  // max_statement/execution_time
   } else if (const auto* od = dynamic_cast<const soci::odbc_soci_error*>(&e)) {
+    // HYT00/HYT01: the driver's timeout; what the server says through the driver: PostgreSQL
+    // 57014 (statement_timeout), MariaDB HY018 / 1969 (max_statement_time), MySQL 3024.
     const std::string state(reinterpret_cast<const char*>(od->odbc_error_code()));
-    timeout = state.starts_with("HYT");
+    const auto native = od->native_error_code();
+    timeout = state.starts_with("HYT") || state == "57014" || state == "HY018" || native == 1969 ||
+              native == 3024;
   } else if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
     busy = lite->result() == SQLITE_BUSY || lite->result() == SQLITE_LOCKED;
   }
