@@ -126,7 +126,9 @@ CycleReport Engine::plan() {
     if (rows.size() >= kPlanBatch) flush();
   };
   const bool replan_all = ledger_.get_meta("plan_fingerprint") != settings_.fingerprint;
-  if (replan_all) {
+  // From an empty cursor read_changed visits every dossier anyway: a separate walk over the open
+  // ones would read the whole store twice in the first cycle.
+  if (replan_all && cursor != store::ChangeCursor{}) {
     store::DossierFilter open;
     open.open_only = true;
     const store::ReadSummary all = store_.for_each(open, visit);

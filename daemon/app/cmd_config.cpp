@@ -6,6 +6,11 @@
 #ifdef DUNGHAN_HAVE_service
 #include "service/endpoint_check.h"
 #endif
+#ifdef DUNGHAN_HAVE_store
+#include "service/runtime.h"
+#include "store/db_url.h"
+#include "store/mapped_store.h"
+#endif
 
 namespace dunghan::app {
 
@@ -31,6 +36,26 @@ void add_config_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
 #endif
       std::cout << config::summary(cfg, cal.get()) << '\n';
       exit_code = kOk;
+#ifdef DUNGHAN_HAVE_store
+      if (cfg.store.mapping) {
+        const store::StoreSettings s = service::store_settings(cfg);
+        if (!cfg.store.mapping->url.empty()) {
+          const auto url = store::parse_db_url(cfg.store.mapping->url);
+          if (const auto* e = std::get_if<store::DbUrlError>(&url)) {
+            std::cerr << "error: " << choice.path.string()
+                      << ": key `store.mapping.url`: " << e->message << '\n';
+            exit_code = kUsageOrConfig;
+          } else {
+            std::cout << "Dossiers are read from " << store::describe(std::get<store::DbUrl>(url))
+                      << " (read-only; `dunghan store check` connects and shows what the mapping "
+                         "reads).\n";
+          }
+        }
+        for (const std::string& w : store::mapping_warnings(*s.mapping)) {
+          std::cerr << "warning: " << w << '\n';
+        }
+      }
+#endif
     } catch (const config::ConfigError& e) {
       for (const config::Diagnostic& d : e.diagnostics()) {
         std::cerr << "error: " << to_string(d) << '\n';

@@ -22,7 +22,8 @@ inline constexpr std::array<double, 10> kCycleBuckets = {0.01, 0.025, 0.05, 0.1,
 
 class Health {
  public:
-  /// After each cycle: its start, duration and report; the ledger's counts.
+  /// After each cycle: its start, duration and report; the ledger's counts. A report with
+  /// store_unavailable makes the daemon unhealthy (store_reachable false, 503) with that reason.
   void cycle_done(calendar::Instant started, std::chrono::duration<double> took,
                   const alerting::CycleReport& report, const alerting::StateCounts& ledger);
   /// A cycle failed (e.g. the store was unreachable).
@@ -68,6 +69,7 @@ class Health {
   std::optional<std::string> provisional_;
   std::int64_t rows_rejected_ = 0;
   std::int64_t unroutable_ = 0, routing_problems_ = 0;
+  std::int64_t store_rows_read_ = 0;
 };
 
 }  // namespace dunghan::service
