@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <thread>
@@ -83,7 +84,27 @@ struct Imported {
         dunghan({"import", "--config", config, "--dossiers", d.string(), "--events", e.string()});
     EXPECT_EQ(r.exit_code, 0) << r.err;
   }
+  /// The output of `args` on this workspace, run once for every engine compared with it (`run
+  /// --once` changes the state: only its first output is the answer to compare with).
+  const ProcessResult& answer(const std::vector<std::string>& args) {
+    auto it = answers_.find(args);
+    if (it == answers_.end()) {
+      std::vector<std::string> a = args;
+      a.insert(a.end(), {"--config", config});
+      it = answers_.emplace(args, dunghan(a)).first;
+    }
+    return it->second;
+  }
+
+ private:
+  std::map<std::vector<std::string>, ProcessResult> answers_;
 };
+
+/// One imported copy for the whole program.
+Imported& imported_copy() {
+  static Imported copy;
+  return copy;
+}
 
 /// The outbox, without the instants of the run itself (created, updated, sent, next attempt).
 json outbox(const std::string& config) {
@@ -119,7 +140,7 @@ TEST_P(CliServer, StatusReportAndRunOnceAnswerAsTheCsvImport) {
   const Target& t = GetParam();
   const std::string db = make_db("same");
   Mapped mapped(t, db);
-  Imported imported;
+  Imported& imported = imported_copy();
 
   for (const std::vector<std::string>& cmd :
        {std::vector<std::string>{"status", "--at", "2026-05-20T08:00", "--format", "json"},
@@ -127,10 +148,10 @@ TEST_P(CliServer, StatusReportAndRunOnceAnswerAsTheCsvImport) {
                                  "json"},
         std::vector<std::string>{"report", "--from", "2026-03-01", "--to", "2026-03-31", "--by",
                                  "department", "--format", "json"}}) {
-    std::vector<std::string> a = cmd, b = cmd;
+    std::vector<std::string> a = cmd;
     a.insert(a.end(), {"--config", mapped.config});
-    b.insert(b.end(), {"--config", imported.config});
-    const ProcessResult ra = dunghan(a), rb = dunghan(b);
+    const ProcessResult ra = dunghan(a);
+    const ProcessResult& rb = imported.answer(cmd);
     ASSERT_EQ(ra.exit_code, 0) << cmd[0] << ": " << ra.err;
     ASSERT_EQ(rb.exit_code, 0) << cmd[0] << ": " << rb.err;
     const json ja = json::parse(ra.out), jb = json::parse(rb.out);
@@ -139,7 +160,7 @@ TEST_P(CliServer, StatusReportAndRunOnceAnswerAsTheCsvImport) {
   }
 
   const ProcessResult once_a = dunghan({"run", "--once", "--config", mapped.config});
-  const ProcessResult once_b = dunghan({"run", "--once", "--config", imported.config});
+  const ProcessResult& once_b = imported.answer({"run", "--once"});
   ASSERT_EQ(once_a.exit_code, 0) << once_a.err;
   ASSERT_EQ(once_b.exit_code, 0) << once_b.err;
   EXPECT_EQ(summary_value(once_a.out, "dossiers_read"), 500) << once_a.out;
@@ -149,7 +170,8 @@ TEST_P(CliServer, StatusReportAndRunOnceAnswerAsTheCsvImport) {
   EXPECT_EQ(summary_value(once_a.out, "store_rows_read"),
             static_cast<long long>(data().dossiers.size() + data().events.size()))
       << once_a.out;
-  const json oa = outbox(mapped.config), ob = outbox(imported.config);
+  static const json ob = outbox(imported.config);  // after its one `run --once`
+  const json oa = outbox(mapped.config);
   EXPECT_FALSE(oa.empty());
   EXPECT_EQ(oa, ob);
 }
