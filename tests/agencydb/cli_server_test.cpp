@@ -350,6 +350,36 @@ TEST_P(CliServer, TheDaemonReportsAnOutageAndRecoversByItself) {
 
 INSTANTIATE_TEST_SUITE_P(Engines, CliServer, ::testing::ValuesIn(all_targets()), target_name);
 
+// A database that is down when the daemon starts: it starts all the same and says why it is
+// unhealthy (a configuration error would have stopped it); `status` exits 1 naming the database.
+TEST(CliOutage, TheDaemonStartsWithTheDatabaseDown) {
+  const Target t{"postgresql", Sql::postgresql, false};
+  const int http = testing::free_port();
+  const int dead = testing::free_port();
+  Mapped mapped(t, "motcua", http);
+  std::string cfg;
+  {
+    std::ifstream in(mapped.config);
+    cfg.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string port = ":" + std::to_string(t.server().port()) + "/";
+  cfg.replace(cfg.find(port), port.size(), ":" + std::to_string(dead) + "/");
+  mapped.dir.write("dunghan.toml", cfg);
+  Daemon daemon(mapped.config, mapped.dir.path() / "daemon.log");
+  const auto h = wait_health(http, std::chrono::seconds{30}, [](const auto& r) {
+    return r.status == 503 && r.body.find("last_error") != std::string::npos;
+  });
+  ASSERT_EQ(h.status, 503) << testing::file_tail(mapped.dir.path() / "daemon.log");
+  const json j = json::parse(h.body);
+  EXPECT_EQ(j["store_reachable"], false);
+  EXPECT_THAT(j.value("last_error", ""),
+              HasSubstr("127.0.0.1:" + std::to_string(dead) + "/motcua"));
+  const ProcessResult r = dunghan({"status", "--config", mapped.config});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("127.0.0.1:" + std::to_string(dead) + "/motcua"));
+  EXPECT_THAT(r.err, Not(HasSubstr("khẩu")));
+}
+
 // An alert planned before the outage (the fire schedule knows when its stage comes due) goes out
 // during it, planned from and revalidated against the last copy of its dossier (PostgreSQL; the
 // copies are the same for every engine).
