@@ -649,13 +649,10 @@ MappedStore::MappedStore(const StoreSettings& settings) {
     throw StoreError("[store.mapping]: the `dossiers` query is required");
   }
   impl_ = std::make_unique<Impl>(settings);
-  try {
-    impl_->ensure();
-  } catch (const StoreUnavailable&) {
-    // A server that is down now: the first read connects (and reports it while it stays down).
-    // A mapped SQLite file that cannot be opened is an error of the configuration.
-    if (impl_->spec.url.engine == DbEngine::sqlite) throw;
-  }
+  // A mapped SQLite file that cannot be opened, or a mapping that does not fit it, is an error of
+  // the configuration: said now. A server is connected to at the first read (which reports it
+  // while it is down): opening the store never waits for a network.
+  if (impl_->spec.url.engine == DbEngine::sqlite) impl_->ensure();
 }
 
 MappedStore::~MappedStore() = default;

@@ -23,8 +23,8 @@
 // times are at Mapping::timezone; zoned values are converted. Vietnamese text arrives as UTF-8 NFC
 // (row_codec); a column that is not UTF-8 is counted and shown with U+FFFD (ReadSummary::not_utf8).
 //
-// A server that cannot be reached: the constructor does not throw (it connects at the first read);
-// every read throws StoreUnavailable until the server answers again, reconnecting each time.
+// A server that cannot be reached: the constructor does not connect (the first read does); every
+// read throws StoreUnavailable until the server answers again, reconnecting each time.
 
 #include <chrono>
 #include <cstddef>
@@ -73,10 +73,11 @@ struct MappingCheck {
 class MappedStore final : public DossierReader {
  public:
   /// Opens the database of `settings.mapping` (Mapping::url, or the SQLite file settings.path)
-  /// read-only and checks the mapping queries. Throws StoreError when the SQLite file does not
-  /// exist or cannot be opened, when the url is not valid, when a query does not compile, or when
-  /// a query lacks a required column (dossiers: code, received_at, status; events: code, at,
-  /// kind). A server that cannot be reached is not an error here (see the file comment).
+  /// read-only and checks the mapping queries. Throws StoreError when the url is not valid, and
+  /// for an SQLite file when it does not exist or cannot be opened, when a query does not compile,
+  /// or when a query lacks a required column (dossiers: code, received_at, status; events: code,
+  /// at, kind). A server database is connected to (and the queries checked, with the same errors)
+  /// at the first read or connect(): opening never waits for the network.
   explicit MappedStore(const StoreSettings& settings);
   ~MappedStore() override;
   MappedStore(const MappedStore&) = delete;
