@@ -57,8 +57,8 @@ struct CachedReader::Impl {
   std::filesystem::path path;
   SQLite::Database db;
   bool down = false;
-  std::string reason;  // why the store could not be read (last failure)
-  std::string last_identity;
+  std::string reason;           // why the store could not be read (last failure)
+  StoreIdentity last_identity;  // of the database the copies belong to (empty: none yet)
 
   Impl(std::unique_ptr<DossierReader> r, const std::filesystem::path& p)
       : inner(std::move(r)),
@@ -72,7 +72,19 @@ struct CachedReader::Impl {
         "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) "
         "WITHOUT ROWID;");
     SQLite::Statement st(db, "SELECT value FROM meta WHERE name = 'identity'");
-    if (st.executeStep()) last_identity = st.getColumn(0).getString();
+    if (st.executeStep()) last_identity = parse_identity(st.getColumn(0).getString());
+  }
+
+  /// to_string(StoreIdentity)'s form back ("id=ID location=LOCATION", "-" for an empty one).
+  static StoreIdentity parse_identity(const std::string& text) {
+    StoreIdentity out;
+    const std::size_t loc = text.find(" location=");
+    if (!text.starts_with("id=") || loc == std::string::npos) return out;
+    out.id = text.substr(3, loc - 3);
+    out.location = text.substr(loc + 10);
+    if (out.id == "-") out.id.clear();
+    if (out.location == "-") out.location.clear();
+    return out;
   }
 
   /// Keeps (open) or drops (closed) the copy of `d`; unchanged copies are not rewritten.
@@ -105,12 +117,12 @@ struct CachedReader::Impl {
   }
 
   /// Compares the store's identity with the one the copies belong to; drops them on a change.
-  void check_identity(const std::string& id) {
-    if (id.empty() || id == last_identity) return;
+  void check_identity(const StoreIdentity& id) {
+    if (id == StoreIdentity{} || id == last_identity) return;
     SQLite::Transaction tx(db);
-    if (!last_identity.empty()) db.exec("DELETE FROM dossier");
+    if (last_identity != StoreIdentity{}) db.exec("DELETE FROM dossier");
     SQLite::Statement st(db, "INSERT OR REPLACE INTO meta (name, value) VALUES ('identity', ?)");
-    st.bind(1, id);
+    st.bind(1, to_string(id));
     st.exec();
     tx.commit();
     last_identity = id;
@@ -254,15 +266,15 @@ bool CachedReader::read_only() const {
   return impl_->inner->read_only();
 }
 
-std::string CachedReader::identity() {
+StoreIdentity CachedReader::identity() {
   Impl& m = *impl_;
   try {
-    const std::string id = m.inner->identity();
+    StoreIdentity id = m.inner->identity();
     m.check_identity(id);
     return id;
   } catch (const StoreError& e) {
     m.failed(e);
-    if (!m.last_identity.empty()) return m.last_identity;
+    if (m.last_identity != StoreIdentity{}) return m.last_identity;
     throw;
   }
 }

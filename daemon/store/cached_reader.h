@@ -41,7 +41,7 @@ class CachedReader final : public DossierReader {
                            const DossierVisitor& visit) override;
   bool read_only() const override;
   /// The inner store's identity; while it cannot be read, the last one it gave.
-  std::string identity() override;
+  StoreIdentity identity() override;
 
   /// The number of dossiers kept (for tests and `store check`).
   std::int64_t cached() const;

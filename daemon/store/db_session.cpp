@@ -257,8 +257,8 @@ std::string DbSession::identity() {
       return "mariadb:" + id;
     case Dialect::sqlite: {
       struct stat st {};
-      if (::stat(file_.string().c_str(), &st) != 0) return "sqlite:" + file_.string();
-      return "sqlite:" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+      if (::stat(file_.string().c_str(), &st) != 0) return "file:" + file_.string();
+      return "file:" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
     }
     case Dialect::other:
       break;

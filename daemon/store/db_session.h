@@ -66,7 +66,7 @@ class DbSession {
   /// See DossierReader::identity(): PostgreSQL "postgresql:SYSTEM_ID:DATABASE_OID"; MySQL
   /// "mysql:SERVER_UUID/DATABASE"; MariaDB "mariadb:HOST:PORT/DATABASE@OLDEST_TABLE_CREATE_TIME"
   /// (MariaDB has no server UUID; a dump restored into a fresh database re-creates its tables);
-  /// SQLite "sqlite:DEVICE:INODE"; other ODBC DBMS "odbc:DBMS:SERVER/DATABASE".
+  /// SQLite "file:DEVICE:INODE"; other ODBC DBMS "odbc:DBMS:SERVER/DATABASE".
   /// Throws soci::soci_error.
   std::string identity();
 

@@ -285,7 +285,6 @@ struct MappedStore::Impl {
   std::unique_ptr<detail::DbSession> session;
   QueryShape dq, eq;
   bool has_events = false;
-  std::string last_identity;
 
   explicit Impl(const StoreSettings& s) : settings(s) {
     const Mapping& m = *s.mapping;
@@ -795,11 +794,13 @@ ChangedRead MappedStore::read_changed(const ChangeCursor& since,
   });
 }
 
-std::string MappedStore::identity() {
-  const std::string id = impl_->read("reading the database's identity",
-                                     [](detail::DbSession& s, bool&) { return s.identity(); });
-  impl_->last_identity = id;
-  return id;
+StoreIdentity MappedStore::identity() {
+  std::string where = impl_->read("reading the database's identity",
+                                  [](detail::DbSession& s, bool&) { return s.identity(); });
+  for (char& c : where) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') c = '_';
+  }
+  return StoreIdentity{"", std::move(where)};
 }
 
 MappingCheck MappedStore::check(std::size_t sample_rows) {
@@ -812,7 +813,7 @@ MappingCheck MappedStore::check(std::size_t sample_rows) {
   const auto t0 = steady::now();
   m.ensure();
   out.connect_time = std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - t0);
-  out.identity = identity();
+  out.identity = to_string(identity());
   for (const std::string& c : m.dq.columns) {
     if (!dossier_column_index(c)) out.unmapped_dossier_columns.push_back(c);
   }

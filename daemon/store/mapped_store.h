@@ -41,7 +41,7 @@ namespace dunghan::store {
 /// What `dunghan store check` prints: one run of the mapping.
 struct MappingCheck {
   std::string database;  // described as in errors: engine, host, database (never a password)
-  std::string identity;  // DossierReader::identity()
+  std::string identity;  // to_string(DossierReader::identity())
   bool dossiers_since = false, events_since = false;  // whether each query uses :since
   bool has_events = false;                            // an events query is configured
   std::int64_t dossier_rows = 0, event_rows = 0;      // rows each query returned (full read)
@@ -89,7 +89,12 @@ class MappedStore final : public DossierReader {
   ChangedRead read_changed(const ChangeCursor& since, std::span<const std::string> also_codes,
                            const DossierVisitor& visit) override;
   bool read_only() const override { return true; }
-  std::string identity() override;
+  /// id: empty (dunghan never writes into the database); location: what the server calls the
+  /// cluster and the database (DbSession::identity(), blanks as '_'): "postgresql:SYSTEM_ID:OID",
+  /// "mysql:SERVER_UUID/DB", "mariadb:HOST:PORT/DB@OLDEST_TABLE_CREATE_TIME", "odbc:DBMS:SERVER/DB"
+  /// or "file:DEVICE:INODE" (SQLite). A restore into a new database changes it. Connects (again)
+  /// when needed; throws StoreUnavailable when the database cannot be reached.
+  StoreIdentity identity() override;
 
   /// The database as shown in messages ("postgresql db:5432/motcua (user dunghan_ro)").
   const std::string& description() const;

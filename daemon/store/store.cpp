@@ -14,6 +14,11 @@ std::filesystem::path resolve_store_path(const std::filesystem::path& configured
   return state_dir / "dossiers.db";
 }
 
+std::string to_string(const StoreIdentity& identity) {
+  return "id=" + (identity.id.empty() ? std::string("-") : identity.id) +
+         " location=" + (identity.location.empty() ? std::string("-") : identity.location);
+}
+
 namespace {
 
 std::string instant_text(const std::optional<Instant>& t) {

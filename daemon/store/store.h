@@ -175,6 +175,23 @@ struct ChangedRead {
   ReadSummary summary;
 };
 
+/// Which store a DossierReader reads. It changes when the store is replaced, deleted and
+/// re-created, or restored from a backup; the daemon compares it every cycle with the one it
+/// recorded (DossierReader::identity()).
+struct StoreIdentity {
+  /// A random id the store keeps inside itself from its creation on (a copy or a backup keeps
+  /// it; a store created anew has another). Empty for a store dunghan cannot write one into (a
+  /// mapped agency database).
+  std::string id;
+  /// Where the store's data lives now, without spaces, e.g. "file:2049:1835017" (the device and
+  /// inode of an SQLite file); empty where there is no such thing.
+  std::string location;
+  friend bool operator==(const StoreIdentity&, const StoreIdentity&) = default;
+};
+
+/// "id=… location=…", one line, safe for logs (no secret) and for the ledger's meta table.
+std::string to_string(const StoreIdentity& identity);
+
 /// One dossier with its events ordered by `at`.
 struct StoredDossier {
   deadline::Dossier dossier;
@@ -212,10 +229,11 @@ class DossierReader {
   /// True for a store that can never be written (MappedStore).
   virtual bool read_only() const = 0;
 
-  /// Which database this is, as a short text that changes when the database is replaced or
-  /// restored (MappedStore: the server's and the database's own identifiers). Empty when the
+  /// The identity of the store now at the configured location (MappedStore: the identifiers the
+  /// database server gives its cluster and database, which a restore changes). Empty when the
   /// store has none. Throws StoreError (StoreUnavailable when the database cannot be reached).
-  virtual std::string identity() { return {}; }
+  /// (The `service` helper's branch makes this pure virtual with SqliteStore's id; same type.)
+  virtual StoreIdentity identity() { return {}; }
 };
 
 /// The result of one write.

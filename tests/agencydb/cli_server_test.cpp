@@ -224,6 +224,8 @@ TEST_P(CliServer, StoreCheckShowsWhatTheMappingReads) {
       dunghan({"store", "check", "--config", mapped.config, "--format", "json", "--rows", "3"});
   EXPECT_EQ(r.exit_code, 2) << r.err;  // some rows refused
   const json j = json::parse(r.out);
+  EXPECT_THAT(j["identity"].get<std::string>(),
+              HasSubstr(t.sql == Sql::postgresql ? "location=postgresql:" : "location=mariadb:"));
   EXPECT_EQ(j["dossiers"]["rows"], 500);
   EXPECT_EQ(j["dossiers"]["decoded"], 499);
   EXPECT_EQ(j["dossiers"]["uses_since"], true);

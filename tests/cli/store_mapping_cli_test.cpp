@@ -73,6 +73,7 @@ TEST(StoreMappingCli, StoreCheckShowsRowsColumnsAndTimestamps) {
   EXPECT_EQ(r.exit_code, 2) << r.err;  // one row refused
   const json j = json::parse(r.out);
   EXPECT_EQ(j["database"], "sqlite " + (dir.path() / "agency.db").string());
+  EXPECT_THAT(j["identity"].get<std::string>(), HasSubstr("id=- location=file:"));
   EXPECT_EQ(j["dossiers"]["rows"], 3);
   EXPECT_EQ(j["dossiers"]["decoded"], 2);
   EXPECT_EQ(j["dossiers"]["unmapped_columns"], json::array({"ghi_chu"}));

@@ -64,9 +64,9 @@ class Switchable final : public DossierReader {
     return store_.read_changed(c, also, v);
   }
   bool read_only() const override { return true; }
-  std::string identity() override {
+  StoreIdentity identity() override {
     check();
-    return id;
+    return StoreIdentity{"", id};
   }
 
  private:
@@ -102,7 +102,7 @@ TEST(CachedReader, ReadsThroughAndKeepsOpenDossiersOnly) {
   EXPECT_EQ(r.summary.dossiers, 3);
   EXPECT_FALSE(r.summary.unavailable);
   EXPECT_EQ(f.reader->cached(), 2);  // C is closed
-  EXPECT_EQ(f.reader->identity(), "db-1");
+  EXPECT_EQ(f.reader->identity().location, "db-1");
 }
 
 // While the store is down, planned alerts are revalidated against the last copy.
@@ -186,7 +186,7 @@ TEST(CachedReader, TheCopiesSurviveARestart) {
   auto sw = std::make_unique<Switchable>(s);
   sw->down = true;
   CachedReader r(std::move(sw), cache);
-  EXPECT_EQ(r.identity(), "db-1");  // the last one known
+  EXPECT_EQ(r.identity(), (StoreIdentity{"", "db-1"}));  // the last one known, also after a restart
   const auto copy = r.get("A");
   ASSERT_TRUE(copy);
   EXPECT_EQ(copy->dossier, dossier("A"));
