@@ -15,8 +15,8 @@
 #include "render/vn_format.h"
 #include "service/daemon.h"
 #include "service/runtime.h"
-#include "store/as_of.h"
 #include "service/state_lock.h"
+#include "store/as_of.h"
 #include "text/normalize.h"
 
 namespace dunghan::app {
@@ -102,7 +102,13 @@ int run_once(const GlobalOptions& g, const AlertArgs& a) {
             << " sent=" << r.sent << " retry=" << r.retried << " dead=" << r.dead
             << " unreachable=" << r.unreachable << " cancelled=" << r.cancelled
             << " skipped=" << r.skipped << " postponed=" << r.postponed
-            << " rejected_rows=" << r.rows_rejected << '\n';
+            << " rejected_rows=" << r.rows_rejected << " store_rows_read=" << r.store_rows_read
+            << '\n';
+  if (r.store_unavailable) {
+    std::cerr << "error: the dossier store could not be read: " << log::redact(*r.store_unavailable)
+              << "\n  (alerts already planned were sent from the last copies read)\n";
+    return kUsageOrConfig;
+  }
   return r.rows_rejected > 0 ? kPartial : kOk;
 }
 

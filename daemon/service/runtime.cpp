@@ -9,6 +9,7 @@
 #include "channels/options.h"
 #include "channels/zalo.h"
 #include "log/logging.h"
+#include "store/cached_reader.h"
 
 namespace dunghan::service {
 namespace {
@@ -76,14 +77,25 @@ store::StoreSettings store_settings(const config::Config& config) {
   s.path = store::resolve_store_path(config.store.path, config.service.state_dir);
   s.offset = config.calendar.offset;
   s.busy_timeout = config.store.busy_timeout;
-  if (config.store.mapping) {
-    s.mapping = store::Mapping{config.store.mapping->dossiers, config.store.mapping->events};
+  if (const auto& m = config.store.mapping) {
+    store::Mapping mapping;
+    mapping.dossiers = m->dossiers;
+    mapping.events = m->events;
+    mapping.url = m->url;
+    if (m->password) mapping.password = m->password->reveal();
+    mapping.timezone = m->timezone;
+    mapping.query_timeout = m->query_timeout;
+    s.mapping = std::move(mapping);
   }
   return s;
 }
 
 std::filesystem::path state_db_path(const config::Config& config) {
   return config.service.state_dir / "state.db";
+}
+
+std::filesystem::path dossier_cache_path(const config::Config& config) {
+  return config.service.state_dir / "dossier-cache.db";
 }
 
 alerting::EngineSettings engine_settings(const config::Config& config) {
@@ -124,6 +136,13 @@ std::unique_ptr<Runtime> build_runtime(config::Config cfg, const calendar::Clock
   }
   rt->store = store::open_reader(store_settings(c));
   try {
+    if (c.store.mapping) {
+      // The agency's database may be down: keep the last copy of each open dossier, so that the
+      // alerts already planned still go out (store/cached_reader.h). The copies live in the
+      // state directory: failing to open them is a state database fault.
+      rt->store =
+          std::make_unique<store::CachedReader>(std::move(rt->store), dossier_cache_path(c));
+    }
     rt->ledger = alerting::open_sqlite_ledger(state_db_path(c));
     rt->schedule = alerting::FireSchedule::open(state_db_path(c));
   } catch (const std::exception& e) {

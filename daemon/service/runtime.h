@@ -54,6 +54,9 @@ std::string state_db_error_text(const std::filesystem::path& db, const std::stri
 store::StoreSettings store_settings(const config::Config& config);
 /// The state database: state_dir/state.db.
 std::filesystem::path state_db_path(const config::Config& config);
+/// The last copies of an agency database's open dossiers (store::CachedReader), used when
+/// `[store.mapping]` is set: state_dir/dossier-cache.db.
+std::filesystem::path dossier_cache_path(const config::Config& config);
 
 /// Builds the runtime: creates the state directory when missing, opens the store (creating the
 /// embedded SQLite store), the ledger and the channels, loads the templates; a token file in the

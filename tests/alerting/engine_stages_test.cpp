@@ -148,6 +148,7 @@ class LockedStore final : public store::DossierReader {
     return inner_.read_changed(c, also, v);
   }
   bool read_only() const override { return true; }
+  store::StoreIdentity identity() override { return inner_.identity(); }
   bool locked = false;
 
  private:

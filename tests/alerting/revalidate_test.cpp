@@ -155,6 +155,9 @@ class FailingStore final : public store::DossierReader {
     return {};
   }
   bool read_only() const override { return true; }
+  store::StoreIdentity identity() override {
+    throw store::StoreError("dossiers.db: database is locked");
+  }
 };
 
 TEST_F(RevalidateTest, AStoreThatCannotBeReadGivesTheRowsBackAndNamesTheError) {
