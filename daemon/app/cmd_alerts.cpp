@@ -106,7 +106,13 @@ int run_once(const GlobalOptions& g, const AlertArgs& a) {
             << " sent=" << r.sent << " retry=" << r.retried << " dead=" << r.dead
             << " unreachable=" << r.unreachable << " cancelled=" << r.cancelled
             << " skipped=" << r.skipped << " postponed=" << r.postponed
-            << " rejected_rows=" << r.rows_rejected << '\n';
+            << " rejected_rows=" << r.rows_rejected << " store_rows_read=" << r.store_rows_read
+            << '\n';
+  if (r.store_unavailable) {
+    std::cerr << "error: the dossier store could not be read: " << log::redact(*r.store_unavailable)
+              << "\n  (alerts already planned were sent from the last copies read)\n";
+    return kUsageOrConfig;
+  }
   return r.rows_rejected > 0 ? kPartial : kOk;
 }
 

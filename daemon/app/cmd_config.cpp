@@ -11,6 +11,11 @@
 #include "service/endpoint_check.h"
 #include "service/server_db.h"
 #endif
+#ifdef DUNGHAN_HAVE_store
+#include "service/runtime.h"
+#include "store/db_url.h"
+#include "store/mapped_store.h"
+#endif
 
 namespace dunghan::app {
 namespace {
@@ -85,8 +90,33 @@ void add_config_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
         return;
       }
 #endif
-      std::cout << config::summary(cfg, cal.get()) << '\n';
+      std::string store_line;
+#ifdef DUNGHAN_HAVE_store
+      if (cfg.store.mapping && !cfg.store.mapping->url.empty()) {
+        // The url's full check (a password in it, its parts) lives with the store.
+        const auto url = store::parse_db_url(cfg.store.mapping->url);
+        if (const auto* e = std::get_if<store::DbUrlError>(&url)) {
+          std::cerr << "error: " << choice.path.string()
+                    << ": key `store.mapping.url`: " << e->message
+                    << "\n1 error(s); the configuration is not valid.\n";
+          exit_code = kUsageOrConfig;
+          return;
+        }
+        store_line = "Dossiers are read from " + store::describe(std::get<store::DbUrl>(url)) +
+                     " (read-only; `dunghan store check` connects and shows what the mapping "
+                     "reads).\n";
+      }
+#endif
+      std::cout << config::summary(cfg, cal.get()) << '\n' << store_line;
       exit_code = kOk;
+#ifdef DUNGHAN_HAVE_store
+      if (cfg.store.mapping) {
+        for (const std::string& w :
+             store::mapping_warnings(service::store_settings(cfg).mapping.value())) {
+          std::cerr << "warning: " << w << '\n';
+        }
+      }
+#endif
 #ifdef DUNGHAN_HAVE_service
       if (!check_server_databases(cfg, choice.path.string(), *offline)) {
         std::cerr << "the configuration is valid, but a database it names cannot be used.\n";

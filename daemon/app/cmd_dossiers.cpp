@@ -660,6 +660,7 @@ void add_dossier_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   add_config_option(init, g);
   add_config_option(st, g);
   init->callback([&g, &exit_code] { exit_code = run_store_init(g); });
+  add_store_check_command(*st, g, exit_code);
 
   CLI::App* imp = app.add_subcommand(
       "import", "import dossiers and events from CSV files or Excel workbooks (.xlsx)");

@@ -48,6 +48,8 @@ std::string help_epilogue() {
   check-config             validate the configuration and summarise it
   run [--once]             the alert daemon (--once: one cycle, then exit)
   store init               create or migrate the embedded dossier store
+  store check              run [store.mapping] once on the agency's database and show what it
+                           reads (rows, decoded fields, unmapped columns, bad timestamps, times)
   import --dossiers F.csv [--events F.csv]
                            load dossiers and events (bad rows rejected with line and column)
   status                   open dossiers, most urgent first

@@ -73,10 +73,19 @@ struct StoreOptions {
   /// set, the database is opened read-only and never written.
   struct Mapping {
     /// Returns the canonical dossier columns (code, procedure_code, …, updated_at); may use the
-    /// named parameter :since (local date-time text) for incremental reads.
+    /// named parameter :since (a timestamp) for incremental reads.
     std::string dossiers;
     /// Returns code, at, kind, new_due_at, note; may use :since like `dossiers`. Optional.
     std::string events;
+    /// The agency's server database: "postgresql://…", "mysql://…" or "odbc:…" (store/db_url.h).
+    /// Empty: the SQLite file `path` (a `sqlite:` url is read into `path`).
+    std::string url;
+    /// `password`, `password = "env:NAME"` or `password_file`: the server database's password.
+    std::optional<Secret> password;
+    /// `timezone`: the offset of the database's timestamps without a zone. Unset: the calendar's.
+    std::optional<calendar::UtcOffset> timezone;
+    /// `query_timeout`, seconds: longest query (and connection attempt).
+    std::chrono::seconds query_timeout{30};
   };
   std::optional<Mapping> mapping;
 };

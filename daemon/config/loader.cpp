@@ -1,4 +1,5 @@
 // load_config: the whole file in one pass, every problem collected before anything throws.
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -290,6 +291,53 @@ void read_store(TableReader& st, Config& config) {
     StoreOptions::Mapping mapping;
     if (auto q = m->string("dossiers", true)) mapping.dossiers = *q;
     if (auto q = m->string("events")) mapping.events = *q;
+    if (auto url = m->string("url")) {
+      // The url is parsed (and a password in it refused) where it is used, store/db_url.h; the
+      // scheme is checked here so that a typo is an error with its line.
+      const auto starts = [&](std::string_view prefix) {
+        if (url->size() < prefix.size()) return false;
+        for (std::size_t i = 0; i < prefix.size(); ++i) {
+          if (std::tolower(static_cast<unsigned char>((*url)[i])) != prefix[i]) return false;
+        }
+        return true;
+      };
+      if (starts("sqlite:")) {
+        std::string file = url->substr(7);
+        if (file.starts_with("//")) file.erase(0, 2);
+        if (file.empty()) {
+          m->error("url", "the sqlite: url names no file");
+        } else if (!config.store.path.empty()) {
+          m->error("url", "give either [store] path or a sqlite: url, not both");
+        } else {
+          config.store.path = m->resolve(file);
+        }
+      } else if (starts("postgresql://") || starts("postgres://") || starts("mysql://") ||
+                 starts("mariadb://") || starts("odbc:")) {
+        if (!config.store.path.empty()) {
+          m->error("url",
+                   "[store] path names an SQLite file, but the url names a server "
+                   "database: remove one of them");
+        }
+        mapping.url = *url;
+      } else {
+        m->error("url", "not a database url: expected postgresql://, mysql://, odbc: or sqlite:");
+      }
+    }
+    mapping.password = read_secret(*m, "password");
+    if (mapping.password && mapping.url.empty()) {
+      m->error(mapping.password->origin().starts_with("file") ? "password_file" : "password",
+               "a password is only used with a server database (`url`)");
+    }
+    if (auto tz = m->string("timezone")) {
+      if (auto o = calendar::parse_utc_offset(*tz)) {
+        mapping.timezone = *o;
+      } else {
+        m->error("timezone", "\"" + *tz + "\" is not a UTC offset like \"+07:00\"");
+      }
+    }
+    if (auto t = m->integer("query_timeout", 1, 3600)) {
+      mapping.query_timeout = std::chrono::seconds{*t};
+    }
     m->finish();
     config.store.mapping = std::move(mapping);
   }

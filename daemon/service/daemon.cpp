@@ -174,6 +174,7 @@ class Daemon final : public DaemonControl {
   steady::time_point last_open_scan_{};
   calendar::Date last_provisional_warning_{};
   std::map<std::string, calendar::Date> problems_logged_;  // worker only
+  bool store_down_ = false;  // the last cycle could not read the store (logged once)
 
   std::thread worker_;
   std::mutex queue_mutex_;
@@ -466,6 +467,15 @@ void Daemon::cycle_job(std::shared_ptr<Runtime> rt) {
     }
     counts = rt->ledger->counts();
     health_.cycle_done(started, steady::now() - t0, report, *counts);
+    if (report.store_unavailable && !store_down_) {
+      spdlog::error(
+          "event=store_unreachable reason={} note=\"planned alerts go out from the last "
+          "copies; reading resumes by itself\"",
+          log::kv_value(log::redact(*report.store_unavailable)));
+    } else if (!report.store_unavailable && store_down_) {
+      spdlog::info("event=store_reachable");
+    }
+    store_down_ = report.store_unavailable.has_value();
     // Routing and data problems of the cycle: each once a day in the log, not every cycle.
     for (const std::string& p : report.problems) {
       const calendar::Date today = calendar::local_date(clock_->now(), rt->calendar->offset());

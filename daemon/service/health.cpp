@@ -27,12 +27,16 @@ void Health::cycle_done(calendar::Instant started, std::chrono::duration<double>
   std::lock_guard lock(mutex_);
   last_cycle_at_ = started;
   last_cycle_seconds_ = took.count();
-  last_cycle_ok_ = true;
+  // A store that could not be read (the alerts already planned went out from the last copies):
+  // unhealthy, with the reason, until a cycle reads it again.
+  last_cycle_ok_ = !report.store_unavailable;
   any_cycle_ended_ = true;
-  store_reachable_ = true;
+  store_reachable_ = !report.store_unavailable;
   state_db_writable_ = true;
   if (report.store_replaced) ++store_replaced_;
-  last_error_.clear();
+  last_error_ = report.store_unavailable.value_or("");
+  if (report.store_unavailable) ++cycle_failures_;
+  store_rows_read_ += report.store_rows_read;
   ++cycles_;
   cycle_seconds_sum_ += took.count();
   for (std::size_t i = 0; i < kCycleBuckets.size(); ++i) {
@@ -259,6 +263,9 @@ std::string Health::metrics_text(const std::string& version) const {
   m << "# HELP dunghan_store_rows_rejected Store rows rejected in the last cycle.\n"
        "# TYPE dunghan_store_rows_rejected gauge\n"
     << "dunghan_store_rows_rejected " << rows_rejected_ << '\n';
+  m << "# HELP dunghan_store_rows_read_total Rows read from the dossier store's database by the "
+       "cycles (dossier and event rows).\n# TYPE dunghan_store_rows_read_total counter\n"
+    << "dunghan_store_rows_read_total " << store_rows_read_ << '\n';
   m << "# HELP dunghan_config_last_reload_successful Whether the last configuration reload "
        "succeeded.\n# TYPE dunghan_config_last_reload_successful gauge\n"
     << "dunghan_config_last_reload_successful " << (reload_ok_ ? 1 : 0) << '\n';

@@ -41,8 +41,10 @@ class Health {
  public:
   /// After each cycle (also a failed one): this instance's status.
   void instance(InstanceStatus status);
-  /// After each cycle: its start, duration and report; the ledger's counts. The store was read
-  /// and the state database written.
+  /// After each cycle: its start, duration and report; the ledger's counts. The state database
+  /// was written. A report with store_unavailable (a mapped database read from the last copies)
+  /// makes the daemon unhealthy (store_reachable false, 503) with that reason; otherwise the store
+  /// was read.
   void cycle_done(calendar::Instant started, std::chrono::duration<double> took,
                   const alerting::CycleReport& report, const alerting::StateCounts& ledger);
   /// A cycle failed, or the runtime could not be built (start-up on a full disk, a store that is
@@ -109,6 +111,7 @@ class Health {
   std::int64_t rows_rejected_ = 0;
   std::int64_t unroutable_ = 0, routing_problems_ = 0;
   InstanceStatus instance_;
+  std::int64_t store_rows_read_ = 0;
 };
 
 }  // namespace dunghan::service

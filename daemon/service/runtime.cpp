@@ -11,6 +11,7 @@
 #include "channels/zalo.h"
 #include "log/logging.h"
 #include "service/server_db.h"
+#include "store/cached_reader.h"
 
 namespace dunghan::service {
 namespace {
@@ -78,8 +79,15 @@ store::StoreSettings store_settings(const config::Config& config) {
   s.path = store::resolve_store_path(config.store.path, config.service.state_dir);
   s.offset = config.calendar.offset;
   s.busy_timeout = config.store.busy_timeout;
-  if (config.store.mapping) {
-    s.mapping = store::Mapping{config.store.mapping->dossiers, config.store.mapping->events};
+  if (const auto& m = config.store.mapping) {
+    store::Mapping mapping;
+    mapping.dossiers = m->dossiers;
+    mapping.events = m->events;
+    mapping.url = m->url;
+    if (m->password) mapping.password = m->password->reveal();
+    mapping.timezone = m->timezone;
+    mapping.query_timeout = m->query_timeout;
+    s.mapping = std::move(mapping);
   }
   if (config.store.kind == "postgresql" && config.store.server) {
     s.server = server_spec(*config.store.server, service_instance_id(config), "store.url");
@@ -132,6 +140,10 @@ std::unique_ptr<alerting::Ledger> open_tool_ledger(const config::Config& config)
   return alerting::open_sqlite_ledger(db);
 }
 
+std::filesystem::path dossier_cache_path(const config::Config& config) {
+  return config.service.state_dir / "dossier-cache.db";
+}
+
 alerting::EngineSettings engine_settings(const config::Config& config) {
   alerting::EngineSettings s;
   s.deadline = config.deadline;
@@ -169,6 +181,19 @@ std::unique_ptr<Runtime> build_runtime(config::Config cfg, const calendar::Clock
                              ": " + ec.message());
   }
   rt->store = store::open_reader(store_settings(c));
+  rt->instance_id = service_instance_id(c);
+  rt->state_description = state_description(c);
+  if (c.store.mapping) {
+    // The agency's database may be down: keep the last copy of each open dossier, so that the
+    // alerts already planned still go out (store/cached_reader.h). The copies live in the state
+    // directory (each instance its own): failing to open them is a state database fault.
+    try {
+      rt->store =
+          std::make_unique<store::CachedReader>(std::move(rt->store), dossier_cache_path(c));
+    } catch (const std::exception& e) {
+      throw StateDbError(state_db_error_text(dossier_cache_path(c), e.what()));
+    }
+  }
   rt->instance_id = service_instance_id(c);
   rt->state_description = state_description(c);
   if (shared_state(c)) {

@@ -78,6 +78,10 @@ std::unique_ptr<alerting::Ledger> open_state_ledger(const config::Config& config
 /// The office pages' daily counts, beside the ledger (SQLite state.db or PostgreSQL).
 std::unique_ptr<alerting::OfficeHistory> open_office_history(const config::Config& config);
 
+/// The last copies of an agency database's open dossiers (store::CachedReader), used when
+/// `[store.mapping]` is set: state_dir/dossier-cache.db.
+std::filesystem::path dossier_cache_path(const config::Config& config);
+
 /// Builds the runtime: creates the state directory when missing, opens the store (creating the
 /// embedded SQLite store), the ledger and the channels, loads the templates; a token file in the
 /// state directory that others may read is made 0600 (and logged). The caller holds the state

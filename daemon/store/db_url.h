@@ -13,6 +13,19 @@
 // USER, DATABASE and PARAM values may be percent-encoded. A password is never part of the url:
 // it comes from `password_file` or `password = "env:NAME"` (a url holding one is refused, so it
 // cannot end up in a log line or an error message).
+//
+// Contract for every user of this header (the agency-database reader, and the PostgreSQL store
+// and ledger of issue 13):
+//  - parse_db_url() REFUSES, with an English message that never repeats the secret: a password in
+//    the userinfo (`user:pw@`), a `password`/`pwd` query parameter, a `PWD=`/`Password=` key in an
+//    ODBC string; an unknown scheme (oracle://, http://); a server url without a database; a port
+//    outside 1..65535; a postgresql/mysql parameter SOCI's backend would not take (mysql: only
+//    sslca, sslcert, sslkey, unix_socket; postgresql: anything, passed to libpq as given);
+//    malformed percent-encoding; `odbc:` or `sqlite:` with nothing after it.
+//  - So a DbUrl holds no secret, and neither does describe(): that is the only text about a
+//    database to put in logs, errors, /healthz or `store check`. What is redacted is therefore
+//    everything that soci_connect_string() adds (the password); never log that string.
+//  - Nothing here resolves names, opens files or connects.
 
 #include <chrono>
 #include <optional>

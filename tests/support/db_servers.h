@@ -12,6 +12,20 @@
 //
 // When the tests run as root, PostgreSQL runs as the `postgres` user (initdb refuses root) and
 // MariaDB with --user=root; otherwise both run as the current user.
+//
+// What a test gets (the contract other suites rely on, e.g. the PostgreSQL store of issue 13):
+//  - host() "127.0.0.1", port() (TCP), socket_dir(); the server answers a query when the
+//    constructor or start() returns (up to 90 s; then std::runtime_error with its log).
+//  - Administration only through sql(statements, database): psql / mariadb as the superuser over
+//    the Unix socket (no password). Over TCP every login needs a password (PostgreSQL
+//    scram-sha-256; MariaDB users 'name'@'127.0.0.1'): create the roles a test connects as, with
+//    passwords, through sql(). No database or role exists beyond the defaults.
+//  - stop() then start(): the same data, port and socket (outage tests); the server is down in
+//    between and running() is false.
+//  - Started: initdb/mariadb-install-db once, then one server process; stopped: that one PID
+//    (SIGINT for PostgreSQL, SIGTERM for MariaDB, SIGKILL after 30 s), at stop(), destruction, or
+//    when the test program exits (static), and by PR_SET_PDEATHSIG if it is killed. The data lives
+//    in a TempDir removed with the object. Nothing else is started, killed or left behind.
 
 #include <arpa/inet.h>
 #include <fcntl.h>
