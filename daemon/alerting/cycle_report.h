@@ -14,8 +14,13 @@ namespace dunghan::alerting {
 /// What one cycle did.
 struct CycleReport {
   std::int64_t dossiers_read = 0;
-  std::int64_t rows_rejected = 0;  // bad store rows (reported in problems)
-  std::int64_t planned = 0;        // new ledger rows (pending or skipped)
+  std::int64_t rows_rejected = 0;    // bad store rows (reported in problems)
+  std::int64_t store_rows_read = 0;  // rows fetched from the store's database by plan()
+  /// Set when the store could not be read: why. plan() then worked from the last copies of the
+  /// dossiers (store::CachedReader) and the dispatch went on; the daemon reports the store as
+  /// unreachable (503) until a cycle reads it again.
+  std::optional<std::string> store_unavailable;
+  std::int64_t planned = 0;  // new ledger rows (pending or skipped)
   std::int64_t sent = 0, retried = 0, dead = 0, unreachable = 0, cancelled = 0, skipped = 0,
                postponed = 0;
   std::int64_t held = 0;      // waited for a channel that is down (no attempt used)

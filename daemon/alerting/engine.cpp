@@ -19,22 +19,6 @@ using calendar::Instant;
 constexpr std::size_t kMaxProblems = 100;
 constexpr std::size_t kPlanBatch = 5000;
 
-std::string cursor_text(const store::ChangeCursor& c) {
-  std::string s = std::to_string(c.version);
-  if (c.updated_since) s += " " + std::to_string(c.updated_since->time_since_epoch().count());
-  return s;
-}
-
-store::ChangeCursor parse_cursor(const std::optional<std::string>& text) {
-  store::ChangeCursor c;
-  if (!text) return c;
-  std::istringstream in(*text);
-  std::int64_t since = 0;
-  in >> c.version;
-  if (in >> since) c.updated_since = Instant{std::chrono::seconds{since}};
-  return c;
-}
-
 void add_problem(std::vector<std::string>& problems, std::string text) {
   if (problems.size() >= kMaxProblems) return;
   if (std::find(problems.begin(), problems.end(), text) == problems.end()) {
@@ -134,11 +118,12 @@ CycleReport Engine::plan() {
   CycleReport report;
   const Instant now = clock_.now();
   // A store replaced, re-created or restored: the cursor belongs to the old one (store_watch.h).
+  // (Behind a CachedReader, a database that cannot be reached keeps the identity it had.)
   const StoreCheck store_check = check_store(store_, ledger_);
   report.store_replaced = store_check.replaced_from.has_value();
-  const store::ChangeCursor cursor = report.store_replaced
-                                         ? store::ChangeCursor{}
-                                         : parse_cursor(ledger_.get_meta("store_cursor"));
+  const store::ChangeCursor cursor =
+      report.store_replaced ? store::ChangeCursor{}
+                            : store::parse_cursor(ledger_.get_meta("store_cursor").value_or(""));
   const std::vector<std::string> due_codes = schedule_.due(now);
   std::vector<AlertRow> rows;
   std::vector<std::pair<std::string, std::optional<Instant>>> fires;
@@ -168,13 +153,19 @@ CycleReport Engine::plan() {
   };
   const bool replan_all =
       report.store_replaced || ledger_.get_meta("plan_fingerprint") != settings_.fingerprint;
-  if (replan_all && !report.store_replaced) {  // (an empty cursor reads every dossier anyway)
+  // From an empty cursor read_changed visits every dossier anyway: a separate walk over the open
+  // ones would read the whole store twice in the first cycle (or after a replaced store).
+  if (replan_all && cursor != store::ChangeCursor{}) {
     store::DossierFilter open;
     open.open_only = true;
-    store_.for_each(open, visit);
+    const store::ReadSummary all = store_.for_each(open, visit);
+    report.store_rows_read += all.rows_fetched;
+    if (all.unavailable) report.store_unavailable = all.unavailable;
   }
   const store::ChangedRead read = store_.read_changed(cursor, due_codes, visit);
   flush();
+  report.store_rows_read += read.summary.rows_fetched;
+  if (read.summary.unavailable) report.store_unavailable = read.summary.unavailable;
   report.rows_rejected = read.summary.rejected;
   for (const store::RowProblem& p : read.summary.problems) {
     add_problem(report.problems, "store row " + std::to_string(p.row) +
@@ -197,15 +188,18 @@ CycleReport Engine::plan() {
         "event=store_replaced reason=cursor_ahead note=\"the store holds older changes "
         "than the ones read before (restored from a backup?): read it all again\"");
   }
-  ledger_.set_meta("store_cursor", cursor_text(read.next));
-  record_store(ledger_, store_check);
-  if (replan_all) ledger_.set_meta("plan_fingerprint", settings_.fingerprint);
+  ledger_.set_meta("store_cursor", store::to_text(read.next));
+  // Re-planned from the last copies only: check and re-plan again from the database when it is
+  // back.
+  if (!report.store_unavailable) {
+    record_store(ledger_, store_check);
+    if (replan_all) ledger_.set_meta("plan_fingerprint", settings_.fingerprint);
+  }
   return report;
 }
 
 CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
   CycleReport report;
-  const Instant now = clock_.now();
   // Close the connections the pass reused, however it ends.
   struct EndBatches {
     SendStage& send;
@@ -215,6 +209,16 @@ CycleReport Engine::dispatch(const std::function<bool()>& keep_going) {
   } end_batches{*send_stage_};
   std::size_t taken = 0;
   while (taken < settings_.dispatch_limit && keep_going()) {
+    // Each claim's lease runs from the clock now, not from the start of the pass: a lease taken
+    // late in a long pass must not have run out already (another instance would take the row
+    // back while it is being sent).
+    const Instant now = clock_.now();
+    // With a shared state the rows of an instance that died come back when their lease runs out;
+    // a pass that keeps finding work must not wait for the next cycle to take them back.
+    if (coordination_ != nullptr && now >= next_recover_) {
+      recover_expired();
+      next_recover_ = now + std::chrono::seconds{1};
+    }
     std::vector<AlertRow> rows = ledger_.claim(
         now,
         std::min(std::max<std::size_t>(settings_.batch_size, 1), settings_.dispatch_limit - taken),
@@ -289,7 +293,9 @@ void merge_dispatch(CycleReport& into, CycleReport&& more) {
 
 CycleReport Engine::run_cycle(const std::function<bool()>& keep_going) {
   recover_expired();
-  CycleReport planned = plan();
+  // Of several instances on one state, one walks the store at a time; the others only dispatch.
+  CycleReport planned =
+      coordination_ == nullptr || coordination_->try_lead() ? plan() : CycleReport{};
   CycleReport sent = dispatch(keep_going);
   // Rows that became due during the pass (a fallback to the rule's next channel) or that did not
   // fit in it (dispatch_limit) go out in this cycle, not the next one: `run --once` has no next
@@ -304,6 +310,8 @@ CycleReport Engine::run_cycle(const std::function<bool()>& keep_going) {
   }
   sent.dossiers_read = planned.dossiers_read;
   sent.store_replaced = planned.store_replaced;
+  sent.store_rows_read = planned.store_rows_read;
+  sent.store_unavailable = std::move(planned.store_unavailable);
   sent.rows_rejected = planned.rows_rejected;
   sent.planned = planned.planned;
   for (std::string& p : planned.problems) add_problem(sent.problems, std::move(p));

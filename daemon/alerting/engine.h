@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "alerting/breaker.h"
+#include "alerting/coordination.h"
 #include "alerting/cycle_report.h"
 #include "alerting/fire_schedule.h"
 #include "alerting/gate.h"
@@ -100,6 +101,10 @@ class Engine {
   /// Puts rows in `sending` whose lease has run out back to pending (logged). run_cycle() calls it
   /// first.
   std::size_t recover_expired();
+  /// Several instances on one shared state (coordination.h): run_cycle() then plans only while
+  /// this instance holds the planning lock, and dispatches in any case. Null (the default, a
+  /// state of its own): it plans every cycle. `c` must outlive the engine.
+  void set_coordination(Coordination* c) { coordination_ = c; }
   /// Checks the store's identity (a store replaced, re-created or restored is read again from an
   /// empty cursor, every open dossier re-planned: store_watch.h), reads what changed, plans,
   /// writes new rows. Returns the counts (planned, dossiers_read, store_replaced). Throws
@@ -111,7 +116,8 @@ class Engine {
   /// Throws when a batch could not be finished (the store could not be read, the ledger could
   /// not be written), after recording what it could.
   CycleReport dispatch(const std::function<bool()>& keep_going = [] { return true; });
-  /// plan() then dispatch(), with next_wake filled in. Rows that come due during a dispatch pass
+  /// plan() (when this instance plans: set_coordination) then dispatch(), with next_wake filled
+  /// in. Rows that come due during a dispatch pass
   /// (fallbacks) or did not fit in it are dispatched again in the same cycle, up to
   /// kMaxDispatchPasses passes in all.
   CycleReport run_cycle(const std::function<bool()>& keep_going = [] { return true; });
@@ -139,6 +145,8 @@ class Engine {
   store::DossierReader& store_;
   Ledger& ledger_;
   FireSchedule& schedule_;
+  Coordination* coordination_ = nullptr;
+  calendar::Instant next_recover_{};  // shared state: when a dispatch pass recovers leases again
   std::map<std::string, channels::Channel*> channels_;
   const render::Templates& templates_;
   const calendar::Clock& clock_;

@@ -100,6 +100,10 @@ std::string alert_key(const AlertId& id) {
   return key;
 }
 
+std::size_t Ledger::restore(const std::vector<AlertRow>& /*rows*/) {
+  throw std::logic_error("this ledger cannot restore rows");
+}
+
 std::vector<AlertRow> Ledger::for_dossier(const std::string& code, std::size_t limit) {
   std::vector<AlertRow> out;
   for (AlertRow& r : list(std::nullopt, std::numeric_limits<std::size_t>::max())) {

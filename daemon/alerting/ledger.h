@@ -208,6 +208,12 @@ class Ledger {
   /// (created_at, then fire_at, descending; then key), at most `limit`: the dossier's alert
   /// history. The default walks list(); implementations answer from an index.
   virtual std::vector<AlertRow> for_dossier(const std::string& code, std::size_t limit);
+  /// Copies rows in as they are (`dunghan state copy`, from another ledger's list()): every field
+  /// kept (state, attempts, times, detail; the key is recomputed from the id and must match), but
+  /// a row in `sending` comes in as `pending`, due at its next_attempt_at (no claimer holds it
+  /// here). A key already present is left alone. Returns the rows written. Throws like insert();
+  /// the default throws std::logic_error (ledgers that cannot restore rows, e.g. test fakes).
+  virtual std::size_t restore(const std::vector<AlertRow>& rows);
 
   /// Small key/value store in the same database, for cursors (e.g. the store's last read).
   virtual std::optional<std::string> get_meta(const std::string& name) = 0;

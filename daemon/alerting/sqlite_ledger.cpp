@@ -125,6 +125,46 @@ class SqliteLedger final : public Ledger {
     return n;
   }
 
+  std::size_t restore(const std::vector<AlertRow>& rows) override {
+    std::lock_guard lock(mu_);
+    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    std::size_t n = 0;
+    for (const AlertRow& row : rows) {
+      const std::string key = alert_key(row.id);
+      if (!row.key.empty() && row.key != key) {
+        throw std::invalid_argument("ledger: restore: key " + row.key + " does not match its id");
+      }
+      const bool sending = row.state == AlertState::sending;
+      SQLite::Statement st(db_, std::string("INSERT INTO alerts (") + kColumns +
+                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                    "?, NULL) ON CONFLICT (key) DO NOTHING");
+      st.bind(1, key);
+      st.bind(2, row.id.code);
+      st.bind(3, row.id.rule);
+      st.bind(4, row.id.due_version);
+      st.bind(5, row.id.repeat);
+      st.bind(6, row.id.recipient);
+      st.bind(7, row.id.channel);
+      bind_text(st, 8, deadline::to_string(row.stage));
+      st.bind(9, secs(row.fire_at));
+      bind_text(st, 10, to_string(sending ? AlertState::pending : row.state));
+      st.bind(11, row.attempts);
+      st.bind(12, secs(row.next_attempt_at));
+      st.bind(13, row.detail);
+      st.bind(14, row.digest_key);
+      st.bind(15, secs(row.created_at));
+      st.bind(16, secs(row.updated_at));
+      if (row.sent_at) {
+        st.bind(17, secs(*row.sent_at));
+      } else {
+        st.bind(17);
+      }
+      n += st.exec() == 1 ? 1 : 0;
+    }
+    tx.commit();
+    return n;
+  }
+
   std::vector<AlertRow> due(Instant now, std::size_t limit) override {
     std::lock_guard lock(mu_);
     SQLite::Statement st(db_, std::string("SELECT ") + kColumns +

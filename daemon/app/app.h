@@ -58,7 +58,10 @@ void add_alert_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
 void add_zalo_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
 void add_outbox_commands(CLI::App& app, GlobalOptions& g, int& exit_code);
 void add_service_commands(CLI::App& app, GlobalOptions& g, int& exit_code);  // cmd_service.cpp
+void add_state_commands(CLI::App& app, GlobalOptions& g, int& exit_code);    // cmd_state.cpp
 void add_user_commands(CLI::App& app, GlobalOptions& g, int& exit_code);     // cmd_users.cpp
+/// `store check` under the `store` command (cmd_store_check.cpp).
+void add_store_check_command(CLI::App& store_cmd, GlobalOptions& g, int& exit_code);
 
 #ifdef _WIN32
 /// `dunghan run` on Windows: as the service when the Service Control Manager started the process,

@@ -83,16 +83,20 @@ int run_once(const GlobalOptions& g, const AlertArgs& a) {
   }
   alerting::CycleReport r;
   try {
-    rt->engine->recover();
+    // A shared state's `sending` rows may be other instances' sends in flight: leave them to their
+    // leases (run_cycle recovers the expired ones).
+    if (!rt->coordination) rt->engine->recover();
     r = rt->engine->run_cycle();
     rt->ledger->checkpoint();
   } catch (const store::StoreError& e) {
     std::cerr << "error: " << log::redact(e.what()) << '\n';
     return kUsageOrConfig;
   } catch (const std::exception& e) {
+    // A shared state's errors name the server already; SQLite's get the file and the free space.
     std::cerr << "error: "
-              << log::redact(
-                     service::state_db_error_text(service::state_db_path(rt->config), e.what()))
+              << log::redact(rt->coordination ? std::string(e.what())
+                                              : service::state_db_error_text(
+                                                    service::state_db_path(rt->config), e.what()))
               << '\n';
     return kUsageOrConfig;
   }
@@ -102,12 +106,18 @@ int run_once(const GlobalOptions& g, const AlertArgs& a) {
             << " sent=" << r.sent << " retry=" << r.retried << " dead=" << r.dead
             << " unreachable=" << r.unreachable << " cancelled=" << r.cancelled
             << " skipped=" << r.skipped << " postponed=" << r.postponed
-            << " rejected_rows=" << r.rows_rejected << '\n';
+            << " rejected_rows=" << r.rows_rejected << " store_rows_read=" << r.store_rows_read
+            << '\n';
+  if (r.store_unavailable) {
+    std::cerr << "error: the dossier store could not be read: " << log::redact(*r.store_unavailable)
+              << "\n  (alerts already planned were sent from the last copies read)\n";
+    return kUsageOrConfig;
+  }
   return r.rows_rejected > 0 ? kPartial : kOk;
 }
 
 /// Opens what preview and explain need without writing anything: calendar and store; the ledger
-/// only when state.db already exists (read to leave out what was already sent).
+/// when it exists (read to leave out what was already sent): state.db, or the PostgreSQL state.
 struct ReadOnlyView {
   config::Config cfg;
   std::shared_ptr<const calendar::WorkCalendar> cal;
@@ -122,9 +132,7 @@ std::optional<ReadOnlyView> open_view(const GlobalOptions& g) {
     ReadOnlyView v;
     v.cal = config::build_calendar(*cfg);
     v.store = store::open_reader(service::store_settings(*cfg));
-    const auto db = service::state_db_path(*cfg);
-    std::error_code ec;
-    if (std::filesystem::exists(db, ec)) v.ledger = alerting::open_sqlite_ledger(db);
+    v.ledger = service::open_tool_ledger(*cfg);
     v.cfg = std::move(*cfg);
     return v;
   } catch (const std::exception& e) {

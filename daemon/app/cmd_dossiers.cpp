@@ -26,6 +26,7 @@
 #include "store/as_of.h"
 #include "store/csv_import.h"
 #include "store/import_vocabulary.h"
+#include "store/pg_store.h"
 #include "store/sorted_spool.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
@@ -65,6 +66,13 @@ int run_store_init(const GlobalOptions& g) {
     return kUsageOrConfig;
   }
   try {
+    if (tool->settings.server) {
+      store::PgStore s(tool->settings);
+      const int version = s.schema_version();  // connects, creates or migrates the schema
+      std::cout << "Store ready: " << s.description() << " (schema version " << version << ", "
+                << s.count() << " dossiers)\n";
+      return kOk;
+    }
     store::SqliteStore s(tool->settings);
     std::cout << "Store ready: " << tool->settings.path.string() << " (schema version "
               << s.schema_version() << ", " << s.count() << " dossiers)\n";
@@ -648,10 +656,12 @@ void add_dossier_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
 
   CLI::App* st = app.add_subcommand("store", "the dossier store");
   st->require_subcommand(1);
-  CLI::App* init = st->add_subcommand("init", "create or migrate the SQLite dossier store");
+  CLI::App* init =
+      st->add_subcommand("init", "create or migrate the dossier store (SQLite file or PostgreSQL)");
   add_config_option(init, g);
   add_config_option(st, g);
   init->callback([&g, &exit_code] { exit_code = run_store_init(g); });
+  add_store_check_command(*st, g, exit_code);
 
   CLI::App* imp = app.add_subcommand(
       "import", "import dossiers and events from CSV files or Excel workbooks (.xlsx)");

@@ -1,4 +1,5 @@
-// outbox list | retry | cancel: the alert ledger (state.db in the state directory) for operators.
+// outbox list | retry | cancel: the alert ledger (state.db in the state directory, or the
+// PostgreSQL state of [state] kind = "postgresql") for operators.
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include "app/app.h"
 #include "calendar/clock.h"
 #include "log/redact.h"
+#include "service/runtime.h"
 
 namespace dunghan::app {
 namespace {
@@ -35,28 +37,29 @@ void add_config_option(CLI::App* cmd, GlobalOptions& g) {
   cmd->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
 }
 
-std::filesystem::path ledger_path(const config::Config& cfg) {
-  return cfg.service.state_dir / alerting::kLedgerFileName;
-}
-
-bool ledger_exists(const std::filesystem::path& path) {
-  std::error_code ec;
-  return std::filesystem::is_regular_file(path, ec);
-}
-
-/// Opens the existing ledger, or prints why not and returns null.
-std::unique_ptr<alerting::Ledger> open_existing(const std::filesystem::path& path) {
-  if (!ledger_exists(path)) {
-    std::cerr << "error: no alert ledger at " << path.string()
-              << " (the daemon has not run with this state directory yet)\n";
-    return nullptr;
-  }
+/// Opens the configured ledger. Null with `missing` set when a SQLite ledger does not exist yet;
+/// null with the error printed when it cannot be opened (a server: named, never its password).
+std::unique_ptr<alerting::Ledger> open_ledger(const config::Config& cfg, bool& missing) {
+  missing = false;
   try {
-    return alerting::open_sqlite_ledger(path);
+    auto ledger = service::open_tool_ledger(cfg);
+    missing = ledger == nullptr;
+    return ledger;
   } catch (const std::exception& e) {
     std::cerr << "error: " << log::redact(e.what()) << '\n';
   }
   return nullptr;
+}
+
+/// Opens the existing ledger, or prints why not and returns null.
+std::unique_ptr<alerting::Ledger> open_existing(const config::Config& cfg) {
+  bool missing = false;
+  auto ledger = open_ledger(cfg, missing);
+  if (missing) {
+    std::cerr << "error: no alert ledger at " << service::state_db_path(cfg).string()
+              << " (the daemon has not run with this state directory yet)\n";
+  }
+  return ledger;
 }
 
 json row_json(const AlertRow& r, calendar::UtcOffset offset) {
@@ -118,14 +121,14 @@ int run_list(const GlobalOptions& g, const OutboxArgs& a) {
   }
   auto cfg = load_for_tool(g, std::cerr);
   if (!cfg) return kUsageOrConfig;
-  const std::filesystem::path path = ledger_path(*cfg);
-  if (!ledger_exists(path)) {
+  bool missing = false;
+  auto ledger = open_ledger(*cfg, missing);
+  if (missing) {
     // Nothing was ever planned with this state directory: an empty outbox, not an error.
     if (a.format == "json") std::cout << "[]\n";
-    std::cerr << "no alert ledger at " << path.string() << " yet\n";
+    std::cerr << "no alert ledger at " << service::state_db_path(*cfg).string() << " yet\n";
     return kOk;
   }
-  auto ledger = open_existing(path);
   if (!ledger) return kUsageOrConfig;
   const std::vector<AlertRow> rows = ledger->list(state, a.limit);
   const calendar::UtcOffset offset = cfg->calendar.offset;
@@ -156,7 +159,7 @@ int run_retry(const GlobalOptions& g, const OutboxArgs& a) {
   }
   auto cfg = load_for_tool(g, std::cerr);
   if (!cfg) return kUsageOrConfig;
-  auto ledger = open_existing(ledger_path(*cfg));
+  auto ledger = open_existing(*cfg);
   if (!ledger) return kUsageOrConfig;
   const calendar::SystemClock clock;
   if (a.dead) {
@@ -184,7 +187,7 @@ int run_retry(const GlobalOptions& g, const OutboxArgs& a) {
 int run_cancel(const GlobalOptions& g, const OutboxArgs& a) {
   auto cfg = load_for_tool(g, std::cerr);
   if (!cfg) return kUsageOrConfig;
-  auto ledger = open_existing(ledger_path(*cfg));
+  auto ledger = open_existing(*cfg);
   if (!ledger) return kUsageOrConfig;
   const auto row = ledger->get(*a.key);
   if (!row) {

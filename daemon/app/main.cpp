@@ -59,6 +59,8 @@ std::string help_epilogue() {
   check-config             validate the configuration and summarise it
   run [--once]             the alert daemon (--once: one cycle, then exit)
   store init               create or migrate the embedded dossier store
+  store check              run [store.mapping] once on the agency's database and show what it
+                           reads (rows, decoded fields, unmapped columns, bad timestamps, times)
   import --dossiers F.csv [--events F.csv]
                            load dossiers and events (bad rows rejected with line and column)
   status                   open dossiers, most urgent first
@@ -70,6 +72,8 @@ std::string help_epilogue() {
                            what would be sent, one dossier's clock, a test message
   outbox list | retry KEY|--dead | cancel KEY
                            the alert ledger
+  state copy --to-config F copy the store and ledger into another configuration's
+                           (SQLite to PostgreSQL or back)
   zalo set-token           store a Zalo OA token pair
   user add NAME [--role admin|viewer] | user list
                            users of the office pages (password from standard input)
@@ -141,6 +145,7 @@ int main(int argc, char** argv) {
   add_zalo_commands(app, g, exit_code);
   add_outbox_commands(app, g, exit_code);
   add_service_commands(app, g, exit_code);
+  add_state_commands(app, g, exit_code);
   add_user_commands(app, g, exit_code);
 
   try {

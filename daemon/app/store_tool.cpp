@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <iostream>
 
+#include "service/runtime.h"
+
 namespace dunghan::app {
 
 std::optional<StoreTool> open_store_tool(const GlobalOptions& g) {
@@ -13,15 +15,13 @@ std::optional<StoreTool> open_store_tool(const GlobalOptions& g) {
   if (!cfg) return std::nullopt;
   try {
     auto cal = config::build_calendar(*cfg);
-    store::StoreSettings s;
-    s.path = store::resolve_store_path(cfg->store.path, cfg->service.state_dir);
+    store::StoreSettings s = service::store_settings(*cfg);
     s.offset = cal->offset();
-    s.busy_timeout = cfg->store.busy_timeout;
-    if (cfg->store.mapping)
-      s.mapping = store::Mapping{cfg->store.mapping->dossiers, cfg->store.mapping->events};
     return StoreTool{std::move(*cfg), std::move(cal), std::move(s)};
   } catch (const calendar::CalendarError& e) {
     std::cerr << "error: calendar: " << e.what() << '\n';
+  } catch (const std::runtime_error& e) {  // a [store] url that cannot be used
+    std::cerr << "error: " << e.what() << '\n';
   }
   return std::nullopt;
 }

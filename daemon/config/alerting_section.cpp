@@ -39,7 +39,9 @@ void read_alert_options(TableReader& a, AlertOptions& o) {
   if (auto v = a.integer("retry_initial", 1, 86400)) o.retry_initial = std::chrono::seconds{*v};
   if (auto v = a.integer("retry_max", 1, 7 * 86400)) o.retry_max = std::chrono::seconds{*v};
   if (auto v = a.integer("max_age_hours", 1, 24 * 90)) o.max_age = std::chrono::hours{*v};
-  if (auto v = a.integer("sending_lease", 30, 86400)) o.sending_lease = std::chrono::seconds{*v};
+  // Short leases are for several instances on PostgreSQL (a dead one's rows come back sooner)
+  // and tests; a lease shorter than one send resends alerts still being sent (same key).
+  if (auto v = a.integer("sending_lease", 2, 86400)) o.sending_lease = std::chrono::seconds{*v};
   if (auto v = a.integer("batch_size", 1, 1000)) o.batch_size = static_cast<int>(*v);
   if (auto p = a.path_value("templates_dir")) o.templates_dir = *p;
   a.finish();

@@ -29,7 +29,7 @@ struct LogOptions {
 };
 
 struct ServiceOptions {
-  std::filesystem::path state_dir;  // the ledger and tokens live here
+  std::filesystem::path state_dir;  // the ledger and tokens live here (with [state] kind = sqlite)
   std::chrono::seconds poll_interval{60};
   std::string listen = "127.0.0.1:9464";  // health and metrics endpoint, the office pages
   std::optional<Secret> reload_token;     // bearer token for POST /-/reload
@@ -39,6 +39,18 @@ struct ServiceOptions {
   /// The users of the pages (`name:argon2id-hash:role` lines, `dunghan user add`). Required off
   /// loopback; on loopback it only enables logins (and with them the page's writes).
   std::optional<std::filesystem::path> users_file;
+  /// `instance_id`: this instance among several sharing one [state] (in the ledger's claims,
+  /// pg_stat_activity, /healthz, /metrics). Empty: "<host name>:<listen port>"
+  /// (service_instance_id).
+  std::string instance_id;
+};
+
+/// A PostgreSQL database that dunghan owns (`[store]` or `[state]` with kind = "postgresql").
+struct ServerDatabase {
+  /// "postgresql://USER@HOST[:PORT]/DATABASE[?PARAM=VALUE&…]"; never holds the password.
+  std::string url;
+  /// `password`, `password = "env:NAME"` or `password_file`. Never logged or shown.
+  std::optional<Secret> password;
 };
 
 /// The host part of a `[service] listen` value ("127.0.0.1:9464" → "127.0.0.1", "[::1]:9464" →
@@ -50,7 +62,9 @@ bool listen_is_loopback(std::string_view listen);
 
 /// `[store]`: where the dossiers live.
 struct StoreOptions {
-  std::string kind = "sqlite";
+  std::string kind = "sqlite";  // "sqlite" | "postgresql"
+  /// kind = "postgresql": dunghan's own store on this server (`url`, `password…`).
+  std::optional<ServerDatabase> server;
   /// The SQLite file. Empty: `dossiers.db` in the state directory (resolved by the store).
   std::filesystem::path path;
   /// Milliseconds to wait for a lock held by another program.
@@ -59,12 +73,28 @@ struct StoreOptions {
   /// set, the database is opened read-only and never written.
   struct Mapping {
     /// Returns the canonical dossier columns (code, procedure_code, …, updated_at); may use the
-    /// named parameter :since (local date-time text) for incremental reads.
+    /// named parameter :since (a timestamp) for incremental reads.
     std::string dossiers;
     /// Returns code, at, kind, new_due_at, note; may use :since like `dossiers`. Optional.
     std::string events;
+    /// The agency's server database: "postgresql://…", "mysql://…" or "odbc:…" (store/db_url.h).
+    /// Empty: the SQLite file `path` (a `sqlite:` url is read into `path`).
+    std::string url;
+    /// `password`, `password = "env:NAME"` or `password_file`: the server database's password.
+    std::optional<Secret> password;
+    /// `timezone`: the offset of the database's timestamps without a zone. Unset: the calendar's.
+    std::optional<calendar::UtcOffset> timezone;
+    /// `query_timeout`, seconds: longest query (and connection attempt).
+    std::chrono::seconds query_timeout{30};
   };
   std::optional<Mapping> mapping;
+};
+
+/// `[state]`: where what several instances share lives — the ledger, the fire schedule, the store
+/// cursor and plan fingerprint, the Zalo token.
+struct StateOptions {
+  std::string kind = "sqlite";           // "sqlite": state.db in [service] state_dir | "postgresql"
+  std::optional<ServerDatabase> server;  // kind = "postgresql"
 };
 
 /// `[alerts]`: the dispatcher's limits and the message templates.
@@ -88,6 +118,7 @@ struct Config {
   ServiceOptions service;
   calendar::CalendarSpec calendar;
   StoreOptions store;
+  StateOptions state;
   deadline::DeadlineOptions deadline;
   deadline::ProcedureCatalogue procedures;
   std::vector<alerting::Recipient> recipients;

@@ -1,4 +1,5 @@
 // load_config: the whole file in one pass, every problem collected before anything throws.
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -196,6 +197,14 @@ void read_service(TableReader& svc, Config& config) {
   config.service.tls_cert_file = svc.path_value("tls_cert_file");
   config.service.tls_key_file = svc.path_value("tls_key_file");
   config.service.users_file = svc.path_value("users_file");
+  if (auto id = svc.string("instance_id")) {
+    if (id->empty() || id->size() > 60 || id->find_first_of(" \t\r\n\"'\\") != std::string::npos) {
+      svc.error("instance_id",
+                "must be 1 to 60 characters without blanks or quotes (e.g. \"may-1\")");
+    } else {
+      config.service.instance_id = *id;
+    }
+  }
   svc.finish();
   ServiceOptions& o = config.service;
   for (const auto& [key, file] :
@@ -237,8 +246,43 @@ void read_log(TableReader& lg, Config& config) {
   lg.finish();
 }
 
+/// `url` and `password…` of a section whose kind is "postgresql" (`section` names it in messages).
+/// The url's scheme is checked here; the whole url is parsed (and a password in it refused) by
+/// the code that connects (service/server_db.h), which check-config runs too.
+std::optional<ServerDatabase> read_server_database(TableReader& t, const std::string& kind) {
+  const bool postgresql = kind == "postgresql";
+  std::optional<std::string> url = t.string("url", postgresql);
+  std::optional<Secret> password = read_secret(t, "password");
+  if (!postgresql) {
+    if (url) t.error("url", "`url` is for kind = \"postgresql\"");
+    if (password) {
+      t.error(t.has("password_file") ? "password_file" : "password",
+              "a password is for kind = \"postgresql\"");
+    }
+    return std::nullopt;
+  }
+  if (!url) return std::nullopt;
+  if (!url->starts_with("postgresql://") && !url->starts_with("postgres://")) {
+    t.error("url", "expected a url like \"postgresql://dunghan@db.example:5432/dunghan\"");
+    return std::nullopt;
+  }
+  return ServerDatabase{*url, std::move(password)};
+}
+
+void read_state(TableReader& st, Config& config) {
+  if (auto kind = st.one_of("kind", {"sqlite", "postgresql"})) config.state.kind = *kind;
+  config.state.server = read_server_database(st, config.state.kind);
+  st.finish();
+}
+
 void read_store(TableReader& st, Config& config) {
-  if (auto kind = st.one_of("kind", {"sqlite"})) config.store.kind = *kind;
+  if (auto kind = st.one_of("kind", {"sqlite", "postgresql"})) config.store.kind = *kind;
+  config.store.server = read_server_database(st, config.store.kind);
+  if (config.store.kind == "postgresql") {
+    for (const char* key : {"path", "busy_timeout_ms", "mapping"}) {
+      if (st.has(key)) st.error(key, std::string("`") + key + "` is for kind = \"sqlite\"");
+    }
+  }
   if (auto p = st.path_value("path")) config.store.path = *p;
   if (auto ms = st.integer("busy_timeout_ms", 0, 600000)) {
     config.store.busy_timeout = std::chrono::milliseconds{*ms};
@@ -247,6 +291,53 @@ void read_store(TableReader& st, Config& config) {
     StoreOptions::Mapping mapping;
     if (auto q = m->string("dossiers", true)) mapping.dossiers = *q;
     if (auto q = m->string("events")) mapping.events = *q;
+    if (auto url = m->string("url")) {
+      // The url is parsed (and a password in it refused) where it is used, store/db_url.h; the
+      // scheme is checked here so that a typo is an error with its line.
+      const auto starts = [&](std::string_view prefix) {
+        if (url->size() < prefix.size()) return false;
+        for (std::size_t i = 0; i < prefix.size(); ++i) {
+          if (std::tolower(static_cast<unsigned char>((*url)[i])) != prefix[i]) return false;
+        }
+        return true;
+      };
+      if (starts("sqlite:")) {
+        std::string file = url->substr(7);
+        if (file.starts_with("//")) file.erase(0, 2);
+        if (file.empty()) {
+          m->error("url", "the sqlite: url names no file");
+        } else if (!config.store.path.empty()) {
+          m->error("url", "give either [store] path or a sqlite: url, not both");
+        } else {
+          config.store.path = m->resolve(file);
+        }
+      } else if (starts("postgresql://") || starts("postgres://") || starts("mysql://") ||
+                 starts("mariadb://") || starts("odbc:")) {
+        if (!config.store.path.empty()) {
+          m->error("url",
+                   "[store] path names an SQLite file, but the url names a server "
+                   "database: remove one of them");
+        }
+        mapping.url = *url;
+      } else {
+        m->error("url", "not a database url: expected postgresql://, mysql://, odbc: or sqlite:");
+      }
+    }
+    mapping.password = read_secret(*m, "password");
+    if (mapping.password && mapping.url.empty()) {
+      m->error(mapping.password->origin().starts_with("file") ? "password_file" : "password",
+               "a password is only used with a server database (`url`)");
+    }
+    if (auto tz = m->string("timezone")) {
+      if (auto o = calendar::parse_utc_offset(*tz)) {
+        mapping.timezone = *o;
+      } else {
+        m->error("timezone", "\"" + *tz + "\" is not a UTC offset like \"+07:00\"");
+      }
+    }
+    if (auto t = m->integer("query_timeout", 1, 3600)) {
+      mapping.query_timeout = std::chrono::seconds{*t};
+    }
     m->finish();
     config.store.mapping = std::move(mapping);
   }
@@ -375,6 +466,7 @@ Config load_config(const std::filesystem::path& path, EmptyFile empty) {
   if (auto lg = top.subtable("log")) read_log(*lg, config);
   if (auto cal = top.subtable("calendar")) read_calendar(*cal, config);
   if (auto st = top.subtable("store")) read_store(*st, config);
+  if (auto st = top.subtable("state")) read_state(*st, config);
   if (auto dl = top.subtable("deadline")) read_deadline(*dl, config);
   if (auto rp = top.subtable("report")) read_report(*rp, config);
   read_procedures(top, config);

@@ -186,6 +186,10 @@ std::optional<std::filesystem::path> TableReader::path_value(std::string_view ke
   return p.lexically_normal();
 }
 
+std::filesystem::path TableReader::resolve(const std::filesystem::path& p) const {
+  return (p.is_relative() ? ctx_->base_dir / p : p).lexically_normal();
+}
+
 std::optional<toml::date> TableReader::date(std::string_view key, bool required) {
   const toml::node* n = node(key);
   if (n == nullptr) {

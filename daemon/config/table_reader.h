@@ -72,6 +72,8 @@ class TableReader {
                                     bool required = false);
   /// A path, resolved against ctx.base_dir when relative.
   std::optional<std::filesystem::path> path_value(std::string_view key, bool required = false);
+  /// `p` resolved against ctx.base_dir when relative (as path_value does).
+  std::filesystem::path resolve(const std::filesystem::path& p) const;
   /// A TOML local date, or a "YYYY-MM-DD" string.
   std::optional<toml::date> date(std::string_view key, bool required = false);
   /// A sub-table.

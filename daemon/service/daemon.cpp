@@ -16,11 +16,13 @@
 #include "deadline/clock.h"
 #include "log/logging.h"
 #include "log/redact.h"
+#include "pg/connection.h"
 #include "service/health.h"
 #include "service/http_server.h"
 #include "service/notify.h"
 #include "service/office.h"
 #include "service/runtime.h"
+#include "service/server_db.h"
 #include "service/state_lock.h"
 #include "store/store.h"
 
@@ -59,6 +61,29 @@ void warn_if_silent(const config::Config& cfg) {
     spdlog::warn(
         "event=no_rules note=\"the configuration has no [[rule]]: no alert will be sent\"");
   }
+}
+
+/// This instance's status for /healthz and /metrics. With a shared state: asks the state database
+/// for the rows this instance holds (-1 when it cannot be reached); with a state of its own, the
+/// rows in `sending` are this process's (from `counts` when given).
+InstanceStatus instance_status(Runtime& rt, const std::optional<alerting::StateCounts>& counts) {
+  InstanceStatus s;
+  s.id = rt.instance_id;
+  s.state = rt.state_description;
+  if (rt.coordination) {
+    s.planner = rt.coordination->leads();
+    try {
+      s.leased_rows = rt.coordination->leased_rows();
+    } catch (const std::exception&) {  // an outage: the cycle reports it
+    }
+  } else {
+    s.planner = true;
+    if (counts) {
+      const auto it = counts->find(alerting::AlertState::sending);
+      s.leased_rows = it == counts->end() ? 0 : it->second;
+    }
+  }
+  return s;
 }
 
 class Daemon final : public DaemonControl {
@@ -149,6 +174,7 @@ class Daemon final : public DaemonControl {
   steady::time_point last_open_scan_{};
   calendar::Date last_provisional_warning_{};
   std::map<std::string, calendar::Date> problems_logged_;  // worker only
+  bool store_down_ = false;  // the last cycle could not read the store (logged once)
 
   std::thread worker_;
   std::mutex queue_mutex_;
@@ -252,10 +278,13 @@ bool Daemon::start() {
   health_.state_dir_free(free_bytes(cfg_.service.state_dir));
   spdlog::info(
       "event=started version={} config={} state_dir={} lock={} listen={} port={} rules={} "
-      "channels={}",
+      "channels={} instance={} state={}",
       DUNGHAN_VERSION, log::kv_value(config_choice_.path.string()),
       log::kv_value(cfg_.service.state_dir.string()), log::kv_value(lock_->path().string()), listen,
-      http_->port(), cfg_.rules.size(), cfg_.channels.size());
+      http_->port(), cfg_.rules.size(), cfg_.channels.size(),
+      log::kv_value(rt_ ? rt_->instance_id : service_instance_id(cfg_)),
+      log::kv_value(rt_ ? rt_->state_description : std::string("unknown")));
+  if (rt_) health_.instance(instance_status(*rt_, std::nullopt));
   for (const auto& ch : cfg_.channels) {
     if (const auto* e = std::get_if<channels::EmailOptions>(&ch.kind); e && !e->tls_verify) {
       spdlog::warn("event=tls_verification_off channel={} note=\"tls_verify = false\"", ch.name);
@@ -291,6 +320,10 @@ bool Daemon::guarded(calendar::Instant at, const std::filesystem::path& state_db
   } catch (const store::StoreError& e) {
     failed(at, Fault::store, log::redact(e.what()));
   } catch (const StateDbError& e) {
+    failed(at, Fault::state_db, log::redact(e.what()));
+  } catch (const pg::Error& e) {
+    // The PostgreSQL store wraps its errors too: a bare one comes from the shared state (it names
+    // the server and the database).
     failed(at, Fault::state_db, log::redact(e.what()));
   } catch (const std::exception& e) {
     // The store wraps its own SQLite errors: a bare one comes from the state database.
@@ -410,11 +443,14 @@ void Daemon::cycle_job(std::shared_ptr<Runtime> rt) {
   const Instant started = clock_->now();
   const auto t0 = steady::now();
   std::optional<Instant> next_wake;
+  std::optional<alerting::StateCounts> counts;  // the ledger's, when the cycle got that far
   const bool ok = guarded(started, state_db_path(rt->config), [&] {
     // Rows a crashed process left in `sending` go back to pending once, before the first cycle
-    // (this process holds the state directory's lock: nobody else is sending).
+    // (this process holds the state directory's lock: nobody else is sending from a state of its
+    // own). With a shared state they may be other instances' sends in flight: they come back when
+    // their lease runs out (every cycle, recover_expired).
     if (!recovered_) {
-      rt->engine->recover();
+      if (!rt->coordination) rt->engine->recover();
       recovered_ = true;
     }
     const alerting::CycleReport report =
@@ -429,7 +465,17 @@ void Daemon::cycle_job(std::shared_ptr<Runtime> rt) {
       health_.routing(snap->unroutable, static_cast<std::int64_t>(snap->problems.size()));
       last_open_scan_ = steady::now();
     }
-    health_.cycle_done(started, steady::now() - t0, report, rt->ledger->counts());
+    counts = rt->ledger->counts();
+    health_.cycle_done(started, steady::now() - t0, report, *counts);
+    if (report.store_unavailable && !store_down_) {
+      spdlog::error(
+          "event=store_unreachable reason={} note=\"planned alerts go out from the last "
+          "copies; reading resumes by itself\"",
+          log::kv_value(log::redact(*report.store_unavailable)));
+    } else if (!report.store_unavailable && store_down_) {
+      spdlog::info("event=store_reachable");
+    }
+    store_down_ = report.store_unavailable.has_value();
     // Routing and data problems of the cycle: each once a day in the log, not every cycle.
     for (const std::string& p : report.problems) {
       const calendar::Date today = calendar::local_date(clock_->now(), rt->calendar->offset());
@@ -448,6 +494,7 @@ void Daemon::cycle_job(std::shared_ptr<Runtime> rt) {
     last_failure_.clear();
   }
   health_.state_dir_free(free_bytes(rt->config.service.state_dir));
+  health_.instance(instance_status(*rt, counts));
   asio::post(io_, [this, next_wake] { on_cycle_done(next_wake); });
 }
 

@@ -27,12 +27,16 @@ void Health::cycle_done(calendar::Instant started, std::chrono::duration<double>
   std::lock_guard lock(mutex_);
   last_cycle_at_ = started;
   last_cycle_seconds_ = took.count();
-  last_cycle_ok_ = true;
+  // A store that could not be read (the alerts already planned went out from the last copies):
+  // unhealthy, with the reason, until a cycle reads it again.
+  last_cycle_ok_ = !report.store_unavailable;
   any_cycle_ended_ = true;
-  store_reachable_ = true;
+  store_reachable_ = !report.store_unavailable;
   state_db_writable_ = true;
   if (report.store_replaced) ++store_replaced_;
-  last_error_.clear();
+  last_error_ = report.store_unavailable.value_or("");
+  if (report.store_unavailable) ++cycle_failures_;
+  store_rows_read_ += report.store_rows_read;
   ++cycles_;
   cycle_seconds_sum_ += took.count();
   for (std::size_t i = 0; i < kCycleBuckets.size(); ++i) {
@@ -60,6 +64,11 @@ void Health::cycle_failed(calendar::Instant at, Fault fault, const std::string& 
 void Health::state_dir_free(std::optional<std::uint64_t> bytes) {
   std::lock_guard lock(mutex_);
   state_dir_free_ = bytes;
+}
+
+void Health::instance(InstanceStatus status) {
+  std::lock_guard lock(mutex_);
+  instance_ = std::move(status);
 }
 
 void Health::open_dossiers(const std::map<std::string, std::int64_t>& by_state) {
@@ -135,6 +144,12 @@ std::string Health::healthz_json(calendar::Instant now, std::chrono::seconds max
     if (probe) down[channel] = {{"next_probe", calendar::format_iso(*probe, offset)}};
   }
   j["channels_down"] = down;
+  j["instance"] = {
+      {"id", instance_.id},
+      {"planner", instance_.planner},
+      {"leased_rows",
+       instance_.leased_rows < 0 ? nlohmann::json(nullptr) : nlohmann::json(instance_.leased_rows)},
+      {"state", instance_.state}};
   j["open_dossiers"] = open_;
   j["routing"] = {{"unroutable_dossiers", unroutable_}, {"problems", routing_problems_}};
   j["last_reload"] = {{"successful", reload_ok_},
@@ -151,6 +166,20 @@ std::string Health::metrics_text(const std::string& version) const {
   std::ostringstream m;
   m << "# HELP dunghan_build_info Build information.\n# TYPE dunghan_build_info gauge\n"
     << "dunghan_build_info{version=\"" << escape_label(version) << "\"} 1\n";
+  if (!instance_.id.empty()) {
+    const std::string label = "{instance=\"" + escape_label(instance_.id) + "\"} ";
+    m << "# HELP dunghan_instance_info This instance (several may share one state database).\n"
+         "# TYPE dunghan_instance_info gauge\n"
+      << "dunghan_instance_info" << label << "1\n"
+      << "# HELP dunghan_instance_planner Whether this instance holds the planning lock (it "
+         "walks the store).\n# TYPE dunghan_instance_planner gauge\n"
+      << "dunghan_instance_planner" << label << (instance_.planner ? 1 : 0) << '\n';
+    if (instance_.leased_rows >= 0) {
+      m << "# HELP dunghan_instance_leased_rows Ledger rows this instance holds in sending under "
+           "a lease.\n# TYPE dunghan_instance_leased_rows gauge\n"
+        << "dunghan_instance_leased_rows" << label << instance_.leased_rows << '\n';
+    }
+  }
   m << "# HELP dunghan_open_dossiers Open dossiers by clock state.\n"
        "# TYPE dunghan_open_dossiers gauge\n";
   for (const char* s : {"not_due", "due_soon", "due_today", "overdue", "waiting_applicant"}) {
@@ -234,6 +263,9 @@ std::string Health::metrics_text(const std::string& version) const {
   m << "# HELP dunghan_store_rows_rejected Store rows rejected in the last cycle.\n"
        "# TYPE dunghan_store_rows_rejected gauge\n"
     << "dunghan_store_rows_rejected " << rows_rejected_ << '\n';
+  m << "# HELP dunghan_store_rows_read_total Rows read from the dossier store's database by the "
+       "cycles (dossier and event rows).\n# TYPE dunghan_store_rows_read_total counter\n"
+    << "dunghan_store_rows_read_total " << store_rows_read_ << '\n';
   m << "# HELP dunghan_config_last_reload_successful Whether the last configuration reload "
        "succeeded.\n# TYPE dunghan_config_last_reload_successful gauge\n"
     << "dunghan_config_last_reload_successful " << (reload_ok_ ? 1 : 0) << '\n';

@@ -27,10 +27,24 @@ enum class Fault {
   other,     // anything else (a bug, a template that throws, …)
 };
 
+/// This instance of dunghan: with a shared state (several instances on one PostgreSQL), which one
+/// it is, whether it walks the store, and the rows it holds; with a state of its own (SQLite), the
+/// same with planner always true.
+struct InstanceStatus {
+  std::string id;                 // [service] instance_id
+  bool planner = false;           // holds the planning lock (walks the store)
+  std::int64_t leased_rows = -1;  // ledger rows it holds in `sending` (-1: unknown)
+  std::string state;              // where the state lives: "sqlite FILE" | describe(server)
+};
+
 class Health {
  public:
-  /// After each cycle: its start, duration and report; the ledger's counts. The store was read
-  /// and the state database written.
+  /// After each cycle (also a failed one): this instance's status.
+  void instance(InstanceStatus status);
+  /// After each cycle: its start, duration and report; the ledger's counts. The state database
+  /// was written. A report with store_unavailable (a mapped database read from the last copies)
+  /// makes the daemon unhealthy (store_reachable false, 503) with that reason; otherwise the store
+  /// was read.
   void cycle_done(calendar::Instant started, std::chrono::duration<double> took,
                   const alerting::CycleReport& report, const alerting::StateCounts& ledger);
   /// A cycle failed, or the runtime could not be built (start-up on a full disk, a store that is
@@ -96,6 +110,8 @@ class Health {
   std::optional<std::string> provisional_;
   std::int64_t rows_rejected_ = 0;
   std::int64_t unroutable_ = 0, routing_problems_ = 0;
+  InstanceStatus instance_;
+  std::int64_t store_rows_read_ = 0;
 };
 
 }  // namespace dunghan::service

@@ -115,8 +115,8 @@ void Office::configure(const config::Config& config,
   c->login_required = !config::listen_is_loopback(config.service.listen);
   c->auth = std::make_unique<Authenticator>(config.service.users_file);
   c->store = store::open_reader(store_settings(config));
-  c->ledger = alerting::open_sqlite_ledger(state_db_path(config));
-  c->history = alerting::open_sqlite_office_history(state_db_path(config));
+  c->ledger = open_state_ledger(config);
+  c->history = open_office_history(config);
   std::lock_guard lock(mutex_);
   context_ = std::move(c);
 }

@@ -6,9 +6,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "alerting/pg_state.h"
 #include "channels/options.h"
 #include "channels/zalo.h"
 #include "log/logging.h"
+#include "service/server_db.h"
+#include "store/cached_reader.h"
 
 namespace dunghan::service {
 namespace {
@@ -76,14 +79,69 @@ store::StoreSettings store_settings(const config::Config& config) {
   s.path = store::resolve_store_path(config.store.path, config.service.state_dir);
   s.offset = config.calendar.offset;
   s.busy_timeout = config.store.busy_timeout;
-  if (config.store.mapping) {
-    s.mapping = store::Mapping{config.store.mapping->dossiers, config.store.mapping->events};
+  if (const auto& m = config.store.mapping) {
+    store::Mapping mapping;
+    mapping.dossiers = m->dossiers;
+    mapping.events = m->events;
+    mapping.url = m->url;
+    if (m->password) mapping.password = m->password->reveal();
+    mapping.timezone = m->timezone;
+    mapping.query_timeout = m->query_timeout;
+    s.mapping = std::move(mapping);
+  }
+  if (config.store.kind == "postgresql" && config.store.server) {
+    s.server = server_spec(*config.store.server, service_instance_id(config), "store.url");
   }
   return s;
 }
 
 std::filesystem::path state_db_path(const config::Config& config) {
   return config.service.state_dir / "state.db";
+}
+
+namespace {
+
+bool shared_state(const config::Config& config) {
+  return config.state.kind == "postgresql" && config.state.server;
+}
+
+pg::ConnectSpec state_spec(const config::Config& config) {
+  return server_spec(*config.state.server, service_instance_id(config), "state.url");
+}
+
+}  // namespace
+
+std::string state_description(const config::Config& config) {
+  if (shared_state(config)) return pg::describe(state_spec(config));
+  return "sqlite " + state_db_path(config).string();
+}
+
+std::unique_ptr<alerting::Ledger> open_state_ledger(const config::Config& config) {
+  if (shared_state(config)) {
+    return alerting::open_pg_ledger(state_spec(config), service_instance_id(config));
+  }
+  return alerting::open_sqlite_ledger(state_db_path(config));
+}
+
+std::unique_ptr<alerting::OfficeHistory> open_office_history(const config::Config& config) {
+  if (shared_state(config)) return alerting::open_pg_office_history(state_spec(config));
+  return alerting::open_sqlite_office_history(state_db_path(config));
+}
+
+std::unique_ptr<alerting::Ledger> open_tool_ledger(const config::Config& config) {
+  if (shared_state(config)) {
+    const pg::ConnectSpec spec = state_spec(config);
+    alerting::check_pg_state(spec);  // connect now: a tool reports an outage at once
+    return alerting::open_pg_ledger(spec, service_instance_id(config));
+  }
+  const std::filesystem::path db = state_db_path(config);
+  std::error_code ec;
+  if (!std::filesystem::exists(db, ec)) return nullptr;
+  return alerting::open_sqlite_ledger(db);
+}
+
+std::filesystem::path dossier_cache_path(const config::Config& config) {
+  return config.service.state_dir / "dossier-cache.db";
 }
 
 alerting::EngineSettings engine_settings(const config::Config& config) {
@@ -123,11 +181,34 @@ std::unique_ptr<Runtime> build_runtime(config::Config cfg, const calendar::Clock
                              ": " + ec.message());
   }
   rt->store = store::open_reader(store_settings(c));
-  try {
-    rt->ledger = alerting::open_sqlite_ledger(state_db_path(c));
-    rt->schedule = alerting::FireSchedule::open(state_db_path(c));
-  } catch (const std::exception& e) {
-    throw StateDbError(state_db_error_text(state_db_path(c), e.what()));
+  rt->instance_id = service_instance_id(c);
+  rt->state_description = state_description(c);
+  if (c.store.mapping) {
+    // The agency's database may be down: keep the last copy of each open dossier, so that the
+    // alerts already planned still go out (store/cached_reader.h). The copies live in the state
+    // directory (each instance its own): failing to open them is a state database fault.
+    try {
+      rt->store =
+          std::make_unique<store::CachedReader>(std::move(rt->store), dossier_cache_path(c));
+    } catch (const std::exception& e) {
+      throw StateDbError(state_db_error_text(dossier_cache_path(c), e.what()));
+    }
+  }
+  rt->instance_id = service_instance_id(c);
+  rt->state_description = state_description(c);
+  if (shared_state(c)) {
+    // Connects at first use: a server that is down now is a failed cycle (503), retried.
+    alerting::PgState state = alerting::open_pg_state(state_spec(c), rt->instance_id);
+    rt->ledger = std::move(state.ledger);
+    rt->schedule = std::move(state.schedule);
+    rt->coordination = std::move(state.coordination);
+  } else {
+    try {
+      rt->ledger = alerting::open_sqlite_ledger(state_db_path(c));
+      rt->schedule = alerting::FireSchedule::open(state_db_path(c));
+    } catch (const std::exception& e) {
+      throw StateDbError(state_db_error_text(state_db_path(c), e.what()));
+    }
   }
   tighten_token_files(c);
   rt->templates =
@@ -141,6 +222,7 @@ std::unique_ptr<Runtime> build_runtime(config::Config cfg, const calendar::Clock
   rt->engine =
       std::make_unique<alerting::Engine>(engine_settings(c), rt->calendar, *rt->store, *rt->ledger,
                                          *rt->schedule, std::move(by_name), *rt->templates, clock);
+  rt->engine->set_coordination(rt->coordination.get());
   return rt;
 }
 

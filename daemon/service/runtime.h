@@ -1,7 +1,8 @@
 #pragma once
 // Everything a cycle needs, built from one validated Config: the calendar, the dossier store, the
-// ledger and fire schedule (state.db in the state directory), the channels, the templates and the
-// engine. `dunghan run`, `run --once`, `alerts …` and `outbox …` share it.
+// ledger and fire schedule (state.db in the state directory, or PostgreSQL with [state] kind =
+// "postgresql", shared by several instances through `coordination`), the channels, the templates
+// and the engine. `dunghan run`, `run --once`, `alerts …` and `outbox …` share it.
 
 #include <cstdint>
 #include <filesystem>
@@ -11,9 +12,11 @@
 #include <stdexcept>
 #include <string>
 
+#include "alerting/coordination.h"
 #include "alerting/engine.h"
 #include "alerting/fire_schedule.h"
 #include "alerting/ledger.h"
+#include "alerting/office_history.h"
 #include "calendar/clock.h"
 #include "channels/channel.h"
 #include "config/config.h"
@@ -28,6 +31,12 @@ struct Runtime {
   std::unique_ptr<store::DossierReader> store;
   std::unique_ptr<alerting::Ledger> ledger;
   std::unique_ptr<alerting::FireSchedule> schedule;
+  /// Set with a shared state ([state] kind = "postgresql"): several instances work from it, so
+  /// this one must never recover() every `sending` row at start. Null with a state of its own.
+  std::unique_ptr<alerting::Coordination> coordination;
+  /// This instance's id (service_instance_id) and where its state lives, for logs and /healthz.
+  std::string instance_id;
+  std::string state_description;
   std::map<std::string, std::unique_ptr<channels::Channel>> channels;
   std::unique_ptr<render::Templates> templates;
   std::unique_ptr<alerting::Engine> engine;
@@ -54,6 +63,24 @@ std::string state_db_error_text(const std::filesystem::path& db, const std::stri
 store::StoreSettings store_settings(const config::Config& config);
 /// The state database: state_dir/state.db.
 std::filesystem::path state_db_path(const config::Config& config);
+/// Where the state lives, for messages: "sqlite FILE" or "postgresql HOST:PORT/DB (user U)".
+/// Throws std::runtime_error for a [state] url that cannot be used.
+std::string state_description(const config::Config& config);
+
+/// The ledger of `config` for a command (outbox, alerts preview and explain): the SQLite
+/// state.db when it exists (nullptr when it does not yet), or the PostgreSQL state (connected and
+/// migrated now). Throws std::runtime_error naming the file or the server (never a password).
+std::unique_ptr<alerting::Ledger> open_tool_ledger(const config::Config& config);
+
+/// Another connection to the ledger of `config` (the office pages read on the event loop): the
+/// SQLite state.db, or the PostgreSQL state connecting at first use. Throws like build_runtime.
+std::unique_ptr<alerting::Ledger> open_state_ledger(const config::Config& config);
+/// The office pages' daily counts, beside the ledger (SQLite state.db or PostgreSQL).
+std::unique_ptr<alerting::OfficeHistory> open_office_history(const config::Config& config);
+
+/// The last copies of an agency database's open dossiers (store::CachedReader), used when
+/// `[store.mapping]` is set: state_dir/dossier-cache.db.
+std::filesystem::path dossier_cache_path(const config::Config& config);
 
 /// Builds the runtime: creates the state directory when missing, opens the store (creating the
 /// embedded SQLite store), the ledger and the channels, loads the templates; a token file in the

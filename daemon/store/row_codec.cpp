@@ -126,6 +126,82 @@ std::optional<calendar::Instant> parse_local_text(std::string_view s, calendar::
   return calendar::to_instant(*l, offset);
 }
 
+std::string normalize_time_text(std::string_view s, calendar::UtcOffset offset) {
+  const std::string_view t = trim(s);
+  // The date and time part ends at the first character after HH:MM[:SS] that is no digit.
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::size_t colon = t.find(':');
+  if (colon == std::string_view::npos || colon < 2) return std::string(s);
+  std::size_t end = colon + 1;
+  while (end < t.size() && (is_digit(t[end]) || t[end] == ':')) ++end;
+  std::string_view fraction;
+  if (end < t.size() && t[end] == '.') {
+    std::size_t f = end + 1;
+    while (f < t.size() && is_digit(t[f])) ++f;
+    fraction = t.substr(end, f - end);
+  }
+  std::string_view zone = t.substr(end + fraction.size());
+  while (!zone.empty() && zone.front() == ' ') zone.remove_prefix(1);
+  if (fraction.empty() && zone.empty()) return std::string(s);
+  const std::string local(t.substr(0, end));
+  if (zone.empty()) return local;
+  std::string suffix;
+  if (zone == "Z" || zone == "z") {
+    suffix = "Z";
+  } else if ((zone.front() == '+' || zone.front() == '-') && zone.size() >= 3 &&
+             is_digit(zone[1]) && is_digit(zone[2])) {
+    std::string_view mm = zone.substr(3);
+    if (!mm.empty() && mm.front() == ':') mm.remove_prefix(1);
+    if (mm.empty()) mm = "00";
+    if (mm.size() != 2 || !is_digit(mm[0]) || !is_digit(mm[1])) return std::string(s);
+    suffix = std::string(zone.substr(0, 3)) + ":" + std::string(mm);
+  } else {
+    return std::string(s);
+  }
+  const auto l = calendar::parse_local_datetime(local);
+  const auto instant = calendar::parse_instant(local + suffix, offset);
+  if (!l || !instant) return std::string(s);
+  return format_local_text(*instant, offset);
+}
+
+std::array<std::string, kDossierColumnCount> encode_dossier(const Dossier& d,
+                                                            calendar::UtcOffset offset) {
+  using C = DossierColumn;
+  std::array<std::string, kDossierColumnCount> f;
+  const auto set = [&f](C c, std::string v) { f[static_cast<std::size_t>(c)] = std::move(v); };
+  const auto time = [offset](const std::optional<calendar::Instant>& t) {
+    return t ? format_local_text(*t, offset) : std::string();
+  };
+  set(C::code, d.code);
+  set(C::procedure_code, d.procedure_code);
+  set(C::procedure_name, d.procedure_name);
+  set(C::field, d.field);
+  set(C::department, d.department);
+  set(C::handler, d.handler);
+  set(C::applicant, d.applicant);
+  set(C::channel, std::string(deadline::to_string(d.channel)));
+  set(C::received_at, format_local_text(d.received_at, offset));
+  set(C::duration, d.duration ? calendar::format_duration(*d.duration) : std::string());
+  set(C::due_at, time(d.due_at));
+  set(C::status, std::string(deadline::to_string(d.status)));
+  set(C::resolved_at, time(d.resolved_at));
+  set(C::updated_at, format_local_text(d.updated_at, offset));
+  return f;
+}
+
+std::array<std::string, kEventColumnCount> encode_event(const Event& e,
+                                                        calendar::UtcOffset offset) {
+  using C = EventColumn;
+  std::array<std::string, kEventColumnCount> f;
+  f[static_cast<std::size_t>(C::code)] = e.code;
+  f[static_cast<std::size_t>(C::at)] = format_local_text(e.at, offset);
+  f[static_cast<std::size_t>(C::kind)] = std::string(deadline::to_string(e.kind));
+  f[static_cast<std::size_t>(C::new_due_at)] =
+      e.new_due_at ? format_local_text(*e.new_due_at, offset) : std::string();
+  f[static_cast<std::size_t>(C::note)] = e.note;
+  return f;
+}
+
 std::variant<Dossier, FieldError> decode_dossier(const DossierFields& f,
                                                  const DecodeOptions& options) {
   using C = DossierColumn;

@@ -106,6 +106,20 @@ std::string format_local_text(calendar::Instant t, calendar::UtcOffset offset);
 /// Parses a local date-time in the forms decode_dossier accepts; nullopt on error.
 std::optional<calendar::Instant> parse_local_text(std::string_view s, calendar::UtcOffset offset);
 
+/// A timestamp text as a database writes it, brought to the local form decode_dossier reads:
+/// fractional seconds are dropped ("08:30:00.25" → "08:30:00") and a zone suffix ("Z", "+07",
+/// "+0700", "+07:00", "-03:30", with or without a blank before it) is applied, giving the local
+/// wall time at `offset`. Any other text is returned unchanged (decoding then judges it).
+std::string normalize_time_text(std::string_view s, calendar::UtcOffset offset);
+
+/// The canonical texts of a dossier or an event (the inverse of decode_dossier / decode_event
+/// with the same `offset`): every column filled, instants as local text at `offset`, absent
+/// optional values as "".
+std::array<std::string, kDossierColumnCount> encode_dossier(const deadline::Dossier& d,
+                                                            calendar::UtcOffset offset);
+std::array<std::string, kEventColumnCount> encode_event(const deadline::Event& e,
+                                                        calendar::UtcOffset offset);
+
 /// The lowest value :since is bound to for a full read.
 inline constexpr std::string_view kLowestLocalText = "0000-01-01 00:00:00";
 

@@ -6,8 +6,10 @@
 //  - DossierReader: everything the daemon, `status`, `report` and `audit` need (one dossier by
 //    code, a count, a streaming walk with a filter, incremental reads since a cursor);
 //  - DossierStore: a DossierReader that can also be written (upserts in one transaction).
-// Implementations: SqliteStore (sqlite_store.h, dunghan's own file, read-write) and MappedStore
-// (mapped_store.h, someone else's SQLite database through `[store.mapping]` queries, read-only).
+// Implementations: SqliteStore (sqlite_store.h, dunghan's own file, read-write), MappedStore
+// (mapped_store.h, an agency's own database — PostgreSQL, MySQL/MariaDB, ODBC or SQLite — through
+// `[store.mapping]` queries, read-only) and CachedReader (cached_reader.h, a decorator that keeps
+// the last copy of each open dossier so planned alerts still go out while that database is down).
 //
 // Times: every Instant is UTC. Stores keep them as local date-time text "YYYY-MM-DD HH:MM:SS" at
 // the agency's UTC offset (StoreSettings::offset), so that SQL sees the same wall time as people.
@@ -33,6 +35,7 @@
 
 #include "calendar/civil.h"
 #include "deadline/dossier.h"
+#include "pg/connection.h"
 
 namespace dunghan::store {
 
@@ -46,17 +49,37 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Thrown when the database could not be reached or stopped answering (refused or lost
+/// connection, failed login, timeout): a condition that goes away by itself, unlike a mapping
+/// error. what() names the engine, host and database, never a password.
+class StoreUnavailable : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 /// `[store.mapping]`: SQL over someone else's schema returning dunghan's canonical columns.
 struct Mapping {
   /// Returns the dossier columns by their canonical names (any order; see kDossierColumns):
   /// `code`, `received_at` and `status` are required, the others optional. May use the named
-  /// parameter :since (local date-time text "YYYY-MM-DD HH:MM:SS"); dunghan binds it to the
-  /// lowest possible value for a full read and to the cursor for an incremental read, so write it
-  /// as `WHERE updated_at >= :since`.
+  /// parameter :since, bound as a timestamp (local wall time at `timezone`, in the database's
+  /// own timestamp type; SQLite: text "YYYY-MM-DD HH:MM:SS"): to 1900-01-01 00:00:00 for a full
+  /// read and to the cursor for an incremental read (write `WHERE updated_at > :since`).
   std::string dossiers;
   /// Optional. Returns `code`, `at`, `kind` (required) and `new_due_at`, `note` (optional). If it
-  /// uses :since, that is always bound to the lowest value: a dossier's clock needs all its events.
+  /// uses :since, an incremental read also runs it with the cursor to find the dossiers that have
+  /// new events; a dossier's events themselves are always read in full (its clock needs them all).
   std::string events;
+  /// Where the database is: "postgresql://user@host:port/db", "mysql://user@host:port/db" or
+  /// "odbc:CONNECTION-STRING" (db_url.h). Empty: the SQLite file StoreSettings::path.
+  std::string url;
+  /// The password of a server database (from password_file or env:NAME). Never logged; it appears
+  /// in no error message.
+  std::optional<std::string> password;
+  /// The zone of the database's timestamps that carry none (wall times). Unset: the settings'
+  /// offset (the calendar's).
+  std::optional<calendar::UtcOffset> timezone;
+  /// Longest a query may run, and how long a connection attempt may take.
+  std::chrono::seconds query_timeout{30};
 };
 
 /// What a store needs to open (the caller maps config::StoreOptions onto this).
@@ -67,6 +90,9 @@ struct StoreSettings {
   std::chrono::milliseconds busy_timeout{5000};
   /// Set: open `path` read-only and read it through these queries (MappedStore).
   std::optional<Mapping> mapping;
+  /// Set: dunghan's own store on this PostgreSQL server (`[store] kind = "postgresql"`, PgStore);
+  /// `path` is then unused.
+  std::optional<pg::ConnectSpec> server;
 };
 
 /// The store file: `configured` when not empty (already absolute, or resolved by the caller
@@ -92,6 +118,11 @@ struct ReadSummary {
   /// The first kMaxKeptProblems bad rows, in reading order (`rejected` counts them all).
   std::vector<RowProblem> problems;
   static constexpr std::size_t kMaxKeptProblems = 100;
+  /// Rows fetched from the database (dossier rows and event rows, every query of the read).
+  std::int64_t rows_fetched = 0;
+  /// Set when the database could not be read and the visits came from the copies a CachedReader
+  /// kept: why (engine, host and database, never a password). The cursor is then unchanged.
+  std::optional<std::string> unavailable;
   /// Dossiers visited although a text field is not UTF-8 (an agency database in a legacy
   /// encoding such as TCVN3 or Windows-1258). They are kept, so their alerts still go out, with
   /// U+FFFD for each such byte (a code that is not UTF-8 makes the row bad instead: an identifier
@@ -132,8 +163,16 @@ bool matches(const DossierFilter& filter, const deadline::Dossier& d);
 struct ChangeCursor {
   std::int64_t version = 0;              // SqliteStore: the highest row version seen
   std::optional<Instant> updated_since;  // MappedStore: the highest updated_at seen
+  std::optional<Instant> events_since;   // MappedStore: the highest event `at` seen
   friend bool operator==(const ChangeCursor&, const ChangeCursor&) = default;
 };
+
+/// The cursor as one line of text, for the state database ("VERSION [UPDATED [EVENTS]]", instants
+/// as Unix seconds, "-" for an unset one).
+std::string to_text(const ChangeCursor& c);
+/// Parses to_text()'s form (and the older "VERSION [UPDATED]"); anything unreadable gives
+/// ChangeCursor{} (a full read: safe).
+ChangeCursor parse_cursor(std::string_view text);
 
 struct ChangedRead {
   ChangeCursor next;  // pass to the next read_changed()
@@ -227,12 +266,15 @@ class DossierStore : public DossierReader {
                              std::span<const deadline::Event> events) = 0;
 };
 
-/// Opens the store described by `settings`: a MappedStore (read-only) when `mapping` is set, else
-/// a SqliteStore, creating the file, its folder and the schema when missing. Throws StoreError.
+/// Opens the store described by `settings`: a MappedStore (read-only) when `mapping` is set (over a
+/// server database that cannot be reached yet it opens without throwing and connects at its first
+/// read), a PgStore when `server` is set (connecting at its first use), else a SqliteStore,
+/// creating the file, its folder and the schema when missing. Throws StoreError.
 std::unique_ptr<DossierReader> open_reader(const StoreSettings& settings);
 
-/// Opens dunghan's own SQLite store for writing (created and migrated when needed). Throws
-/// StoreError, also when `settings.mapping` is set (a mapped database is never written).
+/// Opens dunghan's own store for writing: PgStore when `server` is set, else the SQLite file
+/// (created and migrated when needed). Throws StoreError, also when `settings.mapping` is set (a
+/// mapped database is never written).
 std::unique_ptr<DossierStore> open_store(const StoreSettings& settings);
 
 }  // namespace dunghan::store

@@ -1,6 +1,7 @@
 // The contract of alerting/ledger.h, run against every implementation: the SQLite ledger on a real
-// file and the in-memory ledger of tests/support (which the dispatcher's unit tests use). Another
-// implementation (PostgreSQL, issue 13) adds one entry to kImplementations.
+// file and the in-memory ledger of tests/support (which the dispatcher's unit tests use) in
+// ledger_tests; the PostgreSQL ledger on a real server in pg_tests (this file compiled again with
+// DUNGHAN_CONTRACT_POSTGRESQL: one server for the program, a fresh schema per test).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -11,6 +12,10 @@
 #include "alerting/ledger.h"
 #include "support/memory_ledger.h"
 #include "support/temp_dir.h"
+#ifdef DUNGHAN_CONTRACT_POSTGRESQL
+#include "alerting/pg_state.h"
+#include "support/pg_test_db.h"
+#endif
 
 namespace dunghan::alerting {
 namespace {
@@ -30,12 +35,20 @@ struct Implementation {
 
 const std::vector<Implementation>& implementations() {
   static const std::vector<Implementation> all = {
+#ifdef DUNGHAN_CONTRACT_POSTGRESQL
+      {"Postgresql",
+       [](const std::filesystem::path&) {
+         testing::PgTestDb& db = testing::PgTestDb::shared();
+         return open_pg_ledger(db.spec(db.fresh_schema()), "contract-test");
+       }},
+#else
       {"Sqlite",
        [](const std::filesystem::path& dir) { return open_sqlite_ledger(dir / "state.db"); }},
       {"Memory",
        [](const std::filesystem::path&) -> std::unique_ptr<Ledger> {
          return std::make_unique<testing::MemoryLedger>();
        }},
+#endif
   };
   return all;
 }
@@ -616,6 +629,45 @@ TEST_P(LedgerContract, ListFiltersByStateNewestChangeFirstWithinTheLimit) {
   EXPECT_EQ(ledger().list(std::nullopt, 100).size(), 4U);
   EXPECT_EQ(ledger().list(AlertState::pending, 100).size(), 1U);
   EXPECT_TRUE(ledger().list(AlertState::sent, 100).empty());
+}
+
+// ---- restore (state copy) --------------------------------------------------------------------
+
+TEST_P(LedgerContract, RestoreCopiesRowsAsTheyAreAndPutsSendingBackToPending) {
+  // A source ledger with a sent, a dead, a sending and a pending row.
+  const std::string sent = add_in("HS1", AlertState::sent);
+  const std::string dead = add_in("HS2", AlertState::dead);
+  const std::string sending = add("HS3");
+  take(sending);
+  const std::string pending = add("HS4", kT0 + seconds{3600});
+  std::vector<AlertRow> rows = ledger().list(std::nullopt, kAll);
+  ASSERT_EQ(rows.size(), 4U);
+
+  testing::TempDir other;
+  std::unique_ptr<Ledger> copy = GetParam().open(other.path());
+  EXPECT_EQ(copy->restore(rows), 4U);
+  EXPECT_EQ(copy->restore(rows), 0U);  // present keys are left alone
+  for (const AlertRow& r : rows) {
+    const AlertRow got = copy->get(r.key).value();
+    EXPECT_EQ(got.id.code, r.id.code);
+    EXPECT_EQ(got.attempts, r.attempts) << r.key;
+    EXPECT_EQ(got.detail, r.detail);
+    EXPECT_EQ(got.fire_at, r.fire_at);
+    EXPECT_EQ(got.created_at, r.created_at);
+    EXPECT_EQ(got.sent_at, r.sent_at);
+    EXPECT_FALSE(got.sending_until);
+    EXPECT_EQ(got.state, r.key == sending ? AlertState::pending : r.state) << r.key;
+  }
+  EXPECT_TRUE(copy->get(sent).value().sent_at);
+  EXPECT_EQ(copy->get(dead).value().state, AlertState::dead);
+  // The row that was sending is due again (same key: a receiver sees the duplicate); the pending
+  // one keeps its time.
+  EXPECT_EQ(keys_of(copy->claim(kT0 + seconds{1}, 10, kLease)), std::vector<std::string>{sending});
+  EXPECT_EQ(keys_of(copy->claim(kT0 + seconds{3600}, 10, kLease)),
+            std::vector<std::string>{pending});
+  AlertRow wrong = rows.front();
+  wrong.key = "a" + std::string(32, '0');
+  EXPECT_THROW(copy->restore({wrong}), std::invalid_argument);
 }
 
 TEST_P(LedgerContract, MetaStoresAndOverwritesValues) {

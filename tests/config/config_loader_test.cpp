@@ -1,5 +1,6 @@
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -275,6 +276,65 @@ TEST(ConfigLoader, AdminDaysOverride) {
   using namespace std::chrono;
   EXPECT_FALSE(c.work_calendar->is_working_day(sys_days{2026y / November / 24}));
   EXPECT_TRUE(c.work_calendar->is_working_day(sys_days{2026y / May / 9}));
+}
+
+// [store] and [state] on PostgreSQL: a url and a password file; several instances by name.
+TEST(ConfigLoader, StoreAndStateOnPostgresqlTakeAUrlAndAPasswordFile) {
+  TempDir dir;
+  dir.write("pg.password", "s3cret-pg\n");
+  const Config c = load_config(dir.write("c.toml", R"(
+[service]
+instance_id = "may-1"
+[store]
+kind = "postgresql"
+url = "postgresql://dunghan@db.example:5432/dunghan"
+password_file = "pg.password"
+[state]
+kind = "postgresql"
+url = "postgres://dunghan@db.example/dunghan?sslmode=require"
+password_file = "pg.password"
+)"));
+  EXPECT_EQ(c.service.instance_id, "may-1");
+  EXPECT_EQ(c.store.kind, "postgresql");
+  ASSERT_TRUE(c.store.server);
+  EXPECT_EQ(c.store.server->url, "postgresql://dunghan@db.example:5432/dunghan");
+  ASSERT_TRUE(c.store.server->password);
+  EXPECT_EQ(c.store.server->password->reveal(), "s3cret-pg");
+  EXPECT_EQ(c.state.kind, "postgresql");
+  ASSERT_TRUE(c.state.server);
+  EXPECT_EQ(c.state.server->url, "postgres://dunghan@db.example/dunghan?sslmode=require");
+  EXPECT_THAT(summary(c, nullptr), Not(HasSubstr("s3cret-pg")));
+  log::clear_secrets_for_testing();
+}
+
+TEST(ConfigLoader, ByDefaultTheStateIsStateDbOfItsOwn) {
+  TempDir dir;
+  const Config c = load_config(dir.write("c.toml", "[service]\nstate_dir = \"s\"\n"));
+  EXPECT_EQ(c.state.kind, "sqlite");
+  EXPECT_FALSE(c.state.server);
+  EXPECT_FALSE(c.store.server);
+  EXPECT_TRUE(c.service.instance_id.empty());
+}
+
+TEST(ConfigLoader, ServerDatabaseMistakesNameTheirKeys) {
+  TempDir dir;
+  const auto errs = errors_of(dir.write("c.toml", R"(
+[service]
+instance_id = "may 1"
+[store]
+kind = "postgresql"
+path = "dossiers.db"
+url = "mysql://dunghan@db/dunghan"
+[state]
+url = "postgresql://dunghan@db/dunghan"
+)"));
+  std::vector<std::string> keys;
+  for (const Diagnostic& d : errs) keys.push_back(d.key);
+  EXPECT_THAT(keys, ::testing::UnorderedElementsAre("service.instance_id", "store.path",
+                                                    "store.url", "state.url"));
+  const auto missing = errors_of(dir.write("m.toml", "[state]\nkind = \"postgresql\"\n"));
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_EQ(missing[0].key, "state.url");
 }
 
 class SecretTest : public ::testing::Test {

@@ -217,7 +217,8 @@ TEST(StoreIdentity, AMappedDatabaseIsKnownByItsFile) {
   };
   make(path, "A-1");
   StoreSettings s = at(path);
-  s.mapping = Mapping{"SELECT ma AS code, nhan AS received_at, tt AS status FROM hs", ""};
+  s.mapping = Mapping{};
+  s.mapping->dossiers = "SELECT ma AS code, nhan AS received_at, tt AS status FROM hs";
   MappedStore mapped(s);
   const StoreIdentity before = mapped.identity();
   EXPECT_EQ(before.id, "");

@@ -47,6 +47,26 @@ class MemoryLedger final : public alerting::Ledger {
     return n;
   }
 
+  std::size_t restore(const std::vector<AlertRow>& rows) override {
+    std::lock_guard lock(mu_);
+    write("restore");
+    std::size_t n = 0;
+    for (const AlertRow& row : rows) {
+      const std::string key = alerting::alert_key(row.id);
+      if (!row.key.empty() && row.key != key) {
+        throw std::invalid_argument("ledger: restore: key " + row.key + " does not match its id");
+      }
+      if (rows_.contains(key)) continue;
+      AlertRow r = row;
+      r.key = key;
+      if (r.state == AlertState::sending) r.state = AlertState::pending;
+      r.sending_until.reset();
+      rows_.emplace(key, std::move(r));
+      ++n;
+    }
+    return n;
+  }
+
   std::vector<AlertRow> due(Instant now, std::size_t limit) override {
     std::lock_guard lock(mu_);
     std::vector<AlertRow> out = waiting(now);
