@@ -250,17 +250,16 @@ void read_log(TableReader& lg, Config& config) {
 /// The url's scheme is checked here; the whole url is parsed (and a password in it refused) by
 /// the code that connects (service/server_db.h), which check-config runs too.
 std::optional<ServerDatabase> read_server_database(TableReader& t, const std::string& kind) {
-  const bool postgresql = kind == "postgresql";
-  std::optional<std::string> url = t.string("url", postgresql);
-  std::optional<Secret> password = read_secret(t, "password");
-  if (!postgresql) {
-    if (url) t.error("url", "`url` is for kind = \"postgresql\"");
-    if (password) {
-      t.error(t.has("password_file") ? "password_file" : "password",
-              "a password is for kind = \"postgresql\"");
+  if (kind != "postgresql") {
+    for (const char* key : {"url", "password", "password_file"}) {
+      if (!t.has(key)) continue;
+      t.accept(key);
+      t.error(key, std::string("`") + key + "` is for kind = \"postgresql\"");
     }
     return std::nullopt;
   }
+  std::optional<std::string> url = t.string("url", true);
+  std::optional<Secret> password = read_secret(t, "password");
   if (!url) return std::nullopt;
   if (!url->starts_with("postgresql://") && !url->starts_with("postgres://")) {
     t.error("url", "expected a url like \"postgresql://dunghan@db.example:5432/dunghan\"");
@@ -280,8 +279,12 @@ void read_store(TableReader& st, Config& config) {
   config.store.server = read_server_database(st, config.store.kind);
   if (config.store.kind == "postgresql") {
     for (const char* key : {"path", "busy_timeout_ms", "mapping"}) {
-      if (st.has(key)) st.error(key, std::string("`") + key + "` is for kind = \"sqlite\"");
+      if (!st.has(key)) continue;
+      st.accept(key);
+      st.error(key, std::string("`") + key + "` is for kind = \"sqlite\"");
     }
+    st.finish();
+    return;
   }
   if (auto p = st.path_value("path")) config.store.path = *p;
   if (auto ms = st.integer("busy_timeout_ms", 0, 600000)) {

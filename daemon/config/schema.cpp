@@ -41,6 +41,10 @@ constexpr KeyDoc kKeys[] = {
      "each, role admin (may write from the pages) or viewer. Written by dunghan user add; the "
      "daemon re-reads it when it changes.",
      "\"/etc/dunghan/users\""},
+    {"service.instance_id", "string", "(host name:listen port)",
+     "This instance's name when several share a PostgreSQL state (1 to 60 characters, no blanks "
+     "or quotes): shown in /healthz and in the ledger rows it holds.",
+     "\"may-1\""},
     {"service.reload_token", "secret", "(none)",
      "Bearer token that POST /-/reload requires. Without it the endpoint answers 403.",
      "\"env:DUNGHAN_RELOAD_TOKEN\""},
@@ -122,26 +126,62 @@ constexpr KeyDoc kKeys[] = {
 
     // ---- [store] ------------------------------------------------------------------------------
     {"store", "table", "", "Where the dossiers live.", ""},
-    {"store.kind", "string", "\"sqlite\"", "The store's kind.", "\"sqlite\"", "sqlite"},
+    {"store.kind", "string", "\"sqlite\"",
+     "The store's kind: \"sqlite\" (a file) or \"postgresql\" (dunghan's own store on a "
+     "PostgreSQL server, shared by several instances; docs/operations.md, Moving to PostgreSQL).",
+     "\"sqlite\"", "sqlite postgresql"},
+    {"store.url", "string", "(required)",
+     "postgresql://USER@HOST:PORT/DATABASE (libpq parameters after ?, e.g. ?sslmode=require); no "
+     "password in it (refused there).",
+     "\"postgresql://dunghan@db.example:5432/dunghan\"", "", "kind=postgresql"},
+    {"store.password", "secret", "(none: libpq's own, e.g. ~/.pgpass)", "The PostgreSQL password.",
+     "\"env:DUNGHAN_PG_PASSWORD\"", "", "kind=postgresql"},
     {"store.path", "string", "(dossiers.db in the state directory)",
      "The SQLite file: dunghan's own store (filled by `dunghan import`), or with [store.mapping] "
      "an agency database read through SQL.",
-     "\"dossiers.db\""},
+     "\"dossiers.db\"", "", "kind=sqlite"},
     {"store.busy_timeout_ms", "integer", "5000",
-     "Milliseconds to wait for a lock another program holds on the database (0 to 600000).",
-     "5000"},
+     "Milliseconds to wait for a lock another program holds on the database (0 to 600000).", "5000",
+     "", "kind=sqlite"},
     {"store.mapping", "table", "",
-     "Read an existing one-stop database instead of dunghan's own store: SQL that returns the "
-     "canonical columns. The database is opened read-only and never written.",
-     ""},
+     "Read the agency's own one-stop database instead of dunghan's own store: SQL that returns "
+     "the canonical columns. Every session is read-only and nothing is ever written there.",
+     "", "", "kind=sqlite"},
+    {"store.mapping.url", "string", "(the SQLite file of [store] path)",
+     "The agency database: postgresql://USER@HOST:PORT/DB, mysql://USER@HOST:PORT/DB (MySQL, "
+     "MariaDB), odbc:CONNECTION-STRING (SQL Server, Oracle, … through an ODBC driver) or "
+     "sqlite:///PATH; not together with [store] path. No password in it (refused there).",
+     "\"postgresql://dunghan_ro@db.example:5432/motcua\""},
+    {"store.mapping.password", "secret", "(none)", "The agency database's password.",
+     "\"env:DUNGHAN_AGENCY_DB_PASSWORD\""},
+    {"store.mapping.timezone", "string", "(calendar.utc_offset)",
+     "The UTC offset at which timestamps stored without a zone are read, like \"+07:00\".",
+     "\"+07:00\""},
+    {"store.mapping.query_timeout", "integer", "30",
+     "Seconds that bound every query and connection attempt (1 to 3600).", "30"},
     {"store.mapping.dossiers", "string", "(required)",
      "A SELECT returning the canonical dossier columns (code, procedure_code, …, updated_at); it "
-     "may use the parameter :since (local date-time text) to read only what changed.",
+     "may use the parameter :since (the highest updated_at read so far, as the database's own "
+     "timestamp) to read only what changed.",
      "\"SELECT MaHoSo AS code, MaTTHC AS procedure_code FROM HoSo WHERE NgayCapNhat > :since\""},
     {"store.mapping.events", "string", "(none)",
      "A SELECT returning the events: code, at, kind, new_due_at, note; may use :since.",
      "\"SELECT MaHoSo AS code, ThoiDiem AS at, Loai AS kind, HenMoi AS new_due_at, GhiChu AS "
      "note FROM SuKien\""},
+
+    // ---- [state] ------------------------------------------------------------------------------
+    {"state", "table", "",
+     "Where the alert ledger, the fire schedule and the office's daily counts live.", ""},
+    {"state.kind", "string", "\"sqlite\"",
+     "\"sqlite\": state.db in the state directory, one instance; \"postgresql\": a PostgreSQL "
+     "database shared by several instances (each claims alerts under a lease, none is sent "
+     "twice).",
+     "\"sqlite\"", "sqlite postgresql"},
+    {"state.url", "string", "(required)",
+     "postgresql://USER@HOST:PORT/DATABASE, as store.url (it may be the same database).",
+     "\"postgresql://dunghan@db.example:5432/dunghan\"", "", "kind=postgresql"},
+    {"state.password", "secret", "(none: libpq's own, e.g. ~/.pgpass)", "The PostgreSQL password.",
+     "\"env:DUNGHAN_PG_PASSWORD\"", "", "kind=postgresql"},
 
     // ---- [deadline] ---------------------------------------------------------------------------
     {"deadline", "table", "",
@@ -211,7 +251,7 @@ constexpr KeyDoc kKeys[] = {
     {"alerts.sending_lease", "integer", "300",
      "Seconds an alert may stay in `sending` (claimed by a dispatch pass) before a later cycle "
      "puts it back to pending — the process died during the send — and it is sent again with the "
-     "same key (30 to 86400).",
+     "same key (2 to 86400).",
      "300"},
     {"alerts.batch_size", "integer", "64",
      "Due alerts taken from the ledger in one transaction; their outcomes are written in group "

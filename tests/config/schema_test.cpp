@@ -117,12 +117,44 @@ std::string concrete(std::span<const KeyDoc> docs, std::string_view path) {
   return out;
 }
 
+/// Keys that cannot be given together: the probe files give `together` (without `instead`) in one
+/// file of their own, and `instead` (without `together`) in all the others.
+struct Alternative {
+  std::vector<std::string_view> together;
+  std::vector<std::string_view> instead;
+};
+const std::vector<Alternative> kAlternatives{
+    // An agency database on a server, or the SQLite file of [store] path (loader.cpp, read_store).
+    {{"store.mapping.url", "store.mapping.password"}, {"store.path"}},
+};
+/// The Variant entry that selects kAlternatives[i] (no table is named like it).
+std::string alternative_marker(std::size_t i) {
+  return "!alternative " + std::to_string(i);
+}
+/// False when `path` is left out of the probe file of `variant` (kAlternatives).
+bool given_in(const Variant& variant, std::string_view path) {
+  for (std::size_t i = 0; i < kAlternatives.size(); ++i) {
+    const Alternative& a = kAlternatives[i];
+    const bool chosen = variant.contains(alternative_marker(i));
+    const auto in = [&](const std::vector<std::string_view>& list) {
+      return std::find(list.begin(), list.end(), path) != list.end();
+    };
+    if (in(a.together) && !chosen) return false;
+    if (in(a.instead) && chosen) return false;
+  }
+  return true;
+}
+
 /// A file with every documented table and key, with the `when` of `variant` for the tables that
 /// have some.
 std::string probe_file(std::span<const KeyDoc> docs, const Variant& variant) {
   std::string out;
   for (const KeyDoc& t : docs) {
     if (!is_table(t)) continue;
+    if (!t.when.empty()) {  // a table that applies only when its parent table's key has a value
+      const auto of_parent = variant.find(std::string(parent_of(t.path)));
+      if (of_parent == variant.end() || of_parent->second != t.when) continue;
+    }
     const std::string parent = key_parent(t);
     if (t.type == "array of tables") {
       out += "[[" + concrete(docs, t.path) + "]]\n";
@@ -133,6 +165,7 @@ std::string probe_file(std::span<const KeyDoc> docs, const Variant& variant) {
     for (const KeyDoc& k : docs) {
       if (is_table(k) || parent_of(k.path) != parent) continue;
       if (!k.when.empty() && (chosen == variant.end() || chosen->second != k.when)) continue;
+      if (!given_in(variant, k.path)) continue;
       const std::string name(k.path.substr(parent.size() + 1));
       std::string value(k.example);
       if (chosen != variant.end()) {
@@ -147,7 +180,8 @@ std::string probe_file(std::span<const KeyDoc> docs, const Variant& variant) {
   return out;
 }
 
-/// Every file to load: the first `when` of each discriminated table, then each other one.
+/// Every file to load: the first `when` of each discriminated table, then each other one, then one
+/// per kAlternatives entry.
 std::vector<Variant> probe_variants(std::span<const KeyDoc> docs) {
   std::map<std::string, std::vector<std::string>> whens;
   for (const KeyDoc& k : docs) {
@@ -164,6 +198,11 @@ std::vector<Variant> probe_variants(std::span<const KeyDoc> docs) {
       v[parent] = list[i];
       variants.push_back(v);
     }
+  }
+  for (std::size_t i = 0; i < kAlternatives.size(); ++i) {
+    Variant v = base;
+    v[alternative_marker(i)] = "given";
+    variants.push_back(v);
   }
   return variants;
 }
