@@ -21,8 +21,9 @@ std::optional<std::string> base64_decode(std::string_view text);
 /// invalid UTF-8 bytes replaced by U+FFFD; safe for any header value.
 std::string sanitize_header_value(std::string_view text);
 
-/// RFC 2047 encoding of a header value: pure printable ASCII (after sanitising) comes back
-/// unchanged; otherwise "=?UTF-8?B?…?=" words, each holding at most 36 bytes of UTF-8 split only
+/// RFC 2047 encoding of a header value: printable ASCII (after sanitising) that does not contain
+/// "=?" comes back unchanged; otherwise (non-ASCII, or ASCII a reader would take for an encoded
+/// word) "=?UTF-8?B?…?=" words, each holding at most 36 bytes of UTF-8 split only
 /// between code points, joined by "\r\n " (a fold). `text` is sanitised first.
 std::string encode_header_words(std::string_view text);
 

@@ -353,6 +353,40 @@ std::string_view to_string(AnomalyKind k) {
 
 std::string_view label_vn(AnomalyKind k) {
   switch (k) {
+    case AnomalyKind::no_due:
+      return "Không xác định được thời hạn (thiếu thời hạn giải quyết và ngày hẹn trả)";
+    case AnomalyKind::unknown_procedure:
+      return "Mã thủ tục không có trong danh mục";
+    case AnomalyKind::calendar_error:
+      return "Ngày nằm ngoài phạm vi lịch làm việc";
+    case AnomalyKind::event_other_dossier:
+      return "Sự kiện ghi mã hồ sơ khác (bỏ qua)";
+    case AnomalyKind::events_unordered:
+      return "Sự kiện không theo thứ tự thời gian (đã sắp xếp lại)";
+    case AnomalyKind::event_before_receipt:
+      return "Sự kiện trước thời điểm tiếp nhận (bỏ qua)";
+    case AnomalyKind::event_after_close:
+      return "Sự kiện sau khi hồ sơ đã kết thúc (bỏ qua)";
+    case AnomalyKind::repeated_supplement_request:
+      return "Yêu cầu bổ sung khi đang chờ bổ sung (bỏ qua)";
+    case AnomalyKind::unmatched_supplement_received:
+      return "Nhận bổ sung khi không có yêu cầu bổ sung (bỏ qua)";
+    case AnomalyKind::repeated_pause:
+      return "Tạm dừng khi đang tạm dừng (bỏ qua)";
+    case AnomalyKind::unmatched_resumed:
+      return "Tiếp tục xử lý khi không tạm dừng (bỏ qua)";
+    case AnomalyKind::extension_without_due:
+      return "Gia hạn không có ngày hẹn trả mới (bỏ qua)";
+    case AnomalyKind::second_extension:
+      return "Gia hạn lần thứ hai (không áp dụng)";
+    case AnomalyKind::restart_without_duration:
+      return "Tính lại thời hạn nhưng thiếu thời hạn giải quyết (tính như tạm dừng)";
+    case AnomalyKind::missing_resolved_at:
+      return "Đã kết thúc nhưng thiếu thời điểm giải quyết (dùng thời điểm cập nhật)";
+    case AnomalyKind::resolved_before_receipt:
+      return "Thời điểm giải quyết trước thời điểm tiếp nhận";
+    case AnomalyKind::status_without_event:
+      return "Trạng thái chờ hoặc tạm dừng không có sự kiện tương ứng";
     case AnomalyKind::extension_after_due:
       return "Gia hạn sau khi đã quá hạn";
     case AnomalyKind::extension_late_notice:
@@ -363,9 +397,15 @@ std::string_view label_vn(AnomalyKind k) {
       return "Yêu cầu bổ sung muộn";
     case AnomalyKind::supplement_repeated:
       return "Yêu cầu bổ sung nhiều lần";
-    default:
-      return to_string(k);
   }
+  return to_string(k);
+}
+
+std::optional<AnomalyKind> anomaly_kind_from_string(std::string_view name) {
+  for (std::size_t i = 0; i < kAnomalyNames.size(); ++i) {
+    if (kAnomalyNames[i] == name) return static_cast<AnomalyKind>(i);
+  }
+  return std::nullopt;
 }
 
 bool DossierClock::has(AnomalyKind k) const {

@@ -134,9 +134,12 @@ constexpr bool is_lateness_warning(AnomalyKind k) {
   return k == AnomalyKind::extension_late_notice || k == AnomalyKind::supplement_late_request ||
          k == AnomalyKind::supplement_repeated;
 }
-/// The Vietnamese label of a lateness kind for officers ("Gia hạn sau khi đã quá hạn", …); the
-/// enumerator's name for the other kinds.
+/// The Vietnamese label of every kind, for officers ("Gia hạn sau khi đã quá hạn", "Mã thủ tục
+/// không có trong danh mục", …): form 6a's notes, `status`, `alerts explain`. Logs and JSON use
+/// to_string().
 std::string_view label_vn(AnomalyKind k);
+/// The kind whose to_string() is `name`; nullopt for any other text.
+std::optional<AnomalyKind> anomaly_kind_from_string(std::string_view name);
 
 struct Anomaly {
   AnomalyKind kind = AnomalyKind::no_due;

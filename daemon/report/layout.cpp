@@ -1,5 +1,7 @@
 #include "report/layout.h"
 
+#include "deadline/clock.h"
+
 namespace dunghan::report {
 namespace {
 
@@ -39,7 +41,8 @@ std::vector<std::string> notes_of(const Form6a& f) {
     std::string kinds;
     for (const auto& [kind, count] : f.anomalies_by_kind) {
       if (!kinds.empty()) kinds += ", ";
-      kinds += kind + " " + std::to_string(count);
+      const auto k = deadline::anomaly_kind_from_string(kind);
+      kinds += (k ? std::string(deadline::label_vn(*k)) : kind) + " " + std::to_string(count);
     }
     n.push_back(
         "Số hồ sơ có bất thường về thời hạn hoặc dữ liệu: " + std::to_string(f.dossiers_anomalous) +

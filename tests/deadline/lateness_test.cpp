@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
+#include <string_view>
 #include <vector>
 
 #include "deadline/clock.h"
@@ -69,7 +71,19 @@ TEST(LatenessKinds, NamesLabelsAndClasses) {
   EXPECT_TRUE(is_lateness_warning(AnomalyKind::extension_late_notice));
   EXPECT_TRUE(is_lateness_warning(AnomalyKind::supplement_late_request));
   EXPECT_TRUE(is_lateness_warning(AnomalyKind::supplement_repeated));
-  EXPECT_EQ(label_vn(AnomalyKind::no_due), "no_due");
+}
+
+TEST(AnomalyKinds, EveryKindHasItsOwnVietnameseLabelAndRoundTripsThroughItsName) {
+  std::set<std::string_view> labels;
+  for (int i = 0; i <= static_cast<int>(AnomalyKind::supplement_repeated); ++i) {
+    const auto k = static_cast<AnomalyKind>(i);
+    EXPECT_NE(label_vn(k), to_string(k)) << to_string(k) << " has no Vietnamese label";
+    EXPECT_TRUE(labels.insert(label_vn(k)).second) << "label used twice: " << label_vn(k);
+    EXPECT_EQ(anomaly_kind_from_string(to_string(k)), k);
+  }
+  EXPECT_EQ(label_vn(AnomalyKind::no_due),
+            "Không xác định được thời hạn (thiếu thời hạn giải quyết và ngày hẹn trả)");
+  EXPECT_EQ(anomaly_kind_from_string("no such kind"), std::nullopt);
 }
 
 TEST(LatenessKinds, ADossierWithoutEventsIsJudgedAgainstItsAppointment) {

@@ -103,8 +103,8 @@ TEST_P(EveryTextFormat, CarriesTheFooter) {
   if (GetParam() == Format::md) std::erase(out, '\\');  // Markdown escapes "_"
   for (const char* s :
        {"Cột (9) gồm 101 hồ sơ trả lại hoặc xin rút",
-        "Số hồ sơ có bất thường về thời hạn hoặc dữ liệu: 2 (3 bất thường: extension_after_due "
-        "1, no_due 2).",
+        "Số hồ sơ có bất thường về thời hạn hoặc dữ liệu: 2 (3 bất thường: Gia hạn sau khi đã "
+        "quá hạn 1, Không xác định được thời hạn (thiếu thời hạn giải quyết và ngày hẹn trả) 2).",
         "Đông Anh, ngày 05 tháng 10 năm 2019", "Người lập biểu", "(Ký, ghi rõ họ tên)",
         "Nguyễn Thị Lan", "Thủ trưởng đơn vị", "CHỦ TỊCH", "(Ký, đóng dấu, ghi rõ họ tên)"}) {
     EXPECT_NE(out.find(s), std::string::npos) << to_string(GetParam()) << ": " << s;
