@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <limits>
+#include <ostream>
 #include <set>
 
 #include "alerting/ledger.h"
@@ -32,6 +33,10 @@ struct Implementation {
   /// Opens a fresh, empty ledger; `dir` is an empty directory that outlives it.
   std::function<std::unique_ptr<Ledger>(const std::filesystem::path& dir)> open;
 };
+/// gtest prints the parameter by its name (not its bytes) in test listings and ctest names.
+void PrintTo(const Implementation& i, std::ostream* os) {
+  *os << i.name;
+}
 
 const std::vector<Implementation>& implementations() {
   static const std::vector<Implementation> all = {

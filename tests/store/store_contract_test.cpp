@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <ostream>
 
 #include "store/sqlite_store.h"
 #include "store/store.h"
@@ -66,6 +67,10 @@ struct Implementation {
   std::function<std::unique_ptr<DossierStore>(const std::filesystem::path& dir, SqlRunner& sql)>
       open;
 };
+/// gtest prints the parameter by its name (not its bytes) in test listings and ctest names.
+void PrintTo(const Implementation& i, std::ostream* os) {
+  *os << i.name;
+}
 
 const std::vector<Implementation>& implementations() {
   static const std::vector<Implementation> all = {
