@@ -163,6 +163,7 @@ class Daemon final : public DaemonControl {
                                  // cannot be built (full disk, store missing): retried each poll
   bool recovered_ = false;       // worker: the ledger's start-up recovery has run
   std::string last_failure_;     // worker: the last failure logged, and when
+  bool store_failed_ = false;    // worker: the last failed cycle could not read the store
   steady::time_point last_failure_logged_{};
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<Office> office_;  // the pages and the API behind http_
@@ -296,6 +297,7 @@ bool Daemon::start() {
 
 void Daemon::failed(calendar::Instant at, Fault fault, const std::string& error) {
   health_.cycle_failed(at, fault, error);
+  store_failed_ = fault == Fault::store;
   const char* what = fault == Fault::store      ? "store_unreachable"
                      : fault == Fault::state_db ? "state_db_failing"
                                                 : "cycle_failed";
@@ -489,6 +491,12 @@ void Daemon::cycle_job(std::shared_ptr<Runtime> rt) {
                   std::chrono::duration<double>(steady::now() - t0).count(), report.dossiers_read,
                   report.planned, report.sent, report.retried, report.dead);
   });
+  if (ok && store_failed_) {
+    // A cycle that could not read the store at all (no last copies to plan from) logged
+    // event=store_unreachable through failed(): its end is said the same way.
+    spdlog::info("event=store_reachable");
+    store_failed_ = false;
+  }
   if (ok && !last_failure_.empty()) {
     spdlog::info("event=cycle_recovered after={}", log::kv_value(last_failure_));
     last_failure_.clear();
