@@ -348,6 +348,18 @@ class PgLedger final : public Ledger {
     });
   }
 
+  // Silences are not kept in the PostgreSQL state yet (service::open_state_silences): no row is
+  // ever silenced here, so this finds none; it is the same UPDATE as SQLite's.
+  std::size_t release_silenced(const std::string& code, Instant now) override {
+    return run([&](Connection& c) {
+      return static_cast<std::size_t>(
+          c.exec("UPDATE alerts SET next_attempt_at = $1, updated_at = $1 WHERE code = $2 AND "
+                 "state = 'silenced' AND next_attempt_at > $1",
+                 {num(secs(now)), code})
+              .affected());
+    });
+  }
+
   std::optional<AlertRow> get(const std::string& key) override {
     return run([&](Connection& c) -> std::optional<AlertRow> {
       const Result r = c.exec_prepared(
