@@ -240,6 +240,21 @@ TEST(LatestStage, OfTwoStagesDueAtOnceForOneRecipientOnlyTheLaterGoesOut) {
   }
 }
 
+TEST(LatestStage, ALaterStageInAnotherBatchOutrunsTooThroughTheLedger) {
+  World x;
+  x.settings.batch_size = 1;  // each row claimed alone: the later stage is not in the batch
+  x.start({make_rule("nhac-2", Stage::before_due, {"handler"}, {"rec"}, "2 working days"),
+           make_rule("nhac-1", Stage::before_due, {"handler"}, {"rec"}, "1 working day")});
+  x.w.store.put(march("D1"));
+  const CycleReport r = x.cycle_at(local(2026, 3, 9, 17, 30));
+  EXPECT_EQ(r.sent, 1);
+  EXPECT_EQ(r.skipped, 1);
+  ASSERT_EQ(x.rec->calls.size(), 1U);
+  for (const AlertRow& row : x.rows_of("D1")) {
+    EXPECT_EQ(row.state, row.id.rule == "nhac-1" ? AlertState::sent : AlertState::skipped);
+  }
+}
+
 TEST(LatestStage, ATieIsNotGuessedAndOtherDossiersAreLeftAlone) {
   auto cand = [](std::string code, std::string who, std::string rule, Instant fire) {
     Candidate c;

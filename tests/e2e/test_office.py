@@ -52,7 +52,7 @@ class Cdp:
         cmd = ["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
                "--remote-debugging-pipe", "about:blank"]
         self.proc = subprocess.Popen(
-            ["/bin/sh", "-c", f'exec "$@" 3<&{to_chrome_r} 4>&{from_chrome_w}', "sh", *cmd],
+            ["/bin/bash", "-c", f'exec "$@" 3<&{to_chrome_r} 4>&{from_chrome_w}', "bash", *cmd],
             pass_fds=(to_chrome_r, from_chrome_w), stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE)
         os.close(to_chrome_r)
@@ -115,7 +115,12 @@ class Cdp:
         m = {"id": self.next_id, "method": method, "params": params or {}}
         if session:
             m["sessionId"] = self.session
-        os.write(self.to_chrome, json.dumps(m).encode() + b"\0")
+        try:
+            os.write(self.to_chrome, json.dumps(m).encode() + b"\0")
+        except BrokenPipeError:
+            self.proc.wait(timeout=10)
+            raise AssertionError(f"chromium exited ({self.proc.returncode}): " +
+                                 self.proc.stderr.read().decode(errors="replace")[-3000:])
         return self.next_id
 
     def call(self, method, params=None, session=False):
@@ -533,7 +538,8 @@ channels = ["mail"]
         r = self.dunghan("silence", "expire", "1", "--by", "lan", "--config", self.cfg)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("đã kết thúc bởi lan", r.stdout)
-        base.wait_for(lambda: len(self.recorder.messages) >= 1, 30, "the latest stage's e-mail")
+        base.wait_for(lambda: "sent" in [a["state"] for a in self.alerts(root)], 30,
+                      "the latest stage's e-mail")
         time.sleep(3)
         self.assertEqual(len(self.recorder.messages), 1)
         self.assertIn("HS-100", self.recorder.messages[0]["Subject"])
@@ -612,10 +618,30 @@ repeat = "1 working day"
             cdp.run("document.querySelector('#silences form button').click(); true")
             cdp.wait_load()
             self.assertIn("đã kết thúc bởi ana", cdp.dom())
-            base.wait_for(lambda: len(self.recorder.messages) == 1, 30, "the overdue e-mail")
-            self.assertEqual([a["state"] for a in self.alerts(root)], ["sent"])
+            base.wait_for(lambda: [a["state"] for a in self.alerts(root)] == ["sent"], 30,
+                          "the overdue alert to be sent")
+            self.assertEqual(len(self.recorder.messages), 1)
         finally:
             cdp.close()
+        # The API: a bad request names the field; a good one answers the silence, set by the user.
+        def post(payload):
+            req = urllib.request.Request(root + "/api/v1/silences", method="POST",
+                                         data=json.dumps(payload).encode())
+            req.add_header("Authorization", "Basic " + base64.b64encode(
+                "ana:mật-khẩu-đủ-dài".encode()).decode())
+            try:
+                with urllib.request.urlopen(req, timeout=10) as r:
+                    return r.status, json.loads(r.read())
+            except urllib.error.HTTPError as e:
+                return e.code, json.loads(e.read())
+        status, j = post({"code": "HS-100", "until": "tuần sau", "reason": "x"})
+        self.assertEqual(status, 400)
+        self.assertIn("until", j["error"])
+        status, j = post({"code": "HS-100", "until": until, "reason": "chờ ý kiến", "rule": "qua-han"})
+        self.assertEqual(status, 201, j)
+        self.assertEqual((j["id"], j["by"], j["rule"], j["active"]), (2, "ana", "qua-han", True))
+        listed = json.loads(get(root + "/api/v1/silences")[2])
+        self.assertEqual([x["id"] for x in listed["silences"]], [2])
 
 
 if __name__ == "__main__":
