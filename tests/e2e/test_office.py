@@ -333,6 +333,26 @@ class OfficeTest(OfficeBase):
         html = by_to["truongphong"][0].get_body(preferencelist=("html",)).get_content()
         self.assertIn("<td>Nguyễn Văn Á – Phòng Lao động</td>", html)
 
+    def test_the_flood_guard_sends_the_rest_of_the_day_as_one_digest(self):
+        self.write_config()
+        with open(self.cfg, "a", encoding="utf-8") as f:
+            f.write("\n[alerts]\nmax_messages_per_recipient = 2\n")
+        self.seed()
+        r = self.dunghan("run", "--once", "--config", self.cfg)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        by_to = {}
+        for m in self.recorder.messages:
+            by_to.setdefault(m["To"].addresses[0].username, []).append(m)
+        # Three overdue dossiers each: two single e-mails, then one digest with the third.
+        for who in ("cvien", "truongphong"):
+            subjects = sorted(m["Subject"] for m in by_to[who])
+            self.assertEqual(len(subjects), 3, subjects)
+            digests = [x for x in subjects if x.startswith("[Tổng hợp] 1 hồ sơ")]
+            self.assertEqual(len(digests), 1, subjects)
+        st = self.dunghan("outbox", "list", "--state", "sent", "--format", "json", "--config",
+                          self.cfg)
+        self.assertEqual(len(json.loads(st.stdout)), 6, st.stdout)
+
     def test_pages_in_chromium_list_overdue_dossiers_handlers_and_history(self):
         self.write_config()
         self.seed()
