@@ -36,6 +36,8 @@ std::string_view to_string(Tally t) {
       return "held";
     case Tally::released:
       return "released";
+    case Tally::silenced:
+      return "silenced";
   }
   return "none";
 }

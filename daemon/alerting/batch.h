@@ -32,6 +32,7 @@ enum class Tally {
   postponed,  // waits for its channel's send window
   held,       // waits for its channel to come back (circuit breaker), no attempt used
   released,   // given back unsent (a stop, a store error): waits, no attempt used
+  silenced,   // held back by a silence until it ends (silences.h), no attempt used
 };
 
 /// How one claimed row ends this pass: the ledger outcome, and what to count and log.
@@ -42,7 +43,8 @@ struct Verdict {
   bool attempted = false;                  // a send was attempted for it in this pass
   Tally tally = Tally::none;
   /// The label counted in dunghan_alerts_total{channel,outcome} ("sent", "retry", "dead",
-  /// "unreachable", "failed"); empty when no send was attempted.
+  /// "unreachable", "failed"; "silenced": held back by a silence, no attempt); empty when no
+  /// send was attempted.
   std::string metric;
   /// A row for the rule's next channel, inserted in the same transaction (fallback).
   std::optional<AlertRow> fallback;
@@ -74,6 +76,8 @@ struct Candidate {
 struct Envelope {
   std::string key;  // the message key: the row's key, or the digest key
   std::vector<Candidate*> rows;
+  /// Rendered as a digest (a digest key's rows, or the flood guard's overflow), even of one row.
+  bool digest = false;
   channels::Channel* channel = nullptr;
   channels::Message message;  // set by rendering
   channels::Address to;       // set by rendering

@@ -25,6 +25,7 @@ struct CycleReport {
                postponed = 0;
   std::int64_t held = 0;      // waited for a channel that is down (no attempt used)
   std::int64_t released = 0;  // given back unsent (a stop, a store error; no attempt used)
+  std::int64_t silenced = 0;  // held back by a silence until it ends (no attempt used)
   /// plan() found the store replaced, re-created or restored (event=store_replaced): it read it
   /// from an empty cursor and re-planned every open dossier.
   bool store_replaced = false;

@@ -5,9 +5,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "alerting/flood.h"
 #include "alerting/group.h"
+#include "alerting/latest_stage.h"
 #include "alerting/recorder.h"
 #include "alerting/render_stage.h"
+#include "alerting/silence_gate.h"
 #include "alerting/store_watch.h"
 #include "log/logging.h"
 
@@ -80,11 +83,19 @@ Engine::Engine(EngineSettings settings, std::shared_ptr<const calendar::WorkCale
   gates->add(std::make_unique<CircuitGate>(breakers));
   gate_stage_ = gates.get();
   pipeline_.add(std::move(gates));
+  pipeline_.add(std::make_unique<LatestStageOnly>(ledger_));
   pipeline_.add(std::make_unique<GroupStage>());
+  pipeline_.add(std::make_unique<FloodGuardStage>(settings_.max_messages_per_recipient, ledger_,
+                                                  cal_->offset()));
   pipeline_.add(std::make_unique<RenderStage>(templates_, *cal_, settings_.directory, settler_));
   auto send = std::make_unique<SendStage>(settler_, breakers);
   send_stage_ = send.get();
   pipeline_.add(std::move(send));
+}
+
+void Engine::set_silences(SilenceStore* silences) {
+  silences_ = silences;
+  if (silences != nullptr) gates().add(std::make_unique<SilenceGate>(*silences, cal_->offset()));
 }
 
 CircuitBreaker* Engine::breaker_of(const std::string& name) {
@@ -127,9 +138,16 @@ CycleReport Engine::plan() {
   const std::vector<std::string> due_codes = schedule_.due(now);
   std::vector<AlertRow> rows;
   std::vector<std::pair<std::string, std::optional<Instant>>> fires;
+  std::vector<std::string> closed;  // dossiers read closed: their silences end
   auto flush = [&] {
     report.planned += static_cast<std::int64_t>(ledger_.insert_all(rows));
     rows.clear();
+    if (silences_ != nullptr && !closed.empty()) {
+      if (const std::size_t n = silences_->end_for_dossiers(closed, now); n > 0) {
+        spdlog::info("event=silences_ended reason=dossier_resolved silences={}", n);
+      }
+    }
+    closed.clear();
     schedule_.set_all(fires);
     fires.clear();
   };
@@ -143,6 +161,7 @@ CycleReport Engine::plan() {
       fires.emplace_back(d.code, std::nullopt);
     } else if (!deadline::is_open(c.state)) {
       fires.emplace_back(d.code, std::nullopt);
+      closed.push_back(d.code);
     } else {
       DossierPlan p = plan_dossier(d, c, settings_.rules, settings_.directory, *cal_, now);
       for (AlertRow& r : p.rows) rows.push_back(std::move(r));
@@ -275,6 +294,7 @@ bool did_anything(const CycleReport& r) {
 void merge_dispatch(CycleReport& into, CycleReport&& more) {
   into.held += more.held;
   into.released += more.released;
+  into.silenced += more.silenced;
   into.circuits = std::move(more.circuits);
   into.sent += more.sent;
   into.retried += more.retried;

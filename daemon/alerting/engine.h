@@ -15,14 +15,20 @@
 //  2. gate (gate.h): dead when it waited longer than max_age (time outside the send window is
 //     not age); dead with a fallback when its channel is not configured; postpone to the next
 //     opening when the channel's send window is closed; hold while the channel's circuit breaker
-//     is open (breaker.h); then any gate added with gates().add (a silence);
-//  3. group (group.h): one message per row, one digest message per digest key;
-//  4. render (render_stage.h): the message at send time from today's clock;
-//  5. send (send.h): a bounded pool of workers per channel, the circuit breaker asked before
+//     is open (breaker.h); then any gate added with gates().add — the silence gate
+//     (silence_gate.h, set_silences): silenced until the silence ends;
+//  3. latest (latest_stage.h): of several stages of one dossier due for one recipient on one
+//     channel, only the
+//     latest goes on; the others are skipped ("a later stage came due");
+//  4. group (group.h): one message per row, one digest message per digest key;
+//  5. flood (flood.h): beyond max_messages_per_recipient single messages to one recipient on one
+//     channel in the agency's day, the rest go out as one digest;
+//  6. render (render_stage.h): the message at send time from today's clock;
+//  7. send (send.h): a bounded pool of workers per channel, the circuit breaker asked before
 //     each send; the answer becomes the rows' verdicts (settle.h): sent; retry with bounded
 //     exponential backoff and jitter (honouring the channel's "not before"); dead at
 //     max_attempts; unreachable or failed → a fallback row for the rule's next channel;
-//  6. record (recorder.h): verdicts go to the ledger in group commits (Ledger::record, ONE
+//  8. record (recorder.h): verdicts go to the ledger in group commits (Ledger::record, ONE
 //     transaction each) while the next messages are in flight.
 // Waiting (closed window, open breaker, a stop) never uses up an attempt. Every row a batch
 // claims ends the batch recorded in a final or waiting state — also when a step throws (a throw
@@ -52,6 +58,7 @@
 #include "alerting/rules.h"
 #include "alerting/send.h"
 #include "alerting/settle.h"
+#include "alerting/silences.h"
 #include "calendar/clock.h"
 #include "calendar/work_calendar.h"
 #include "channels/channel.h"
@@ -77,6 +84,9 @@ struct EngineSettings {
   /// How long a claimed row may stay in `sending` before any cycle puts it back to pending
   /// ([alerts] sending_lease).
   std::chrono::seconds sending_lease{300};
+  /// Single messages to one recipient on one channel per local day before the rest of the day's
+  /// go out as one digest ([alerts] max_messages_per_recipient; 0: no limit).
+  std::size_t max_messages_per_recipient = 10;
   /// Identifies the rules, calendar and deadline settings in force. When it differs from the one
   /// recorded in the ledger (first start, a reload with new rules), the next plan() re-plans every
   /// open dossier, not only the changed ones, so new rules reach existing dossiers.
@@ -125,7 +135,13 @@ class Engine {
   /// The earliest instant something is due: next firing or next retry.
   std::optional<calendar::Instant> next_wake();
 
-  /// The dispatch stages, in order (names: revalidate, gate, group, render, send); a stage added
+  /// Applies `silences` (must outlive the engine): adds the silence gate (silence_gate.h) and
+  /// makes plan() end the silences of dossiers it reads closed (a silence never outlives the
+  /// dossier's resolution). Call once, before the first cycle.
+  void set_silences(SilenceStore* silences);
+
+  /// The dispatch stages, in order (names: revalidate, gate, latest, group, flood, render, send);
+  /// a stage added
   /// later goes in with Pipeline::insert_before (e.g. before "group").
   Pipeline& pipeline() { return pipeline_; }
   /// The gate stage: add() appends a gate asked after the built-in ones (a silence).
@@ -157,6 +173,7 @@ class Engine {
   Pipeline pipeline_;
   GateStage* gate_stage_ = nullptr;  // owned by pipeline_
   SendStage* send_stage_ = nullptr;  // owned by pipeline_
+  SilenceStore* silences_ = nullptr;
   /// Lateness anomalies (docs/rules.md §2) already logged by this process: "code\x1fkind\x1fat".
   std::set<std::string> lateness_logged_;
 };

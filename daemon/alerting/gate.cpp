@@ -22,6 +22,13 @@ GateDecision GateDecision::end(AlertState state, std::string reason, bool fallba
   return d;
 }
 
+GateDecision GateDecision::silence(Instant until, std::string reason) {
+  GateDecision d = end(AlertState::silenced, std::move(reason));
+  d.until = until;
+  d.tally = Tally::silenced;
+  return d;
+}
+
 AgeGate::AgeGate(std::chrono::seconds max_age, const calendar::WorkCalendar& cal)
     : max_age_(max_age), cal_(cal) {}
 
@@ -80,6 +87,9 @@ void GateStage::run(Batch& batch, const Progress&) {
         c->verdict = Settler::wait(c->row, *d.until, std::move(d.reason), d.tally);
       } else {
         Verdict v = Settler::end(d.state, std::move(d.reason));
+        if (d.until) v.next_attempt_at = d.until;
+        if (d.tally != Tally::none) v.tally = d.tally;
+        if (d.state == AlertState::silenced) v.metric = "silenced";
         if (d.fallback) Settler::add_fallback(v, *c, batch.now, batch.problems);
         c->verdict = std::move(v);
       }

@@ -26,7 +26,7 @@ struct GateDecision {
   };
   Kind kind = Kind::pass;
   AlertState state = AlertState::dead;  // end
-  std::optional<Instant> until;         // wait
+  std::optional<Instant> until;         // wait; end in a waiting state (silenced): its end
   std::string reason;                   // wait, end: stored in the ledger and logged
   Tally tally = Tally::none;            // what it counts as (wait: postponed or held)
   bool fallback = false;                // end: also insert a row for the rule's next channel
@@ -34,6 +34,8 @@ struct GateDecision {
   static GateDecision pass() { return {}; }
   static GateDecision wait(Instant until, std::string reason, Tally tally);
   static GateDecision end(AlertState state, std::string reason, bool fallback = false);
+  /// Ends the row in `silenced` until `until` (then claimed again), no attempt used.
+  static GateDecision silence(Instant until, std::string reason);
 };
 
 class Gate {

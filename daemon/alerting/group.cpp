@@ -21,6 +21,7 @@ std::vector<Envelope> group(std::span<Candidate* const> rows) {
     if (fresh) {
       Envelope e;
       e.key = c->row.digest_key;
+      e.digest = true;
       e.channel = c->channel;
       digests.push_back(std::move(e));
     }

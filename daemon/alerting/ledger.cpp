@@ -13,7 +13,7 @@ namespace dunghan::alerting {
 
 namespace {
 
-constexpr std::array<std::pair<AlertState, std::string_view>, 8> kStateNames{{
+constexpr std::array<std::pair<AlertState, std::string_view>, 9> kStateNames{{
     {AlertState::pending, "pending"},
     {AlertState::sending, "sending"},
     {AlertState::sent, "sent"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<AlertState, std::string_view>, 8> kStateNames{{
     {AlertState::cancelled, "cancelled"},
     {AlertState::skipped, "skipped"},
     {AlertState::unreachable, "unreachable"},
+    {AlertState::silenced, "silenced"},
 }};
 
 /// Appends `field` as a netstring ("<length>:<bytes>,"): no two field lists encode alike.
@@ -39,6 +40,10 @@ std::string_view to_string(AlertState s) {
     if (state == s) return name;
   }
   return "unknown";
+}
+
+bool is_waiting_state(AlertState s) {
+  return s == AlertState::pending || s == AlertState::retry || s == AlertState::silenced;
 }
 
 std::optional<AlertState> parse_alert_state(std::string_view s) {
@@ -68,8 +73,7 @@ void check_outcome(const RowOutcome& o) {
   if (o.state == AlertState::sending) {
     throw std::invalid_argument("ledger: record(" + o.key + "): an outcome cannot be sending");
   }
-  const bool waiting = o.state == AlertState::pending || o.state == AlertState::retry;
-  if (waiting && !o.next_attempt_at) {
+  if (is_waiting_state(o.state) && !o.next_attempt_at) {
     throw std::invalid_argument("ledger: record(" + o.key + ", " + std::string(to_string(o.state)) +
                                 ") needs next_attempt_at");
   }
@@ -102,6 +106,18 @@ std::string alert_key(const AlertId& id) {
 
 std::size_t Ledger::restore(const std::vector<AlertRow>& /*rows*/) {
   throw std::logic_error("this ledger cannot restore rows");
+}
+
+std::size_t Ledger::sent_singles_since(const std::string& recipient, const std::string& channel,
+                                       Instant since) {
+  std::size_t n = 0;
+  for (const AlertRow& r : list(AlertState::sent, std::numeric_limits<std::size_t>::max())) {
+    if (r.id.recipient == recipient && r.id.channel == channel && r.digest_key.empty() &&
+        r.sent_at && *r.sent_at >= since) {
+      ++n;
+    }
+  }
+  return n;
 }
 
 std::vector<AlertRow> Ledger::for_dossier(const std::string& code, std::size_t limit) {

@@ -8,8 +8,12 @@
 //          retry  ──┴→ sending (a lease) ─┼→ retry (next_attempt_at) | pending (given back)
 //                                         ├→ dead (attempt or age limit, or a permanent failure)
 //                                         ├→ unreachable (permanent for this recipient/channel)
-//                                         └→ cancelled | skipped (no longer applies; missed)
-//          pending/retry → cancelled (an operator); operator retry → pending.
+//                                         ├→ cancelled | skipped (no longer applies; missed)
+//                                         └→ silenced (a silence holds; next_attempt_at = its end)
+//          pending/retry/silenced → cancelled (an operator); operator retry → pending.
+// `silenced` is a waiting state like pending and retry (claimed again once next_attempt_at has
+// passed, when the silence gate lets it go or silences it again), but it is shown apart: the
+// alert was held back on purpose (silences.h), not lost and not sent.
 //
 // How the dispatcher uses it (one pass):
 //   claim(now, limit, lease)  — ONE transaction: up to `limit` due rows (and the rest of any
@@ -44,10 +48,24 @@ namespace dunghan::alerting {
 
 using calendar::Instant;
 
-enum class AlertState { pending, sending, sent, retry, dead, cancelled, skipped, unreachable };
+enum class AlertState {
+  pending,
+  sending,
+  sent,
+  retry,
+  dead,
+  cancelled,
+  skipped,
+  unreachable,
+  silenced,
+};
 
-/// "pending", "sending", "sent", "retry", "dead", "cancelled", "skipped", "unreachable".
+/// "pending", "sending", "sent", "retry", "dead", "cancelled", "skipped", "unreachable",
+/// "silenced".
 std::string_view to_string(AlertState s);
+/// True for the states claim() takes rows from once next_attempt_at has passed: pending, retry
+/// and silenced.
+bool is_waiting_state(AlertState s);
 std::optional<AlertState> parse_alert_state(std::string_view s);
 
 /// The identity of an alert: what the key is derived from.
@@ -107,10 +125,12 @@ struct RowOutcome {
   /// The lease the row was claimed with (AlertRow::sending_until of the claimed row). The outcome
   /// applies only while the row is in `sending` with exactly this lease.
   Instant lease{};
-  /// sent | retry | pending | dead | unreachable | skipped | cancelled (never sending).
+  /// sent | retry | pending | silenced | dead | unreachable | skipped | cancelled (never
+  /// sending).
   AlertState state = AlertState::sent;
   std::string detail;  // stored as the row's detail (never a secret)
-  /// Required for retry and pending: not before this instant. Ignored otherwise.
+  /// Required for retry, pending and silenced: not before this instant (silenced: the silence's
+  /// end). Ignored otherwise.
   std::optional<Instant> next_attempt_at;
   /// False when no send was attempted for the row in this claim (it no longer applied, waited for
   /// a send window, was held by a channel's circuit breaker, …): the attempt that claim() counted
@@ -154,14 +174,15 @@ class Ledger {
   /// Inserts many rows in one transaction (all or nothing); returns how many were new.
   virtual std::size_t insert_all(const std::vector<AlertRow>& rows) = 0;
 
-  /// Read only: rows in state pending or retry with next_attempt_at <= now, ordered by
-  /// (next_attempt_at, fire_at, key), at most `limit`. Claims nothing (previews, tests).
+  /// Read only: rows in a waiting state (pending, retry, silenced) with next_attempt_at <= now,
+  /// ordered by (next_attempt_at, fire_at, key), at most `limit`. Claims nothing (previews, tests).
   virtual std::vector<AlertRow> due(Instant now, std::size_t limit) = 0;
-  /// The earliest next_attempt_at of pending and retry rows, if any.
+  /// The earliest next_attempt_at of rows in a waiting state (pending, retry, silenced), if any.
   virtual std::optional<Instant> next_attempt() = 0;
 
-  /// Claims due work in ONE transaction: the first `limit` rows in state pending or retry with
-  /// next_attempt_at <= now, in the order of due(), plus every other such row that shares a
+  /// Claims due work in ONE transaction: the first `limit` rows in a waiting state (pending,
+  /// retry, silenced) with next_attempt_at <= now, in the order of due(), plus every other such
+  /// row that shares a
   /// non-empty digest_key with one of them (a digest is claimed whole, so the result may exceed
   /// `limit`). Each moves to `sending` with attempts + 1, updated_at = now and sending_until =
   /// now + lease. Returns the claimed rows as they now are, in that order. A row is handed to one
@@ -195,9 +216,14 @@ class Ledger {
   virtual std::size_t retry(const std::string& key, Instant now) = 0;
   /// Every row in `dead` → pending now (attempts reset). Returns the number of rows changed.
   virtual std::size_t retry_all_dead(Instant now) = 0;
-  /// cancel: pending/retry → cancelled. Returns the number of rows changed (a row being sent
-  /// cannot be cancelled: 0).
+  /// cancel: pending/retry/silenced → cancelled. Returns the number of rows changed (a row being
+  /// sent cannot be cancelled: 0).
   virtual std::size_t cancel(const std::string& key, Instant now, std::string reason) = 0;
+
+  /// A silence of dossier `code` ended early (`dunghan silence expire`): its rows in `silenced`
+  /// that wait past `now` become due at `now` (updated_at = now), so the next dispatch pass takes
+  /// them (and sends only the latest stage still holding). Returns how many rows changed.
+  virtual std::size_t release_silenced(const std::string& code, Instant now) = 0;
 
   virtual std::optional<AlertRow> get(const std::string& key) = 0;
   /// Rows in `state` (all states when nullopt), most recently changed (updated_at) first, then by
@@ -214,6 +240,13 @@ class Ledger {
   /// here). A key already present is left alone. Returns the rows written. Throws like insert();
   /// the default throws std::logic_error (ledgers that cannot restore rows, e.g. test fakes).
   virtual std::size_t restore(const std::vector<AlertRow>& rows);
+
+  /// How many rows without a digest key (single messages, and the rows of the flood guard's own
+  /// digests) went out to `recipient` on `channel` at or after `since` (state sent, sent_at >=
+  /// since): the flood guard's count (flood.h). The default walks list(sent); implementations
+  /// answer from an index.
+  virtual std::size_t sent_singles_since(const std::string& recipient, const std::string& channel,
+                                         Instant since);
 
   /// Small key/value store in the same database, for cursors (e.g. the store's last read).
   virtual std::optional<std::string> get_meta(const std::string& name) = 0;

@@ -27,6 +27,8 @@ std::int64_t CycleReport::*counter(Tally t) {
       return &CycleReport::held;
     case Tally::released:
       return &CycleReport::released;
+    case Tally::silenced:
+      return &CycleReport::silenced;
     case Tally::none:
       break;
   }

@@ -19,7 +19,7 @@ void render_envelope(Envelope& e, const render::Templates& templates,
     return v;
   };
   render::Rendered r;
-  if (first.row.digest_key.empty()) {
+  if (!e.digest && first.row.digest_key.empty()) {
     r = render::render_alert(templates, cal, view(first), rule.template_prefix);
   } else {
     std::vector<render::AlertView> views;

@@ -167,10 +167,11 @@ class SqliteLedger final : public Ledger {
 
   std::vector<AlertRow> due(Instant now, std::size_t limit) override {
     std::lock_guard lock(mu_);
-    SQLite::Statement st(db_, std::string("SELECT ") + kColumns +
-                                  " FROM alerts WHERE state IN ('pending', 'retry') AND "
-                                  "next_attempt_at <= ?" +
-                                  kDueOrder + " LIMIT ?");
+    SQLite::Statement st(db_,
+                         std::string("SELECT ") + kColumns +
+                             " FROM alerts WHERE state IN ('pending', 'retry', 'silenced') AND "
+                             "next_attempt_at <= ?" +
+                             kDueOrder + " LIMIT ?");
     st.bind(1, secs(now));
     st.bind(2, sql_limit(limit));
     return read_all(st);
@@ -180,7 +181,7 @@ class SqliteLedger final : public Ledger {
     std::lock_guard lock(mu_);
     SQLite::Statement st(db_,
                          "SELECT MIN(next_attempt_at) FROM alerts WHERE state IN ('pending', "
-                         "'retry')");
+                         "'retry', 'silenced')");
     if (!st.executeStep() || st.getColumn(0).isNull()) return std::nullopt;
     return instant(st.getColumn(0).getInt64());
   }
@@ -198,10 +199,11 @@ class SqliteLedger final : public Ledger {
     SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
     std::vector<AlertRow> rows;
     {
-      SQLite::Statement st(db_, std::string("SELECT ") + kColumns +
-                                    " FROM alerts WHERE state IN ('pending', 'retry') AND "
-                                    "next_attempt_at <= ?" +
-                                    kDueOrder + " LIMIT ?");
+      SQLite::Statement st(db_,
+                           std::string("SELECT ") + kColumns +
+                               " FROM alerts WHERE state IN ('pending', 'retry', 'silenced') AND "
+                               "next_attempt_at <= ?" +
+                               kDueOrder + " LIMIT ?");
       st.bind(1, secs(now));
       st.bind(2, sql_limit(limit));
       rows = read_all(st);
@@ -214,9 +216,10 @@ class SqliteLedger final : public Ledger {
       if (!r.digest_key.empty()) digests.insert(r.digest_key);
     }
     if (!digests.empty()) {
-      SQLite::Statement st(db_, std::string("SELECT ") + kColumns +
-                                    " FROM alerts WHERE digest_key = ? AND digest_key <> '' AND "
-                                    "state IN ('pending', 'retry') AND next_attempt_at <= ?");
+      SQLite::Statement st(
+          db_, std::string("SELECT ") + kColumns +
+                   " FROM alerts WHERE digest_key = ? AND digest_key <> '' AND "
+                   "state IN ('pending', 'retry', 'silenced') AND next_attempt_at <= ?");
       for (const std::string& d : digests) {
         st.reset();
         st.bind(1, d);
@@ -267,7 +270,7 @@ class SqliteLedger final : public Ledger {
                          "attempts = MAX(attempts - ?, 0), sending_until = NULL "
                          "WHERE key = ? AND state = 'sending' AND sending_until = ?");
     for (const RowOutcome& o : batch.outcomes) {
-      const bool waiting = o.state == AlertState::pending || o.state == AlertState::retry;
+      const bool waiting = is_waiting_state(o.state);
       st.reset();
       bind_text(st, 1, to_string(o.state));
       st.bind(2, o.detail);
@@ -318,10 +321,40 @@ class SqliteLedger final : public Ledger {
     SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement st(db_,
                          "UPDATE alerts SET state = 'cancelled', detail = ?, updated_at = ? "
-                         "WHERE key = ? AND state IN ('pending', 'retry')");
+                         "WHERE key = ? AND state IN ('pending', 'retry', 'silenced')");
     st.bind(1, reason);
     st.bind(2, secs(now));
     st.bind(3, key);
+    const int changed = st.exec();
+    tx.commit();
+    return static_cast<std::size_t>(changed);
+  }
+
+  std::size_t sent_singles_since(const std::string& recipient, const std::string& channel,
+                                 Instant since) override {
+    std::lock_guard lock(mu_);
+    // Sent rows keep updated_at = sent_at: the (state, updated_at) index finds the day's rows.
+    SQLite::Statement st(db_,
+                         "SELECT COUNT(*) FROM alerts WHERE state = 'sent' AND updated_at >= ? "
+                         "AND sent_at >= ? AND recipient = ? AND channel = ? AND digest_key = ''");
+    st.bind(1, secs(since));
+    st.bind(2, secs(since));
+    bind_text(st, 3, recipient);
+    bind_text(st, 4, channel);
+    st.executeStep();
+    return static_cast<std::size_t>(st.getColumn(0).getInt64());
+  }
+
+  std::size_t release_silenced(const std::string& code, Instant now) override {
+    std::lock_guard lock(mu_);
+    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement st(db_,
+                         "UPDATE alerts SET next_attempt_at = ?, updated_at = ? "
+                         "WHERE code = ? AND state = 'silenced' AND next_attempt_at > ?");
+    st.bind(1, secs(now));
+    st.bind(2, secs(now));
+    bind_text(st, 3, code);
+    st.bind(4, secs(now));
     const int changed = st.exec();
     tx.commit();
     return static_cast<std::size_t>(changed);

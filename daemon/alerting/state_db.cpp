@@ -66,6 +66,57 @@ CREATE TABLE office_daily (
   PRIMARY KEY (day, department)
 ) WITHOUT ROWID;
 )sql",
+    // 4 → 5: the `silenced` state (a CHECK constraint cannot be altered in SQLite: the table is
+    // rebuilt with its indexes) and the silences (silences.h).
+    R"sql(
+CREATE TABLE alerts_v5 (
+  key             TEXT PRIMARY KEY NOT NULL,
+  code            TEXT NOT NULL,
+  rule            TEXT NOT NULL,
+  due_version     INTEGER NOT NULL,
+  repeat          INTEGER NOT NULL,
+  recipient       TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  stage           TEXT NOT NULL,
+  fire_at         INTEGER NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'retry', 'dead',
+                                                 'cancelled', 'skipped', 'unreachable',
+                                                 'silenced')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  detail          TEXT NOT NULL DEFAULT '',
+  digest_key      TEXT NOT NULL DEFAULT '',
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  sent_at         INTEGER,
+  sending_until   INTEGER
+) WITHOUT ROWID;
+INSERT INTO alerts_v5 (key, code, rule, due_version, repeat, recipient, channel, stage, fire_at,
+                       state, attempts, next_attempt_at, detail, digest_key, created_at,
+                       updated_at, sent_at, sending_until)
+  SELECT key, code, rule, due_version, repeat, recipient, channel, stage, fire_at, state, attempts,
+         next_attempt_at, detail, digest_key, created_at, updated_at, sent_at, sending_until
+  FROM alerts;
+DROP TABLE alerts;
+ALTER TABLE alerts_v5 RENAME TO alerts;
+CREATE INDEX alerts_due ON alerts (state, next_attempt_at);
+CREATE INDEX alerts_by_state_updated ON alerts (state, updated_at);
+CREATE INDEX alerts_by_updated ON alerts (updated_at);
+CREATE INDEX alerts_digest ON alerts (digest_key, state) WHERE digest_key <> '';
+CREATE INDEX alerts_by_code ON alerts (code, created_at);
+CREATE TABLE silences (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  code       TEXT NOT NULL,
+  rule       TEXT NOT NULL DEFAULT '',
+  until      INTEGER NOT NULL,
+  reason     TEXT NOT NULL,
+  created_by TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  ended_at   INTEGER,
+  ended_by   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX silences_by_code ON silences (code, until);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

@@ -62,6 +62,7 @@ void add_state_commands(CLI::App& app, GlobalOptions& g, int& exit_code);    // 
 void add_user_commands(CLI::App& app, GlobalOptions& g, int& exit_code);     // cmd_users.cpp
 /// `store check` under the `store` command (cmd_store_check.cpp).
 void add_store_check_command(CLI::App& store_cmd, GlobalOptions& g, int& exit_code);
+void add_silence_commands(CLI::App& app, GlobalOptions& g, int& exit_code);  // cmd_silence.cpp
 
 #ifdef _WIN32
 /// `dunghan run` on Windows: as the service when the Service Control Manager started the process,

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alerting/planner.h"
+#include "alerting/silences.h"
 #include "app/app.h"
 #include "channels/options.h"
 #include "deadline/clock.h"
@@ -123,6 +124,7 @@ struct ReadOnlyView {
   std::shared_ptr<const calendar::WorkCalendar> cal;
   std::unique_ptr<store::DossierReader> store;
   std::unique_ptr<alerting::Ledger> ledger;
+  std::unique_ptr<alerting::SilenceStore> silences;  // with the ledger
 };
 
 std::optional<ReadOnlyView> open_view(const GlobalOptions& g) {
@@ -133,6 +135,7 @@ std::optional<ReadOnlyView> open_view(const GlobalOptions& g) {
     v.cal = config::build_calendar(*cfg);
     v.store = store::open_reader(service::store_settings(*cfg));
     v.ledger = service::open_tool_ledger(*cfg);
+    v.silences = service::open_state_silences(*cfg, false);
     v.cfg = std::move(*cfg);
     return v;
   } catch (const std::exception& e) {
@@ -305,6 +308,19 @@ int run_explain(const GlobalOptions& g, const AlertArgs& a) {
     rules.push_back(r);
   }
   j["rules"] = rules;
+  std::vector<alerting::Silence> silences;
+  if (v->silences) silences = v->silences->for_dossier(a.code);
+  json sj = json::array();
+  for (const alerting::Silence& si : silences) {
+    sj.push_back({{"id", si.id},
+                  {"rule", si.rule},
+                  {"until", calendar::format_iso(si.end(), off)},
+                  {"reason", si.reason},
+                  {"by", si.by},
+                  {"active", si.active(*at)},
+                  {"state", alerting::state_vn(si, *at)}});
+  }
+  j["silences"] = sj;
   if (a.format == "json") {
     std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return kOk;
@@ -328,6 +344,9 @@ int run_explain(const GlobalOptions& g, const AlertArgs& a) {
     std::cout << "  ! ";
     if (deadline::is_lateness(an.kind)) std::cout << deadline::label_vn(an.kind) << ": ";
     std::cout << an.message << '\n';
+  }
+  for (const alerting::Silence& si : silences) {
+    std::cout << "  Tạm dừng nhắc " << alerting::describe_vn(si, off, *at) << '\n';
   }
   for (const json& r : rules) {
     std::cout << "  rule " << r["rule"].get<std::string>() << " (" << r["when"].get<std::string>()

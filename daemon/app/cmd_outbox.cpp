@@ -31,7 +31,7 @@ struct OutboxArgs {
 };
 
 constexpr const char* kStateList =
-    "pending, sending, sent, retry, dead, cancelled, skipped, unreachable";
+    "pending, sending, sent, retry, dead, cancelled, skipped, unreachable, silenced";
 
 void add_config_option(CLI::App* cmd, GlobalOptions& g) {
   cmd->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");

@@ -74,6 +74,8 @@ std::string help_epilogue() {
                            the alert ledger
   state copy --to-config F copy the store and ledger into another configuration's
                            (SQLite to PostgreSQL or back)
+  silence add CODE --until D --reason R [--rule R] [--by N] | list [--all] | expire ID
+                           stop reminding about a dossier until a date, with who and why
   zalo set-token           store a Zalo OA token pair
   user add NAME [--role admin|viewer] | user list
                            users of the office pages (password from standard input)
@@ -147,6 +149,7 @@ int main(int argc, char** argv) {
   add_service_commands(app, g, exit_code);
   add_state_commands(app, g, exit_code);
   add_user_commands(app, g, exit_code);
+  add_silence_commands(app, g, exit_code);
 
   try {
     app.parse(argc, argv);

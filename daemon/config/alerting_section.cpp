@@ -43,6 +43,9 @@ void read_alert_options(TableReader& a, AlertOptions& o) {
   // and tests; a lease shorter than one send resends alerts still being sent (same key).
   if (auto v = a.integer("sending_lease", 2, 86400)) o.sending_lease = std::chrono::seconds{*v};
   if (auto v = a.integer("batch_size", 1, 1000)) o.batch_size = static_cast<int>(*v);
+  if (auto v = a.integer("max_messages_per_recipient", 0, 100000)) {
+    o.max_messages_per_recipient = static_cast<int>(*v);
+  }
   if (auto p = a.path_value("templates_dir")) o.templates_dir = *p;
   a.finish();
   if (o.retry_max < o.retry_initial) a.error("retry_max", "must not be smaller than retry_initial");

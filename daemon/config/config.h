@@ -108,6 +108,9 @@ struct AlertOptions {
   std::chrono::seconds sending_lease{300};
   /// Rows claimed and recorded per ledger transaction; 1: one at a time (slower, per-row mode).
   int batch_size = 64;
+  /// Single messages to one recipient on one channel per local day; the rest of the day's go out
+  /// as one digest per batch (the flood guard). 0: no limit.
+  int max_messages_per_recipient = 10;
   std::optional<std::filesystem::path> templates_dir;  // overrides of config/templates/*.mustache
 };
 

@@ -258,6 +258,11 @@ constexpr KeyDoc kKeys[] = {
      "commits while the next messages are in flight (1 to 1000; 1 sends and records one at a "
      "time).",
      "64"},
+    {"alerts.max_messages_per_recipient", "integer", "10",
+     "The flood guard: single messages to one recipient on one channel in one day of the agency "
+     "(local midnight to midnight); beyond it, the rest of the day's alerts to that recipient go "
+     "out together as one digest message (0 to 100000; 0: no limit).",
+     "10"},
     {"alerts.templates_dir", "string", "(none: the built-in templates)",
      "A folder of NAME.mustache files that replace the built-in templates of the same name (the "
      "defaults are installed in /usr/share/dunghan/templates).",

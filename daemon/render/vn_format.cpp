@@ -91,6 +91,18 @@ std::string lateness_vn(std::int64_t minutes_left, int hours_per_day) {
   return (late ? "quá hạn " : "còn ") + amount + " làm việc";
 }
 
+std::string alert_detail_vn(std::string_view detail) {
+  if (detail == "a later stage came due") return "đã có mốc nhắc muộn hơn đến hạn, chỉ gửi mốc đó";
+  if (detail == "a later repetition came due") return "đã đến lần nhắc sau, chỉ gửi lần đó";
+  constexpr std::string_view silenced = "silenced by silence #";
+  if (detail.starts_with(silenced)) {
+    std::string rest(detail.substr(silenced.size()));
+    if (const auto p = rest.find(" until "); p != std::string::npos) rest.replace(p, 7, " đến ");
+    return "tạm dừng nhắc #" + rest;
+  }
+  return std::string(detail);
+}
+
 std::string alert_state_vn(std::string_view state) {
   if (state == "pending") return "chờ gửi";
   if (state == "sending") return "đang gửi";

@@ -31,5 +31,9 @@ std::string lateness_vn(std::int64_t minutes_left, int hours_per_day);
 /// Vietnamese name of a ledger state: "chờ gửi", "đang gửi", "đã gửi", "chờ gửi lại", "thất bại",
 /// "đã huỷ", "bỏ qua", "không gửi được tới người nhận", "tạm dừng nhắc".
 std::string alert_state_vn(std::string_view state);
+/// A ledger row's detail for people: the dispatcher's fixed English reasons in Vietnamese ("a
+/// later stage came due" → "đã có mốc nhắc muộn hơn đến hạn", "a later repetition came due",
+/// "silenced by silence #N …" → "tạm dừng nhắc #N …"); any other detail as it is.
+std::string alert_detail_vn(std::string_view detail);
 
 }  // namespace dunghan::render

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "alerting/ledger.h"
+#include "alerting/silences.h"
 #include "calendar/work_calendar.h"
 #include "service/office_view.h"
 #include "service/pages.h"
@@ -24,6 +25,14 @@ std::string api_dossier(const DossierDetail& detail, const calendar::WorkCalenda
 /// GET /api/v1/outbox?state=: {"count", "alerts": [...]} (ledger rows).
 std::string api_outbox(const std::vector<alerting::AlertRow>& rows,
                        const calendar::WorkCalendar& cal);
+
+/// GET /api/v1/silences: {"count", "silences": [...]} (id, code, rule, until, reason, by,
+/// created_at, ended_at, ended_by, active at `now`).
+std::string api_silences(const std::vector<alerting::Silence>& silences, calendar::Instant now,
+                         const calendar::WorkCalendar& cal);
+/// One silence as its JSON object (POST /api/v1/silences answers with it).
+std::string api_silence(const alerting::Silence& s, calendar::Instant now,
+                        const calendar::WorkCalendar& cal);
 
 /// {"error": message}.
 std::string api_error(const std::string& message);

@@ -191,7 +191,8 @@ std::string Health::metrics_text(const std::string& version) const {
        "for.\n# TYPE dunghan_unroutable_dossiers gauge\ndunghan_unroutable_dossiers "
     << unroutable_ << '\n';
   m << "# HELP dunghan_alerts_total Send attempts by channel and outcome (sent, retry, dead: the "
-       "last attempt before giving up, unreachable, failed).\n"
+       "last attempt before giving up, unreachable, failed), and alerts held back by a silence "
+       "(silenced, no attempt).\n"
        "# TYPE dunghan_alerts_total counter\n";
   for (const auto& [channel, outcomes] : outcomes_) {
     for (const auto& [outcome, n] : outcomes) {
@@ -210,7 +211,8 @@ std::string Health::metrics_text(const std::string& version) const {
   for (alerting::AlertState s :
        {alerting::AlertState::pending, alerting::AlertState::sending, alerting::AlertState::sent,
         alerting::AlertState::retry, alerting::AlertState::dead, alerting::AlertState::cancelled,
-        alerting::AlertState::skipped, alerting::AlertState::unreachable}) {
+        alerting::AlertState::skipped, alerting::AlertState::unreachable,
+        alerting::AlertState::silenced}) {
     auto it = ledger_.find(s);
     m << "dunghan_ledger_alerts{state=\"" << alerting::to_string(s) << "\"} "
       << (it == ledger_.end() ? 0 : it->second) << '\n';

@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
 #include "log/logging.h"
+
+#include "alerting/silence_ops.h"
 #include "service/api.h"
 #include "service/pages.h"
 #include "service/runtime.h"
@@ -18,6 +21,7 @@ struct Office::Context {
   std::unique_ptr<store::DossierReader> store;  // the event loop's own connection
   std::unique_ptr<alerting::Ledger> ledger;
   std::unique_ptr<alerting::OfficeHistory> history;
+  std::unique_ptr<alerting::SilenceStore> silences;  // in the state database
 };
 
 namespace {
@@ -117,6 +121,7 @@ void Office::configure(const config::Config& config,
   c->store = store::open_reader(store_settings(config));
   c->ledger = open_state_ledger(config);
   c->history = open_office_history(config);
+  c->silences = open_state_silences(config, true);
   std::lock_guard lock(mutex_);
   context_ = std::move(c);
 }
@@ -156,6 +161,107 @@ std::shared_ptr<const OfficeSnapshot> Office::refresh(store::DossierReader& stor
   return snap;
 }
 
+HttpResponse Office::handle_write(Context& ctx, const HttpRequest& req, const Viewer& viewer,
+                                  calendar::Instant now) {
+  const bool api = req.path.starts_with("/api/");
+  const calendar::WorkCalendar& cal = *ctx.cal;
+  if (!viewer.user) return challenge(api);
+  if (!viewer.admin) {
+    return api ? json_response(403, api_error("silences need a user with the admin role"))
+               : html(403, message_page("Không có quyền",
+                                        "Tạm dừng nhắc cần tài khoản quản trị (admin)."));
+  }
+  if (!ctx.silences) {
+    return api ? json_response(501, api_error("silences are not available with a PostgreSQL "
+                                              "state yet"))
+               : html(501, message_page("Chưa hỗ trợ",
+                                        "Tạm dừng nhắc chưa dùng được với cơ sở dữ liệu trạng "
+                                        "thái PostgreSQL."));
+  }
+  // POST /api/v1/silences {"code", "rule", "until", "reason"}
+  if (req.path == "/api/v1/silences") {
+    alerting::SilenceRequest r;
+    try {
+      const nlohmann::json j = nlohmann::json::parse(req.body);
+      r.code = j.value("code", "");
+      r.rule = j.value("rule", "");
+      r.until_text = j.value("until", "");
+      r.reason = j.value("reason", "");
+    } catch (const nlohmann::json::exception&) {
+      return json_response(400, api_error("the body must be a JSON object with code, until, "
+                                          "reason and optionally rule (strings)"));
+    }
+    r.by = *viewer.user;
+    try {
+      const alerting::Silence s =
+          alerting::add_silence(*ctx.silences, *ctx.store, ctx.config.rules, r, now, cal.offset());
+      spdlog::info("event=silence_added id={} code={} rule={} by={} until={}", s.id,
+                   log::kv_value(s.code), log::kv_value(s.rule), log::kv_value(s.by),
+                   calendar::format_iso(s.until, cal.offset()));
+      return json_response(201, api_silence(s, now, cal));
+    } catch (const std::invalid_argument& e) {
+      return json_response(400, api_error(e.what()));
+    }
+  }
+  // POST /api/v1/silences/ID/expire, /dossiers/CODE/silences/ID/expire
+  const std::string_view path = req.path;
+  if (path.ends_with("/expire") &&
+      (path.starts_with("/api/v1/silences/") || path.starts_with("/dossiers/"))) {
+    const std::string_view head = path.substr(0, path.size() - 7);
+    const auto slash = head.rfind('/');
+    std::int64_t id = 0;
+    try {
+      id = std::stoll(std::string(head.substr(slash + 1)));
+    } catch (const std::exception&) {
+      return api ? json_response(404, api_error("not found"))
+                 : html(404, message_page("Không tìm thấy", "Không có trang này."));
+    }
+    const std::optional<alerting::Silence> s =
+        alerting::expire_silence(*ctx.silences, *ctx.ledger, id, now, *viewer.user);
+    if (!s) {
+      return api ? json_response(404, api_error("no silence #" + std::to_string(id) + " holds now"))
+                 : html(404,
+                        message_page("Không tìm thấy",
+                                     "Không có lần tạm dừng nhắc nào đang hiệu lực với số này."));
+    }
+    spdlog::info("event=silence_expired id={} code={} by={}", s->id, log::kv_value(s->code),
+                 log::kv_value(*viewer.user));
+    if (api) return json_response(200, api_silence(*s, now, cal));
+    HttpResponse r = html(303, message_page("Đã kết thúc tạm dừng nhắc", "Đã kết thúc."));
+    r.headers.emplace_back("Location", "/dossiers/" + url_encode(s->code));
+    return r;
+  }
+  // POST /dossiers/CODE/silences (the page's form, application/x-www-form-urlencoded)
+  if (path.starts_with("/dossiers/") && path.ends_with("/silences")) {
+    const std::string code =
+        percent_decode(path.substr(std::string_view("/dossiers/").size(),
+                                   path.size() - std::string_view("/dossiers/").size() -
+                                       std::string_view("/silences").size()),
+                       false);
+    const auto form = parse_query(req.body);
+    auto field = [&form](const char* name) {
+      auto it = form.find(name);
+      return it == form.end() ? std::string() : it->second;
+    };
+    const alerting::SilenceRequest r{code, field("rule"), field("until"), field("reason"),
+                                     *viewer.user};
+    try {
+      const alerting::Silence s =
+          alerting::add_silence(*ctx.silences, *ctx.store, ctx.config.rules, r, now, cal.offset());
+      spdlog::info("event=silence_added id={} code={} rule={} by={} until={}", s.id,
+                   log::kv_value(s.code), log::kv_value(s.rule), log::kv_value(s.by),
+                   calendar::format_iso(s.until, cal.offset()));
+      HttpResponse ok = html(303, message_page("Đã tạm dừng nhắc", "Đã tạm dừng nhắc."));
+      ok.headers.emplace_back("Location", "/dossiers/" + url_encode(code));
+      return ok;
+    } catch (const std::invalid_argument& e) {
+      return html(400, message_page("Không tạm dừng được", e.what()));
+    }
+  }
+  return api ? json_response(405, api_error("method not allowed"))
+             : html(405, message_page("Không hỗ trợ", "Phương thức không được hỗ trợ."));
+}
+
 HttpResponse Office::handle(const HttpRequest& req) {
   const std::shared_ptr<Context> ctx = context();
   if (!ctx) return html(503, message_page("Chưa sẵn sàng", "Dịch vụ đang khởi động."));
@@ -188,6 +294,7 @@ HttpResponse Office::handle(const HttpRequest& req) {
     r.headers.emplace_back("Location", "/");
     return r;
   }
+  if (req.method == "POST") return handle_write(*ctx, req, viewer, now);
   if (req.method != "GET") {
     return api ? json_response(405, api_error("method not allowed"))
                : html(405, message_page("Không hỗ trợ", "Phương thức không được hỗ trợ."));
@@ -213,6 +320,7 @@ HttpResponse Office::handle(const HttpRequest& req) {
     d.routes =
         alerting::check_routes(stored.dossier, clock.extended, ctx->config.rules, ctx->directory);
     d.alerts = ctx->ledger->for_dossier(code, kHistoryRows);
+    if (ctx->silences) d.silences = ctx->silences->for_dossier(code);
     return d;
   };
   auto outbox_rows = [&]() {
@@ -264,6 +372,11 @@ HttpResponse Office::handle(const HttpRequest& req) {
                                  cal, ctx->directory, viewer));
   }
   if (req.path == "/api/v1/outbox") return json_response(200, api_outbox(outbox_rows(), cal));
+  if (req.path == "/api/v1/silences") {
+    std::vector<alerting::Silence> all;
+    if (ctx->silences) all = ctx->silences->list(!param("all").empty(), now, 10000);
+    return json_response(200, api_silences(all, now, cal));
+  }
   if (req.path == "/api/v1/dossiers") {
     const auto snap = snapshot();
     if (!snap) return json_response(503, api_error("no snapshot yet; retry after the first cycle"));

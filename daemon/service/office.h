@@ -25,6 +25,7 @@
 #include "config/config.h"
 #include "service/http_server.h"
 #include "service/office_view.h"
+#include "service/pages.h"
 #include "service/users.h"
 #include "store/store.h"
 
@@ -54,6 +55,10 @@ class Office {
   struct Context;
 
  private:
+  /// POST: add a silence (/api/v1/silences JSON, /dossiers/CODE/silences form) or end one
+  /// (…/silences/ID/expire); admin users only.
+  HttpResponse handle_write(Context& ctx, const HttpRequest& req, const Viewer& viewer,
+                            calendar::Instant now);
   std::shared_ptr<Context> context() const;
   std::shared_ptr<const OfficeSnapshot> snapshot() const;
 

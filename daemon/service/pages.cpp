@@ -36,22 +36,6 @@ std::string vn_datetime(Instant t, calendar::UtcOffset off) {
          calendar::format_hh_mm(std::chrono::duration_cast<std::chrono::minutes>(l.time_of_day));
 }
 
-std::string url_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string head(const std::string& title, bool refresh) {
   std::string h = "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">";
   if (refresh) h += "<meta http-equiv=\"refresh\" content=\"60\">";
@@ -116,6 +100,22 @@ std::string state_name_vn(std::string_view name) {
 }
 
 }  // namespace
+
+std::string url_encode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
 
 std::string message_page(const std::string& title, const std::string& message) {
   return head(title, false) + "<h1>" + html_escape(title) + "</h1><p>" + html_escape(message) +
@@ -411,6 +411,49 @@ std::string dossier_page(const DossierDetail& detail, const calendar::WorkCalend
     b += "</table>";
   }
 
+  b += "<h2>Tạm dừng nhắc</h2>";
+  const calendar::Instant now = c.at;
+  if (detail.silences.empty()) {
+    b += "<p class=\"muted\">Chưa có lần tạm dừng nhắc nào cho hồ sơ này.</p>";
+  } else {
+    b += "<table id=\"silences\"><tr><th>Số</th><th>Quy tắc</th><th>Đến</th><th>Trạng thái</th>"
+         "<th>Người đặt</th><th>Lý do</th><th></th></tr>";
+    for (const alerting::Silence& s : detail.silences) {
+      std::string end_form;
+      if (viewer.admin && s.active(now)) {
+        end_form = "<form method=\"post\" action=\"/dossiers/" + html_escape(url_encode(d.code)) +
+                   "/silences/" + std::to_string(s.id) +
+                   "/expire\"><button type=\"submit\">Kết thúc</button></form>";
+      }
+      b += "<tr><td>#" + std::to_string(s.id) + "</td><td>" +
+           html_escape(s.rule.empty() ? std::string("mọi quy tắc") : s.rule) + "</td><td>" +
+           html_escape(vn_datetime(s.end(), off)) + "</td><td>" +
+           html_escape(alerting::state_vn(s, now)) + "</td><td>" + html_escape(s.by) + " (" +
+           html_escape(vn_datetime(s.created_at, off)) + ")</td><td>" + html_escape(s.reason) +
+           "</td><td>" + end_form + "</td></tr>";
+    }
+    b += "</table>";
+  }
+  if (!detail.silence_error.empty()) {
+    b += "<p class=\"overdue\" id=\"silence-error\">Không tạm dừng được: " +
+         html_escape(detail.silence_error) + "</p>";
+  }
+  if (viewer.admin && deadline::is_open(c.state)) {
+    b += "<form method=\"post\" id=\"silence-form\" action=\"/dossiers/" +
+         html_escape(url_encode(d.code)) +
+         "/silences\"><p>Tạm dừng nhắc hồ sơ này: quy tắc <select name=\"rule\">"
+         "<option value=\"\">mọi quy tắc</option>";
+    for (const alerting::RouteCheck& rc : detail.routes) {
+      b += "<option value=\"" + html_escape(rc.rule->name) + "\">" + html_escape(rc.rule->name) +
+           "</option>";
+    }
+    b += "</select> đến hết ngày <input name=\"until\" type=\"date\" required> lý do <input "
+         "name=\"reason\" required size=\"40\"> <button type=\"submit\">Tạm dừng nhắc</button>"
+         "</p></form>";
+  } else if (!viewer.admin && deadline::is_open(c.state)) {
+    b += "<p class=\"muted\">Tạm dừng nhắc cần đăng nhập bằng tài khoản quản trị (admin).</p>";
+  }
+
   b += "<h2>Lịch sử cảnh báo</h2>";
   if (detail.alerts.empty()) {
     b += "<p class=\"muted\">Chưa có cảnh báo nào cho hồ sơ này.</p>";
@@ -430,7 +473,7 @@ std::string dossier_page(const DossierDetail& detail, const calendar::WorkCalend
            (state == "dead" || state == "unreachable" ? "overdue" : "") + "\">" +
            html_escape(render::alert_state_vn(state)) +
            (a.sent_at ? " " + html_escape(vn_datetime(*a.sent_at, off)) : "") + "</td><td>" +
-           html_escape(a.detail) + "</td></tr>";
+           html_escape(render::alert_detail_vn(a.detail)) + "</td></tr>";
     }
     b += "</table>";
   }
@@ -446,7 +489,7 @@ std::string outbox_page(const std::vector<alerting::AlertRow>& rows,
   std::string b = head("Cảnh báo", false) + nav(viewer);
   b += "<h1>Cảnh báo (sổ gửi tin)</h1><p>Lọc theo trạng thái: <a href=\"/outbox\">tất cả</a>";
   for (const char* s :
-       {"dead", "unreachable", "retry", "pending", "sent", "skipped", "cancelled"}) {
+       {"dead", "unreachable", "retry", "pending", "silenced", "sent", "skipped", "cancelled"}) {
     b += " · <a href=\"/outbox?state=" + std::string(s) + "\"" +
          (state && *state == s ? " class=\"overdue\"" : "") + ">" +
          html_escape(render::alert_state_vn(s)) + "</a>";
@@ -470,7 +513,7 @@ std::string outbox_page(const std::vector<alerting::AlertRow>& rows,
          html_escape(a.id.rule) + "</td><td>" +
          html_escape(r == nullptr || r->name.empty() ? a.id.recipient : r->name) + "</td><td>" +
          html_escape(a.id.channel) + "</td><td class=\"num\">" + std::to_string(a.attempts) +
-         "</td><td>" + html_escape(a.detail) + "</td></tr>";
+         "</td><td>" + html_escape(render::alert_detail_vn(a.detail)) + "</td></tr>";
   }
   return b + "</table>" + tail();
 }

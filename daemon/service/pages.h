@@ -10,6 +10,7 @@
 #include "alerting/ledger.h"
 #include "alerting/office_history.h"
 #include "alerting/rules.h"
+#include "alerting/silences.h"
 #include "calendar/work_calendar.h"
 #include "deadline/clock.h"
 #include "service/office_view.h"
@@ -48,11 +49,17 @@ struct DossierDetail {
   const store::StoredDossier* stored = nullptr;
   const deadline::DossierClock* clock = nullptr;  // at `clock->at` (now)
   std::vector<alerting::RouteCheck> routes;
-  std::vector<alerting::AlertRow> alerts;  // newest first
+  std::vector<alerting::AlertRow> alerts;   // newest first
+  std::vector<alerting::Silence> silences;  // the dossier's, newest first (active and ended)
+  std::string silence_error;                // a refused form's reason, shown above the form
   const alerting::Directory* directory = nullptr;
 };
 
-/// GET /dossiers/CODE: the clock, events, anomalies, routing and alert history.
+/// `s` percent-encoded for a URL path segment or query value (unreserved characters kept).
+std::string url_encode(std::string_view s);
+
+/// GET /dossiers/CODE: the clock, events, anomalies, routing, silences (with a form to add one and
+/// buttons to end them for an admin) and alert history.
 std::string dossier_page(const DossierDetail& detail, const calendar::WorkCalendar& cal,
                          const Viewer& viewer);
 

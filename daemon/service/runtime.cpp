@@ -123,6 +123,14 @@ std::unique_ptr<alerting::Ledger> open_state_ledger(const config::Config& config
   return alerting::open_sqlite_ledger(state_db_path(config));
 }
 
+std::unique_ptr<alerting::SilenceStore> open_state_silences(const config::Config& config,
+                                                            bool create) {
+  if (shared_state(config)) return nullptr;
+  std::error_code ec;
+  if (!create && !std::filesystem::exists(state_db_path(config), ec)) return nullptr;
+  return alerting::open_sqlite_silences(state_db_path(config));
+}
+
 std::unique_ptr<alerting::OfficeHistory> open_office_history(const config::Config& config) {
   if (shared_state(config)) return alerting::open_pg_office_history(state_spec(config));
   return alerting::open_sqlite_office_history(state_db_path(config));
@@ -156,6 +164,7 @@ alerting::EngineSettings engine_settings(const config::Config& config) {
   s.max_age = config.alerts.max_age;
   s.sending_lease = config.alerts.sending_lease;
   s.batch_size = static_cast<std::size_t>(config.alerts.batch_size);
+  s.max_messages_per_recipient = static_cast<std::size_t>(config.alerts.max_messages_per_recipient);
   // Any change of the configuration file (or of the schedules it names) re-plans open dossiers.
   std::string material = config.source.string();
   if (!config.source.empty()) {
@@ -206,6 +215,7 @@ std::unique_ptr<Runtime> build_runtime(config::Config cfg, const calendar::Clock
     try {
       rt->ledger = alerting::open_sqlite_ledger(state_db_path(c));
       rt->schedule = alerting::FireSchedule::open(state_db_path(c));
+      rt->silences = alerting::open_sqlite_silences(state_db_path(c));
     } catch (const std::exception& e) {
       throw StateDbError(state_db_error_text(state_db_path(c), e.what()));
     }
@@ -223,6 +233,7 @@ std::unique_ptr<Runtime> build_runtime(config::Config cfg, const calendar::Clock
       std::make_unique<alerting::Engine>(engine_settings(c), rt->calendar, *rt->store, *rt->ledger,
                                          *rt->schedule, std::move(by_name), *rt->templates, clock);
   rt->engine->set_coordination(rt->coordination.get());
+  rt->engine->set_silences(rt->silences.get());
   return rt;
 }
 

@@ -37,13 +37,15 @@ struct Runtime {
   /// This instance's id (service_instance_id) and where its state lives, for logs and /healthz.
   std::string instance_id;
   std::string state_description;
+  /// The silences (null with a PostgreSQL state: not supported there yet), applied by engine.
+  std::unique_ptr<alerting::SilenceStore> silences;
   std::map<std::string, std::unique_ptr<channels::Channel>> channels;
   std::unique_ptr<render::Templates> templates;
   std::unique_ptr<alerting::Engine> engine;
 };
 
-/// The state database (ledger, fire schedule) could not be opened, read or written: a full
-/// disk, an I/O error, a schema from a newer dunghan. what() names the file and the free space
+/// The state database (ledger, fire schedule, silences) could not be opened, read or written: a
+/// full disk, an I/O error, a schema from a newer dunghan. what() names the file and the free space
 /// on its file system.
 class StateDbError : public std::runtime_error {
  public:
@@ -75,6 +77,11 @@ std::unique_ptr<alerting::Ledger> open_tool_ledger(const config::Config& config)
 /// Another connection to the ledger of `config` (the office pages read on the event loop): the
 /// SQLite state.db, or the PostgreSQL state connecting at first use. Throws like build_runtime.
 std::unique_ptr<alerting::Ledger> open_state_ledger(const config::Config& config);
+/// The silences of `config`'s state (alerting/silences.h): the SQLite state.db; nullptr with a
+/// PostgreSQL state (not supported there yet: the lead adds PgSilences), and, when `create` is
+/// false, when state.db does not exist yet. Throws std::runtime_error naming the file.
+std::unique_ptr<alerting::SilenceStore> open_state_silences(const config::Config& config,
+                                                            bool create);
 /// The office pages' daily counts, beside the ledger (SQLite state.db or PostgreSQL).
 std::unique_ptr<alerting::OfficeHistory> open_office_history(const config::Config& config);
 

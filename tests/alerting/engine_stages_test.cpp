@@ -71,13 +71,14 @@ class CountingStage final : public DispatchStage {
 TEST_F(EngineStagesTest, TheStagesRunInOrderAndAnotherSlotsInByName) {
   Engine& e = start();
   EXPECT_EQ(e.pipeline().names(),
-            (std::vector<std::string_view>{"revalidate", "gate", "group", "render", "send"}));
+            (std::vector<std::string_view>{"revalidate", "gate", "latest", "group", "flood",
+                                           "render", "send"}));
   auto counting = std::make_unique<CountingStage>();
   CountingStage* raw = counting.get();
   e.pipeline().insert_before("group", std::move(counting));
   EXPECT_EQ(e.pipeline().names(),
-            (std::vector<std::string_view>{"revalidate", "gate", "latest_only", "group", "render",
-                                           "send"}));
+            (std::vector<std::string_view>{"revalidate", "gate", "latest", "latest_only", "group",
+                                           "flood", "render", "send"}));
   for (const char* code : {"D1", "D2", "D3"}) w.store.put(march(code));
   EXPECT_EQ(cycle_at(local(2026, 3, 10, 7)).sent, 3);
   EXPECT_EQ(raw->seen, 3U);

@@ -374,13 +374,28 @@ TEST_F(QuarterSimulation, EveryStageExactlyOnceInOfficeHoursAndNothingAfterResol
       // before_due, N working days: the opening of the N-th working day before the due date,
       // never before the count starts; only while not yet due and not yet on the due date
       // (unless it fell on the due date).
+      // When both come due at once for the handler (the daemon was down, the count started
+      // late), only the later (1 day) goes: the 2-day one is skipped ("a later stage came due").
+      std::optional<Instant> sent_at[2];
+      std::optional<Instant> fire_of[2];
+      int i = 0;
       for (auto [rule, n, handler, heads] : {std::tuple{"nhac-truoc-2-ngay", 2, true, false},
                                              std::tuple{"han-chot-xin-gia-han", 1, true, true}}) {
         const Instant fire = std::max(opening(add_wd(due_date, -n)), seg.count_start);
         const Instant s = send_instant(std::max(fire, seg.from));
         if (s < until && s < seg.due && (date_of(s) != due_date || date_of(fire) == due_date)) {
-          expect(d, rule, seg, 0, recipients_of(d, handler, heads, false), s);
+          sent_at[i] = s;
+          fire_of[i] = fire;
         }
+        ++i;
+      }
+      if (sent_at[0]) {
+        const bool outrun = sent_at[1] && *sent_at[1] == *sent_at[0] && *fire_of[1] > *fire_of[0];
+        expect(d, "nhac-truoc-2-ngay", seg, 0, recipients_of(d, !outrun, false, false),
+               *sent_at[0]);
+      }
+      if (sent_at[1]) {
+        expect(d, "han-chot-xin-gia-han", seg, 0, recipients_of(d, true, true, false), *sent_at[1]);
       }
       // due_today: the opening of the due date, while it is the due date.
       {
@@ -413,6 +428,8 @@ TEST_F(QuarterSimulation, EveryStageExactlyOnceInOfficeHoursAndNothingAfterResol
   h.settings.catalogue = &cfg.procedures;
   h.settings.max_attempts = cfg.alerts.max_attempts;
   h.settings.max_age = cfg.alerts.max_age;
+  // Every stage its own message, counted one by one: the flood guard has tests of its own.
+  h.settings.max_messages_per_recipient = 0;
   h.start(cfg.rules, people);
 
   std::size_t next_action = 0;

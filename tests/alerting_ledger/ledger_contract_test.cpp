@@ -363,6 +363,52 @@ TEST_P(LedgerContract, RecordWithoutAnAttemptGivesTheAttemptBack) {
   EXPECT_EQ(ledger().get(key)->attempts, 1);
 }
 
+TEST_P(LedgerContract, ASilencedRowWaitsUntilTheSilenceEndsWithoutUsingAnAttempt) {
+  const std::string key = add("HS1");
+  put(take(key), AlertState::silenced, kT0, "silenced by silence #1", kT0 + seconds{3600}, false);
+  AlertRow got = *ledger().get(key);
+  EXPECT_EQ(got.state, AlertState::silenced);
+  EXPECT_EQ(got.attempts, 0);
+  EXPECT_EQ(got.next_attempt_at, kT0 + seconds{3600});
+  EXPECT_EQ(ledger().next_attempt(), kT0 + seconds{3600});
+  EXPECT_TRUE(ledger().claim(kT0 + seconds{3599}, 10, kLease).empty());
+  EXPECT_EQ(keys_of(ledger().due(kT0 + seconds{3600}, 10)), std::vector<std::string>{key});
+  EXPECT_EQ(take(key, kT0 + seconds{3600}).attempts, 1);
+}
+
+TEST_P(LedgerContract, ReleaseSilencedMakesOneDossiersSilencedRowsDueNow) {
+  const std::string a = add_in("HS1", AlertState::silenced, kT0 + seconds{86400});
+  const std::string b = add_in("HS2", AlertState::silenced, kT0 + seconds{86400});
+  const std::string c = add("HS1-other", kT0 + seconds{50});
+  EXPECT_EQ(ledger().release_silenced("HS1", kT0 + seconds{10}), 1U);
+  EXPECT_EQ(ledger().release_silenced("HS1", kT0 + seconds{10}), 0U) << "already due";
+  EXPECT_EQ(ledger().get(a)->next_attempt_at, kT0 + seconds{10});
+  EXPECT_EQ(ledger().get(a)->state, AlertState::silenced);
+  EXPECT_EQ(ledger().get(b)->next_attempt_at, kT0 + seconds{86400});
+  EXPECT_EQ(ledger().get(c)->next_attempt_at, kT0 + seconds{50});
+}
+
+TEST_P(LedgerContract, ASilencedRowCanBeCancelledAndASilencedOutcomeNeedsItsEnd) {
+  const std::string key = add_in("HS1", AlertState::silenced, kT0 + seconds{86400});
+  EXPECT_EQ(ledger().cancel(key, kT0, "no"), 1U);
+  EXPECT_EQ(state(key), AlertState::cancelled);
+  const std::string k2 = add("HS2");
+  const AlertRow c = take(k2);
+  RecordBatch bad;
+  bad.outcomes.push_back(RowOutcome{k2, *c.sending_until, AlertState::silenced, "x", std::nullopt});
+  EXPECT_THROW(ledger().record(bad, kT0), std::invalid_argument);
+}
+
+TEST_P(LedgerContract, SentSinglesSinceCountsOneRecipientsChannelFromAnInstant) {
+  const std::string a = add_in("HS1", AlertState::sent);
+  add_in("HS2", AlertState::sent);
+  add_in("HS3", AlertState::dead);
+  EXPECT_EQ(ledger().sent_singles_since("nguyenvana", "email", kT0), 2U);
+  EXPECT_EQ(ledger().sent_singles_since("nguyenvana", "email", kT0 + seconds{1}), 0U);
+  EXPECT_EQ(ledger().sent_singles_since("nguyenvana", "zalo", kT0), 0U);
+  EXPECT_EQ(ledger().sent_singles_since("other", "email", kT0), 0U);
+}
+
 TEST_P(LedgerContract, RecordRefusesBadOutcomesBeforeWritingAnything) {
   const std::string a = add("HS1");
   const std::string b = add("HS2");

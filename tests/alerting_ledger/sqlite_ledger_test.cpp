@@ -174,6 +174,35 @@ TEST(StateDb, AVersionOneFileIsMigratedByWhicheverOpensItFirst) {
   }
 }
 
+TEST(StateDb, RowsOfAnOlderFileSurviveTheRebuildThatAddsSilenced) {
+  testing::TempDir dir;
+  const auto file = dir.path() / "state.db";
+  write_version_1_file(file, true);
+  {
+    SQLite::Database db(file, SQLite::OPEN_READWRITE);
+    AlertId id{"HS-1", "qua-han", 0, 0, "cv1", "mail"};
+    SQLite::Statement st(db,
+                         "INSERT INTO alerts VALUES (?, 'HS-1', 'qua-han', 0, 0, 'cv1', 'mail', "
+                         "'overdue', 100, 'pending', 0, 100, '', '', 100, 100, NULL)");
+    st.bind(1, alert_key(id));
+    st.exec();
+  }
+  auto ledger = open_sqlite_ledger(file);
+  const std::vector<AlertRow> rows = ledger->list(std::nullopt, 10);
+  ASSERT_EQ(rows.size(), 1U);
+  EXPECT_EQ(rows.front().id.code, "HS-1");
+  EXPECT_EQ(rows.front().state, AlertState::pending);
+  EXPECT_EQ(ledger->for_dossier("HS-1", 10).size(), 1U) << "the indexes are back";
+  const calendar::Instant now{std::chrono::seconds{200}};
+  std::vector<AlertRow> claimed = ledger->claim(now, 10, std::chrono::seconds{60});
+  ASSERT_EQ(claimed.size(), 1U);
+  RecordBatch b;
+  b.outcomes.push_back(RowOutcome{claimed[0].key, *claimed[0].sending_until, AlertState::silenced,
+                                  "silenced", now + std::chrono::seconds{100}, false});
+  EXPECT_EQ(ledger->record(b, now).transitions.front(), Transition::applied);
+  EXPECT_EQ(ledger->get(claimed[0].key)->state, AlertState::silenced);
+}
+
 TEST(StateDb, AVersionOneFileThatAlreadyHasTheScheduleKeepsIt) {
   testing::TempDir dir;
   const auto file = dir.path() / "state.db";

@@ -115,6 +115,11 @@ state_dir = "state"
 listen = "127.0.0.1:{self.http_port}"
 poll_interval = 1
 
+# Every alert its own e-mail (the tests count them; the flood guard is tested in test_office.py
+# and the unit tests).
+[alerts]
+max_messages_per_recipient = 0
+
 [[procedure]]
 code = "1.001"
 name = "Cấp phép lao động"

@@ -41,6 +41,119 @@ def chromium(url, profile, extra=()):
     return r.stdout, console
 
 
+class Cdp:
+    """Headless Chromium driven over the DevTools protocol on a pipe (--remote-debugging-pipe:
+    NUL-separated JSON on file descriptors 3 and 4), to fill in and submit a form the way a user
+    does. Answers HTTP Basic challenges with `auth` ("user:password")."""
+
+    def __init__(self, profile, auth=None):
+        to_chrome_r, self.to_chrome = os.pipe()
+        self.from_chrome, from_chrome_w = os.pipe()
+        cmd = ["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
+               "--remote-debugging-pipe", "about:blank"]
+        self.proc = subprocess.Popen(
+            ["/bin/bash", "-c", f'exec "$@" 3<&{to_chrome_r} 4>&{from_chrome_w}', "bash", *cmd],
+            pass_fds=(to_chrome_r, from_chrome_w), stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE)
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self.auth = auth.split(":", 1) if auth else None
+        self.buf = b""
+        self.next_id = 0
+        self.events = []
+        self.console = []
+        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = self.call("Target.attachToTarget",
+                                 {"targetId": target, "flatten": True})["sessionId"]
+        for method in ("Page.enable", "Runtime.enable"):
+            self.call(method, session=True)
+        if self.auth:
+            self.call("Fetch.enable", {"handleAuthRequests": True}, session=True)
+
+    def close(self):
+        try:
+            self.call("Browser.close")
+        except Exception:  # noqa: BLE001 - it may already be gone
+            pass
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.to_chrome)
+        os.close(self.from_chrome)
+
+    def _read(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while b"\0" not in self.buf:
+            if time.monotonic() > deadline:
+                raise AssertionError("chromium did not answer")
+            chunk = os.read(self.from_chrome, 65536)
+            if not chunk:
+                raise AssertionError("chromium closed the pipe: " +
+                                     self.proc.stderr.read().decode(errors="replace")[-2000:])
+            self.buf += chunk
+        msg, self.buf = self.buf.split(b"\0", 1)
+        m = json.loads(msg)
+        method = m.get("method")
+        if method == "Fetch.requestPaused":
+            self._send("Fetch.continueRequest", {"requestId": m["params"]["requestId"]}, True)
+        elif method == "Fetch.authRequired":
+            self._send("Fetch.continueWithAuth", {
+                "requestId": m["params"]["requestId"],
+                "authChallengeResponse": {"response": "ProvideCredentials",
+                                          "username": self.auth[0], "password": self.auth[1]}},
+                True)
+        elif method in ("Runtime.exceptionThrown", "Runtime.consoleAPICalled"):
+            self.console.append(m["params"])
+        elif method:
+            self.events.append(method)
+        return m
+
+    def _send(self, method, params=None, session=False):
+        self.next_id += 1
+        m = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            m["sessionId"] = self.session
+        try:
+            os.write(self.to_chrome, json.dumps(m).encode() + b"\0")
+        except BrokenPipeError:
+            self.proc.wait(timeout=10)
+            raise AssertionError(f"chromium exited ({self.proc.returncode}): " +
+                                 self.proc.stderr.read().decode(errors="replace")[-3000:])
+        return self.next_id
+
+    def call(self, method, params=None, session=False):
+        i = self._send(method, params, session)
+        while True:
+            m = self._read()
+            if m.get("id") == i:
+                if "error" in m:
+                    raise AssertionError(f"{method}: {m['error']}")
+                return m.get("result", {})
+
+    def wait_load(self):
+        while "Page.loadEventFired" not in self.events:
+            self._read()
+        self.events.clear()
+
+    def open(self, url):
+        self.events.clear()
+        self.call("Page.navigate", {"url": url}, session=True)
+        self.wait_load()
+        return self.dom()
+
+    def run(self, expression):
+        r = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True},
+                      session=True)
+        if "exceptionDetails" in r:
+            raise AssertionError(f"{expression}: {r['exceptionDetails']}")
+        return r["result"].get("value")
+
+    def dom(self):
+        return self.run("document.documentElement.outerHTML")
+
+
 def get(url, auth=None, context=None):
     req = urllib.request.Request(url)
     if auth:
@@ -52,7 +165,7 @@ def get(url, auth=None, context=None):
         return e.code, dict(e.headers), e.read().decode()
 
 
-class OfficeTest(unittest.TestCase):
+class OfficeBase(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="dunghan-office-")
         self.dir = self.tmp.name
@@ -160,7 +273,9 @@ repeat = "1 working day"
                 return False
         base.wait_for(ready, 30, f"{url} to answer 200")
 
-    # ---- tests ----------------------------------------------------------------------------------
+
+
+class OfficeTest(OfficeBase):
     def test_routing_problems_are_warned_marked_and_counted(self):
         self.write_config()
         r = self.seed()
@@ -217,6 +332,26 @@ repeat = "1 working day"
                       head)
         html = by_to["truongphong"][0].get_body(preferencelist=("html",)).get_content()
         self.assertIn("<td>Nguyễn Văn Á – Phòng Lao động</td>", html)
+
+    def test_the_flood_guard_sends_the_rest_of_the_day_as_one_digest(self):
+        self.write_config()
+        with open(self.cfg, "a", encoding="utf-8") as f:
+            f.write("\n[alerts]\nmax_messages_per_recipient = 2\n")
+        self.seed()
+        r = self.dunghan("run", "--once", "--config", self.cfg)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        by_to = {}
+        for m in self.recorder.messages:
+            by_to.setdefault(m["To"].addresses[0].username, []).append(m)
+        # Three overdue dossiers each: two single e-mails, then one digest with the third.
+        for who in ("cvien", "truongphong"):
+            subjects = sorted(m["Subject"] for m in by_to[who])
+            self.assertEqual(len(subjects), 3, subjects)
+            digests = [x for x in subjects if x.startswith("[Tổng hợp] 1 hồ sơ")]
+            self.assertEqual(len(digests), 1, subjects)
+        st = self.dunghan("outbox", "list", "--state", "sent", "--format", "json", "--config",
+                          self.cfg)
+        self.assertEqual(len(json.loads(st.stdout)), 6, st.stdout)
 
     def test_pages_in_chromium_list_overdue_dossiers_handlers_and_history(self):
         self.write_config()
@@ -339,6 +474,194 @@ repeat = "1 working day"
             get(root + "/", context=ctx, auth="ana:mật-khẩu-đủ-dài")  # the old CA no longer fits
         with open(os.path.join(self.dir, "daemon-0.log"), encoding="utf-8") as f:
             self.assertNotIn("mật-khẩu", f.read())
+
+
+class SilenceTest(OfficeBase):
+    """Silences (issue 15): `dunghan silence`, the dossier page's form, the API; what a silence
+    holds back is recorded `silenced`, not mailed, and when it ends only the latest stage still
+    holding is mailed — against a real daemon and a real SMTP server."""
+
+    def write_silence_config(self, rules, service_extra=""):
+        self.write_config(service_extra=service_extra)
+        with open(self.cfg, encoding="utf-8") as f:
+            text = f.read()
+        text = text[:text.index("[[rule]]")] + rules
+        text = text.replace('duration = "5 working days"', 'duration = "60 working days"')
+        with open(self.cfg, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    def seed_one(self, received, due_at=""):
+        path = os.path.join(self.dir, "dossiers.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("code,procedure_code,procedure_name,field,department,handler,applicant,channel,"
+                    "received_at,due_at,status\n")
+            f.write(f"HS-100,1.001,Cấp phép lao động,Lao động,Phòng Lao động,cvien,Công ty Sen,"
+                    f"direct,{received},{due_at},processing\n")
+        r = self.dunghan("import", "--dossiers", path, "--config", self.cfg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def alerts(self, root):
+        return json.loads(get(root + "/api/v1/dossiers/HS-100")[2])["alerts"]
+
+    def test_silenced_alerts_are_recorded_not_mailed_and_then_only_the_latest_stage_goes(self):
+        # Two reminder stages of one dossier for its handler, both already due (received 45 days
+        # ago, due in 60 working days: 55 and 50 working days before it are in the past).
+        self.write_silence_config("""
+[[rule]]
+name = "nhac-som"
+when = "before_due"
+offset = "55 working days"
+to = ["handler"]
+channels = ["mail"]
+
+[[rule]]
+name = "nhac"
+when = "before_due"
+offset = "50 working days"
+to = ["handler"]
+channels = ["mail"]
+""")
+        now = datetime.datetime.now(base.ICT)
+        self.seed_one((now - datetime.timedelta(days=45)).strftime("%Y-%m-%d 09:00"))
+        until = (now + datetime.timedelta(days=7)).strftime("%Y-%m-%d")
+        bad = self.dunghan("silence", "add", "HS-404", "--until", until, "--reason", "x",
+                           "--config", self.cfg)
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn("no dossier HS-404", bad.stderr)
+        r = self.dunghan("silence", "add", "HS-100", "--until", until, "--reason",
+                         "đang trình ký gia hạn", "--by", "lan", "--config", self.cfg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("#1 HS-100 (mọi quy tắc)", r.stdout)
+        self.assertIn("đang tạm dừng — bởi lan", r.stdout)
+
+        self.start()
+        root = f"http://127.0.0.1:{self.port}"
+        self.wait_page(root + "/")
+        base.wait_for(lambda: sorted(a["state"] for a in self.alerts(root)) ==
+                      ["silenced", "silenced"], 30, "two silenced alerts")
+        time.sleep(3)  # several more cycles
+        self.assertEqual(self.recorder.messages, [], "nothing mailed while the silence holds")
+        for a in self.alerts(root):
+            self.assertIn("silenced by silence #1 (lan) until", a["detail"])
+            self.assertIn("đang trình ký gia hạn", a["detail"])
+        _, _, metrics = get(root + "/metrics")
+        self.assertIn('dunghan_alerts_total{channel="mail",outcome="silenced"} 2', metrics)
+        self.assertIn('dunghan_ledger_alerts{state="silenced"} 2', metrics)
+        listed = self.dunghan("silence", "list", "--config", self.cfg)
+        self.assertIn("#1 HS-100", listed.stdout)
+        explain = self.dunghan("alerts", "explain", "HS-100", "--config", self.cfg)
+        self.assertIn("Tạm dừng nhắc #1 HS-100", explain.stdout)
+        api = json.loads(get(root + "/api/v1/silences")[2])
+        self.assertEqual([x["id"] for x in api["silences"]], [1])
+
+        # Ended by hand: only the latest stage still holding is mailed.
+        r = self.dunghan("silence", "expire", "1", "--by", "lan", "--config", self.cfg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("đã kết thúc bởi lan", r.stdout)
+        base.wait_for(lambda: "sent" in [a["state"] for a in self.alerts(root)], 30,
+                      "the latest stage's e-mail")
+        time.sleep(3)
+        self.assertEqual(len(self.recorder.messages), 1)
+        self.assertIn("HS-100", self.recorder.messages[0]["Subject"])
+        by_rule = {a["rule"]: a for a in self.alerts(root)}
+        self.assertEqual(by_rule["nhac"]["state"], "sent")
+        self.assertEqual(by_rule["nhac-som"]["state"], "skipped")
+        self.assertEqual(by_rule["nhac-som"]["detail"], "a later stage came due")
+        self.assertEqual(self.dunghan("silence", "expire", "1", "--config", self.cfg).returncode, 1)
+        self.assertEqual(self.dunghan("silence", "list", "--config", self.cfg).stdout.strip(),
+                         "Không có tạm dừng nhắc nào.")
+
+    def test_a_silence_added_on_the_page_stops_the_next_alert_and_shows_in_the_history(self):
+        users = os.path.join(self.dir, "users")
+        for name, role in (("ana", "admin"), ("binh", "viewer")):
+            r = self.dunghan("user", "add", name, "--role", role, "--file", users,
+                             stdin="mật-khẩu-đủ-dài\n")
+            self.assertEqual(r.returncode, 0, r.stderr)
+        self.write_silence_config("""
+[[rule]]
+name = "qua-han"
+when = "overdue"
+to = ["handler"]
+channels = ["mail"]
+repeat = "1 working day"
+""", service_extra='users_file = "users"')
+        # The appointment falls due in 40 seconds: the next alert ("quá hạn") comes then.
+        now = datetime.datetime.now(base.ICT)
+        due = now + datetime.timedelta(seconds=40)
+        self.seed_one((now - datetime.timedelta(days=3)).strftime("%Y-%m-%d 09:00"),
+                      due.strftime("%Y-%m-%d %H:%M:%S"))
+        self.start()
+        root = f"http://127.0.0.1:{self.port}"
+        self.wait_page(root + "/")
+        # Writes need an admin: anonymous and viewer are refused.
+        body = json.dumps({"code": "HS-100", "until": "2099-01-01", "reason": "x"}).encode()
+        for auth, status in ((None, 401), ("binh:mật-khẩu-đủ-dài", 403)):
+            req = urllib.request.Request(root + "/api/v1/silences", data=body, method="POST")
+            if auth:
+                req.add_header("Authorization",
+                               "Basic " + base64.b64encode(auth.encode()).decode())
+            with self.assertRaises(urllib.error.HTTPError) as e:
+                urllib.request.urlopen(req, timeout=10)
+            self.assertEqual(e.exception.code, status)
+
+        until = (now + datetime.timedelta(days=7)).strftime("%Y-%m-%d")
+        cdp = Cdp(os.path.join(self.dir, "chromium"), auth="ana:mật-khẩu-đủ-dài")
+        try:
+            cdp.open(root + "/login")
+            dom = cdp.open(root + "/dossiers/HS-100")
+            self.assertIn('id="silence-form"', dom)
+            cdp.events.clear()
+            cdp.run(f"""(() => {{
+                const f = document.getElementById('silence-form');
+                f.querySelector('[name=until]').value = '{until}';
+                f.querySelector('[name=reason]').value = 'Đang trình ký gia hạn';
+                f.querySelector('button').click();
+                return true; }})()""")
+            cdp.wait_load()
+            dom = cdp.dom()
+            self.assertIn("/dossiers/HS-100", cdp.run("location.pathname"))
+            silences = dom[dom.index("Tạm dừng nhắc</h2>"):dom.index("Lịch sử cảnh báo")]
+            self.assertIn("Đang trình ký gia hạn", silences)
+            self.assertIn("đang tạm dừng", silences)
+            self.assertIn("ana", silences)
+            # The alert that comes due next is held back, not mailed, and shows in the history.
+            base.wait_for(lambda: [a["state"] for a in self.alerts(root)] == ["silenced"], 90,
+                          "the overdue alert to be silenced")
+            dom = cdp.open(root + "/dossiers/HS-100")
+            history = dom[dom.index("Lịch sử cảnh báo"):]
+            self.assertIn("tạm dừng nhắc", history)
+            self.assertIn("Đang trình ký gia hạn", history)
+            self.assertEqual(self.recorder.messages, [])
+            self.assertEqual(cdp.console, [])
+            # Ended on the page ("Kết thúc"): the alert goes out now.
+            cdp.events.clear()
+            cdp.run("document.querySelector('#silences form button').click(); true")
+            cdp.wait_load()
+            self.assertIn("đã kết thúc bởi ana", cdp.dom())
+            base.wait_for(lambda: [a["state"] for a in self.alerts(root)] == ["sent"], 30,
+                          "the overdue alert to be sent")
+            self.assertEqual(len(self.recorder.messages), 1)
+        finally:
+            cdp.close()
+        # The API: a bad request names the field; a good one answers the silence, set by the user.
+        def post(payload):
+            req = urllib.request.Request(root + "/api/v1/silences", method="POST",
+                                         data=json.dumps(payload).encode())
+            req.add_header("Authorization", "Basic " + base64.b64encode(
+                "ana:mật-khẩu-đủ-dài".encode()).decode())
+            try:
+                with urllib.request.urlopen(req, timeout=10) as r:
+                    return r.status, json.loads(r.read())
+            except urllib.error.HTTPError as e:
+                return e.code, json.loads(e.read())
+        status, j = post({"code": "HS-100", "until": "tuần sau", "reason": "x"})
+        self.assertEqual(status, 400)
+        self.assertIn("until", j["error"])
+        status, j = post({"code": "HS-100", "until": until, "reason": "chờ ý kiến", "rule": "qua-han"})
+        self.assertEqual(status, 201, j)
+        self.assertEqual((j["id"], j["by"], j["rule"], j["active"]), (2, "ana", "qua-han", True))
+        listed = json.loads(get(root + "/api/v1/silences")[2])
+        self.assertEqual([x["id"] for x in listed["silences"]], [2])
 
 
 if __name__ == "__main__":

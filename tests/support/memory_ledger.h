@@ -127,7 +127,7 @@ class MemoryLedger final : public alerting::Ledger {
       r.state = o.state;
       r.detail = o.detail;
       r.updated_at = now;
-      if (o.state == AlertState::pending || o.state == AlertState::retry) {
+      if (alerting::is_waiting_state(o.state)) {
         r.next_attempt_at = *o.next_attempt_at;
       }
       if (o.state == AlertState::sent) r.sent_at = now;
@@ -192,6 +192,20 @@ class MemoryLedger final : public alerting::Ledger {
     return 1;
   }
 
+  std::size_t release_silenced(const std::string& code, Instant now) override {
+    std::lock_guard lock(mu_);
+    write("release_silenced");
+    std::size_t n = 0;
+    for (auto& [key, r] : rows_) {
+      if (r.id.code == code && r.state == AlertState::silenced && r.next_attempt_at > now) {
+        r.next_attempt_at = now;
+        r.updated_at = now;
+        ++n;
+      }
+    }
+    return n;
+  }
+
   std::optional<AlertRow> get(const std::string& key) override {
     std::lock_guard lock(mu_);
     auto it = rows_.find(key);
@@ -234,9 +248,7 @@ class MemoryLedger final : public alerting::Ledger {
   }
 
  private:
-  static bool is_waiting(const AlertRow& r) {
-    return r.state == AlertState::pending || r.state == AlertState::retry;
-  }
+  static bool is_waiting(const AlertRow& r) { return alerting::is_waiting_state(r.state); }
 
   void write(std::string_view op) {
     if (before_write) before_write(op);
