@@ -1,4 +1,5 @@
-// zalo set-token: seed or replace the Zalo OA token pair in the state directory.
+// zalo set-token: seed or replace the Zalo OA token pair in its vault (the token file in the state
+// directory, or the shared state database with [state] kind = "postgresql").
 #include <fstream>
 #include <iostream>
 

@@ -289,8 +289,11 @@ Outcome ZaloChannel::ensure_token_locked() {
                    log::kv_value(vault_->where()));
     }
   } catch (const ZaloVaultUnavailable& e) {
-    return Outcome::channel_unavailable(std::string("Zalo token store unavailable: ") + e.what(),
-                                        clock_.now() + std::chrono::seconds{60});
+    // The pair in hand is still good for sending; only a refresh needs the vault.
+    if (!token_ || stopped_) {
+      return Outcome::channel_unavailable(std::string("Zalo token store unavailable: ") + e.what(),
+                                          clock_.now() + std::chrono::seconds{60});
+    }
   } catch (const ChannelError& e) {
     return Outcome::failure(e.what());
   }

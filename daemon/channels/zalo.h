@@ -44,7 +44,8 @@ class CurlHandle;
 /// new pair is stored durably before it is used. A refresh refused by Zalo (anything but -32 or a
 /// transient transport failure) stops the channel: that send and every later one returns failed
 /// + operator_error without a request. A vault that cannot be reached (database outage) gives
-/// retry (channel_down), never a stop.
+/// retry (channel_down) when a refresh or a first load needs it, never a stop; meanwhile the pair
+/// in hand keeps sending.
 class ZaloChannel final : public Channel {
  public:
   /// The token file `options.token_file` as the vault; it must be absolute (make_channel

@@ -326,6 +326,46 @@ TEST_F(PgZaloVaultTest, AnOutageIsARetryNeverAStop) {
   EXPECT_FALSE(down.stopped());
 }
 
+// The database goes away under running channels (a TCP gate in front of the server closes every
+// new connection; the vault's own is ended): the pair in hand keeps sending; a refresh that needs
+// the database is a retry, not a stop, and nothing is asked of Zalo; when the database is back
+// the refresh goes through.
+TEST_F(PgZaloVaultTest, DuringAnOutageThePairInHandSendsAndARefreshWaits) {
+  vault("setup")->store(ZaloToken{"at-0", "rt-0", kNow, 90000s});
+  const auto down_file = dir_.path() / "pg.down";
+  testing::FakeServer gate(
+      "tcp_gate.py", dir_.path(),
+      {"--target", std::to_string(db_.server().port()), "--down-file", down_file.string(),
+       "--count-file", (dir_.path() / "gate.count").string()});
+  pg::ConnectSpec through = spec_;
+  through.host = "127.0.0.1";
+  through.port = gate.port();
+  through.application_name = "zalo-outage";
+  through.connect_timeout = 2s;
+  ZaloChannel ch("zalo", channels::SendWindow::always, options(), clock_,
+                 open_pg_zalo_vault(through, "zalo", "may-1", {}));
+  ASSERT_EQ(ch.send(message("alert-1"), kWho).kind, Outcome::Kind::sent);
+  std::ofstream(down_file) << "down\n";
+  for (const int pid : db_.backends("zalo-outage")) db_.terminate(pid);
+  const Outcome during = ch.send(message("alert-2"), kWho);
+  ASSERT_EQ(during.kind, Outcome::Kind::sent) << during.detail;
+  fake_expire(fake_->port());
+  const Outcome refresh = ch.send(message("alert-3"), kWho);
+  EXPECT_EQ(refresh.kind, Outcome::Kind::retry) << refresh.detail;
+  EXPECT_TRUE(refresh.channel_down);
+  EXPECT_THAT(refresh.detail, HasSubstr("unavailable"));
+  EXPECT_THAT(refresh.detail, Not(HasSubstr(db_.password())));
+  EXPECT_FALSE(ch.stopped());
+  EXPECT_EQ(fake_state(fake_->port())["refresh_requests"], 0);
+  std::filesystem::remove(down_file);
+  const Outcome after = ch.send(message("alert-3"), kWho);
+  ASSERT_EQ(after.kind, Outcome::Kind::sent) << after.detail;
+  const auto s = fake_state(fake_->port());
+  EXPECT_EQ(s["refreshes"], 1);
+  EXPECT_EQ(s["sends"].back()["token"], "at-1");
+  EXPECT_EQ(vault("check")->load()->token.refresh_token, "rt-1");
+}
+
 #ifdef DUNGHAN_BINARY
 // `dunghan zalo set-token` with [state] kind = "postgresql" writes the pair to the database (not
 // to the state directory), where every instance's channel finds it.
