@@ -1,7 +1,7 @@
 #pragma once
 // Where a Zalo channel keeps its OA token pair (docs/channels.md §1.2), behind a narrow interface:
 // a file in the state directory (FileZaloVault, one instance), or a table shared by several
-// instances (alerting/pg_state.h: open_pg_zalo_vault, `[state] kind = "postgresql"`).
+// instances (alerting/pg_zalo_vault.h, `[state] kind = "postgresql"`).
 //
 // Zalo's refresh token is single-use: two holders of one pair that both refresh it break the
 // channel. refresh() is therefore single-flight across every holder of the same stored pair: under
