@@ -83,6 +83,21 @@ DROP INDEX alerts_digest;
 CREATE INDEX alerts_digest ON alerts (digest_key)
   WHERE digest_key <> '' AND state IN ('pending', 'retry', 'silenced');
 )sql",
+    // 2 → 3: the Zalo OA token pair of each Zalo channel, one refresh for all instances
+    // (alerting/pg_zalo_vault.cpp).
+    R"sql(
+CREATE TABLE zalo_token (
+  channel       text PRIMARY KEY,
+  access_token  text NOT NULL,
+  refresh_token text NOT NULL,
+  obtained_at   bigint NOT NULL,
+  expires_in    bigint NOT NULL,
+  version       bigint NOT NULL,
+  updated_at    bigint NOT NULL,
+  updated_by    text NOT NULL
+);
+COMMENT ON TABLE zalo_token IS 'dunghan: the Zalo OA token pair per Zalo channel (SECRETS); refreshed by one instance at a time under SELECT ... FOR UPDATE; times are Unix seconds, UTC';
+)sql",
 };
 
 constexpr std::string_view kComponent = "state";
@@ -726,6 +741,10 @@ class PgCoordination final : public Coordination {
 };
 
 }  // namespace
+
+std::shared_ptr<pg::Session> open_pg_state_session(const pg::ConnectSpec& spec) {
+  return make_session(spec);
+}
 
 PgState open_pg_state(const pg::ConnectSpec& spec, const std::string& instance_id) {
   if (instance_id.empty()) throw std::invalid_argument("open_pg_state: empty instance id");

@@ -1,8 +1,8 @@
 #pragma once
 // The state database on PostgreSQL (`[state] kind = "postgresql"`): the ledger, the fire schedule,
-// the coordination of several instances and the office pages' daily counts, in the tables of the
-// schema component "state" (alerts, state_meta, next_fire, office_daily), created and migrated
-// under an advisory lock on each connect.
+// the coordination of several instances, the office pages' daily counts and the Zalo token pairs,
+// in the tables of the schema component "state" (alerts, state_meta, next_fire, office_daily,
+// zalo_token), created and migrated under an advisory lock on each connect.
 //
 // How several instances share it (coordination.h): claim() is one statement
 // `UPDATE … WHERE key IN (SELECT … FOR UPDATE SKIP LOCKED)` that marks the rows `sending` with a
@@ -27,6 +27,7 @@
 #include "alerting/ledger.h"
 #include "alerting/office_history.h"
 #include "pg/connection.h"
+#include "pg/session.h"
 
 namespace dunghan::alerting {
 
@@ -46,6 +47,10 @@ std::unique_ptr<Ledger> open_pg_ledger(const pg::ConnectSpec& spec, const std::s
 
 /// The office pages' daily counts (table office_daily) on their own connection. Lazy likewise.
 std::unique_ptr<OfficeHistory> open_pg_office_history(const pg::ConnectSpec& spec);
+
+/// A session of its own on the state database, migrating the state schema on each connect (for
+/// state kept outside the ledger: the Zalo token vault, pg_zalo_vault.h). Lazy like open_pg_state.
+std::shared_ptr<pg::Session> open_pg_state_session(const pg::ConnectSpec& spec);
 
 /// Connects now and brings the state schema up to date (check-config, `state copy`). Throws
 /// pg::Unavailable or pg::Error naming the server.

@@ -533,7 +533,8 @@ int run_test(const GlobalOptions& g, const AlertArgs& a) {
   }
   calendar::SystemClock clock;
   try {
-    auto ch = channels::make_channel(*opt, clock, cfg->service.state_dir);
+    auto ch = channels::make_channel(*opt, clock, cfg->service.state_dir,
+                                     service::zalo_vault_factory(*cfg));
     const Instant now = clock.now();
     channels::Message m;
     m.key = "test" + std::to_string(now.time_since_epoch().count());

@@ -1,4 +1,5 @@
-// zalo set-token: seed or replace the Zalo OA token pair in the state directory.
+// zalo set-token: seed or replace the Zalo OA token pair in its vault (the token file in the state
+// directory, or the shared state database with [state] kind = "postgresql").
 #include <fstream>
 #include <iostream>
 
@@ -7,6 +8,7 @@
 #include "channels/options.h"
 #include "channels/zalo.h"
 #include "log/redact.h"
+#include "service/runtime.h"
 
 namespace dunghan::app {
 namespace {
@@ -49,16 +51,20 @@ int run_set_token(const GlobalOptions& g, const ZaloArgs& a) {
   auto refresh = read_token_file(a.refresh_file, "refresh token");
   if (!access || !refresh) return kUsageOrConfig;
   calendar::SystemClock clock;
-  const auto path = channels::zalo_token_path(*zalo, cfg->service.state_dir);
+  std::string where;
   try {
-    channels::write_zalo_token(path, channels::ZaloToken{*access, *refresh, clock.now(),
-                                                         std::chrono::seconds{a.expires_in}});
+    // The token file, or the state database shared by every instance ([state] kind =
+    // "postgresql").
+    auto vault = service::open_zalo_vault(*cfg, a.channel, *zalo);
+    where = vault->where();
+    vault->store(
+        channels::ZaloToken{*access, *refresh, clock.now(), std::chrono::seconds{a.expires_in}});
   } catch (const std::exception& e) {
     std::cerr << "error: " << log::redact(e.what()) << '\n';
     return kUsageOrConfig;
   }
-  std::cout << "Zalo token pair written to " << path.string()
-            << " (a running daemon picks it up at its next send).\n";
+  std::cout << "Zalo token pair written to " << where
+            << " (running daemons pick it up at their next send).\n";
   return kOk;
 }
 

@@ -29,11 +29,13 @@ std::string_view to_string(SendWindow w) {
 }
 
 std::unique_ptr<Channel> make_channel(const ChannelOptions& options, const calendar::Clock& clock,
-                                      const std::filesystem::path& state_dir) {
+                                      const std::filesystem::path& state_dir,
+                                      const ZaloVaultFactory& zalo_vaults) {
   struct Visitor {
     const ChannelOptions& o;
     const calendar::Clock& clock;
     const std::filesystem::path& state_dir;
+    const ZaloVaultFactory& zalo_vaults;
     std::unique_ptr<Channel> operator()(const ConsoleOptions&) const {
       return std::make_unique<ConsoleChannel>(o.name, o.send_window, clock, o.utc_offset,
                                               std::cout);
@@ -50,13 +52,18 @@ std::unique_ptr<Channel> make_channel(const ChannelOptions& options, const calen
       copy.token_file =
           zalo_token_path(z, state_dir.empty() ? std::filesystem::path(".") : state_dir);
       copy.token_file = std::filesystem::absolute(copy.token_file);
+      if (zalo_vaults) {
+        auto vault = zalo_vaults(o.name, copy);
+        return std::make_unique<ZaloChannel>(o.name, o.send_window, std::move(copy), clock,
+                                             std::move(vault));
+      }
       return std::make_unique<ZaloChannel>(o.name, o.send_window, std::move(copy), clock);
     }
     std::unique_ptr<Channel> operator()(const WebhookOptions& w) const {
       return std::make_unique<WebhookChannel>(o.name, o.send_window, w, clock, o.utc_offset);
     }
   };
-  return std::visit(Visitor{options, clock, state_dir}, options.kind);
+  return std::visit(Visitor{options, clock, state_dir, zalo_vaults}, options.kind);
 }
 
 }  // namespace dunghan::channels

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -109,11 +110,19 @@ class ChannelError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+class ZaloTokenVault;
+/// Builds the vault of a Zalo channel (zalo_vault.h): `channel` is its name, `options.token_file`
+/// already absolute. An empty factory means the token file.
+using ZaloVaultFactory = std::function<std::unique_ptr<ZaloTokenVault>(const std::string& channel,
+                                                                       const ZaloOptions& options)>;
+
 /// Builds the channel described by `options`. `clock` must outlive the channel; `state_dir` is
-/// where relative state files (the Zalo token file) live. Logs a warning when TLS verification is
-/// off or plain HTTP is allowed. Throws ChannelError on inconsistent options.
+/// where relative state files (the Zalo token file) live; `zalo_vaults` makes a Zalo channel's
+/// token vault (empty: its token file). Logs a warning when TLS verification is off or plain HTTP
+/// is allowed. Throws ChannelError on inconsistent options.
 std::unique_ptr<Channel> make_channel(const ChannelOptions& options, const calendar::Clock& clock,
-                                      const std::filesystem::path& state_dir);
+                                      const std::filesystem::path& state_dir,
+                                      const ZaloVaultFactory& zalo_vaults = {});
 
 /// "office" | "always".
 std::string_view to_string(SendWindow w);

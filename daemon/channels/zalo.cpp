@@ -90,13 +90,6 @@ calendar::Instant next_ict(calendar::Instant now, std::chrono::seconds tod) {
   return t;
 }
 
-std::optional<std::filesystem::file_time_type> stamp_of(const std::filesystem::path& p) {
-  std::error_code ec;
-  auto t = std::filesystem::last_write_time(p, ec);
-  if (ec) return std::nullopt;
-  return t;
-}
-
 }  // namespace
 
 std::optional<ZaloToken> read_zalo_token(const std::filesystem::path& file) {
@@ -236,7 +229,17 @@ std::filesystem::path zalo_token_path(const ZaloOptions& options,
 
 ZaloChannel::ZaloChannel(std::string name, SendWindow window, ZaloOptions options,
                          const calendar::Clock& clock)
-    : name_(std::move(name)), window_(window), options_(std::move(options)), clock_(clock) {
+    : ZaloChannel(
+          std::move(name), window, options, clock,
+          options.token_file.is_absolute() ? make_file_zalo_vault(options.token_file) : nullptr) {}
+
+ZaloChannel::ZaloChannel(std::string name, SendWindow window, ZaloOptions options,
+                         const calendar::Clock& clock, std::unique_ptr<ZaloTokenVault> vault)
+    : name_(std::move(name)),
+      window_(window),
+      options_(std::move(options)),
+      clock_(clock),
+      vault_(std::move(vault)) {
   if (options_.app_id.empty()) throw ChannelError("channel " + name_ + ": `app_id` is empty");
   if (options_.secret_key.empty()) {
     throw ChannelError("channel " + name_ + ": `secret_key` is empty");
@@ -244,9 +247,7 @@ ZaloChannel::ZaloChannel(std::string name, SendWindow window, ZaloOptions option
   if (options_.mode != ZaloOptions::Mode::cs && options_.template_id.empty()) {
     throw ChannelError("channel " + name_ + ": `template_id` is required for template modes");
   }
-  if (!options_.token_file.is_absolute()) {
-    throw ChannelError("channel " + name_ + ": token file path must be absolute");
-  }
+  if (!vault_) throw ChannelError("channel " + name_ + ": token file path must be absolute");
 }
 
 ZaloChannel::~ZaloChannel() = default;
@@ -262,35 +263,42 @@ bool ZaloChannel::stopped() const {
 }
 
 Outcome ZaloChannel::ensure_token_locked() {
-  const auto stamp = stamp_of(options_.token_file);
-  if (stamp && stamp != file_stamp_) {
-    // First load, or the file changed under us (`dunghan zalo set-token`).
-    try {
-      token_ = read_zalo_token(options_.token_file);
-    } catch (const ChannelError& e) {
-      return Outcome::failure(e.what());
+  try {
+    const std::optional<std::string> stamp = vault_->stamp();
+    if (stamp && stamp != stamp_) {
+      // First load, or the pair changed under us (`dunghan zalo set-token`, another instance's
+      // refresh).
+      std::optional<StoredZaloToken> stored = vault_->load();
+      if (stored) {
+        token_ = std::move(stored->token);
+        if (stamp_ && stopped_) {
+          spdlog::info("event=zalo_token_replaced channel={} action=restart", log::kv_value(name_));
+        }
+        stamp_ = std::move(stored->stamp);
+        stopped_ = false;
+      }
     }
-    if (file_stamp_ && stopped_) {
-      spdlog::info("event=zalo_token_replaced channel={} action=restart", log::kv_value(name_));
+    if (!token_ && !stamp && !options_.initial_access_token.empty() &&
+        !options_.initial_refresh_token.empty()) {
+      StoredZaloToken stored =
+          vault_->seed(ZaloToken{options_.initial_access_token, options_.initial_refresh_token,
+                                 clock_.now(), std::chrono::seconds{90000}});
+      token_ = std::move(stored.token);
+      stamp_ = std::move(stored.stamp);
+      spdlog::info("event=zalo_token_seeded channel={} vault={}", log::kv_value(name_),
+                   log::kv_value(vault_->where()));
     }
-    file_stamp_ = stamp;
-    stopped_ = false;
-  }
-  if (!token_ && !stamp && !options_.initial_access_token.empty() &&
-      !options_.initial_refresh_token.empty()) {
-    ZaloToken t{options_.initial_access_token, options_.initial_refresh_token, clock_.now(),
-                std::chrono::seconds{90000}};
-    try {
-      write_zalo_token(options_.token_file, t);
-    } catch (const ChannelError& e) {
-      return Outcome::failure(e.what());
+  } catch (const ZaloVaultUnavailable& e) {
+    // The pair in hand is still good for sending; only a refresh needs the vault.
+    if (!token_ || stopped_) {
+      return Outcome::channel_unavailable(std::string("Zalo token store unavailable: ") + e.what(),
+                                          clock_.now() + std::chrono::seconds{60});
     }
-    token_ = t;
-    file_stamp_ = stamp_of(options_.token_file);
-    spdlog::info("event=zalo_token_seeded channel={}", log::kv_value(name_));
+  } catch (const ChannelError& e) {
+    return Outcome::failure(e.what());
   }
   if (!token_) {
-    return Outcome::failure("no Zalo token in " + options_.token_file.string() +
+    return Outcome::failure("no Zalo token in " + vault_->where() +
                             "; run `dunghan zalo set-token`");
   }
   if (stopped_) return Outcome::failure("channel stopped: " + stop_reason_);
@@ -304,6 +312,42 @@ Outcome ZaloChannel::refresh_now() {
 }
 
 Outcome ZaloChannel::refresh_locked() {
+  refused_ = false;
+  ZaloRefreshResult r = vault_->refresh(
+      *token_,
+      [this](const ZaloToken& current, ZaloToken& fresh) { return exchange(current, fresh); });
+  if (r.outcome.kind == Outcome::Kind::sent && r.token) {
+    token_ = std::move(r.token->token);
+    stamp_ = std::move(r.token->stamp);
+    if (r.exchanged) {
+      spdlog::info("event=zalo_token_refreshed channel={} expires_in={} vault={}",
+                   log::kv_value(name_), token_->expires_in.count(),
+                   log::kv_value(vault_->where()));
+      return Outcome::sent_ok("token refreshed");
+    }
+    // Another holder of the pair refreshed it (or set-token replaced it) while this one waited.
+    stopped_ = false;
+    spdlog::info("event=zalo_token_taken channel={} vault={}", log::kv_value(name_),
+                 log::kv_value(vault_->where()));
+    return Outcome::sent_ok("token refreshed elsewhere");
+  }
+  if (r.unsaved) {
+    // Zalo rotated the pair but it could not be stored: the old refresh token is dead already.
+    token_ = std::move(*r.unsaved);
+    stopped_ = true;
+    stop_reason_ = r.outcome.detail;
+    spdlog::critical("event=zalo_token_not_saved channel={} reason={}", log::kv_value(name_),
+                     log::kv_value(r.outcome.detail));
+    return Outcome::failure(stop_reason_);
+  }
+  if (refused_) {
+    stopped_ = true;
+    stop_reason_ = r.outcome.detail;
+  }
+  return r.outcome;
+}
+
+Outcome ZaloChannel::exchange(const ZaloToken& current, ZaloToken& fresh) {
   HttpRequest req;
   req.url = options_.oauth_url + "/v4/oa/access_token";
   req.protocols = options_.allow_http ? "http,https" : "https";
@@ -313,7 +357,7 @@ Outcome ZaloChannel::refresh_locked() {
   req.headers = {"Content-Type: application/x-www-form-urlencoded",
                  "secret_key: " + options_.secret_key, "Expect:"};
   req.body = "app_id=" + form_escape(options_.app_id) +
-             "&grant_type=refresh_token&refresh_token=" + form_escape(token_->refresh_token);
+             "&grant_type=refresh_token&refresh_token=" + form_escape(current.refresh_token);
   if (!handle_) handle_ = std::make_unique<CurlHandle>();
   const HttpResponse res = http_post(*handle_, req);
   if (auto failed = transport_outcome(res)) {
@@ -326,31 +370,18 @@ Outcome ZaloChannel::refresh_locked() {
       "HTTP " + std::to_string(res.status) + ": " + excerpt(log::redact(res.body), 500);
   if (j.is_object() && j.contains("access_token") && j["access_token"].is_string() &&
       j.contains("refresh_token") && j["refresh_token"].is_string()) {
-    ZaloToken t;
-    t.access_token = j["access_token"].get<std::string>();
-    t.refresh_token = j["refresh_token"].get<std::string>();
-    log::register_secret(t.access_token);
-    log::register_secret(t.refresh_token);
-    t.obtained_at = clock_.now();
+    fresh = ZaloToken{};
+    fresh.access_token = j["access_token"].get<std::string>();
+    fresh.refresh_token = j["refresh_token"].get<std::string>();
+    log::register_secret(fresh.access_token);
+    log::register_secret(fresh.refresh_token);
+    fresh.obtained_at = clock_.now();
     if (j.contains("expires_in")) {
       if (auto v = lenient_integer(j["expires_in"]); v && *v > 0) {
-        t.expires_in = std::chrono::seconds{*v};
+        fresh.expires_in = std::chrono::seconds{*v};
       }
     }
-    // Durable before use: the old refresh token is already dead.
-    token_ = t;
-    try {
-      write_zalo_token(options_.token_file, t);
-    } catch (const ChannelError& e) {
-      stopped_ = true;
-      stop_reason_ = std::string("refreshed token could not be saved: ") + e.what();
-      spdlog::critical("event=zalo_token_not_saved channel={} reason={}", log::kv_value(name_),
-                       log::kv_value(e.what()));
-      return Outcome::failure(stop_reason_);
-    }
-    file_stamp_ = stamp_of(options_.token_file);
-    spdlog::info("event=zalo_token_refreshed channel={} expires_in={}", log::kv_value(name_),
-                 t.expires_in.count());
+    // The vault stores it durably before it is used: the old refresh token is already dead.
     return Outcome::sent_ok("token refreshed");
   }
   const long long code =
@@ -359,11 +390,11 @@ Outcome ZaloChannel::refresh_locked() {
     return Outcome::retry_later("token refresh deferred: " + shown,
                                 clock_.now() + std::chrono::seconds{60});
   }
-  stopped_ = true;
-  stop_reason_ = "token refresh refused (" + shown + "); run `dunghan zalo set-token`";
+  refused_ = true;
+  const std::string reason = "token refresh refused (" + shown + "); run `dunghan zalo set-token`";
   spdlog::error("event=zalo_refresh_failed channel={} answer={}", log::kv_value(name_),
                 log::kv_value(shown));
-  return Outcome::failure(stop_reason_);
+  return Outcome::failure(reason);
 }
 
 Outcome ZaloChannel::post_locked(const std::string& url, const std::string& body, bool business,

@@ -1,9 +1,9 @@
 #pragma once
 // The Zalo channel: ZBS template messages by phone or by OA user id, and OA consultation (CS)
-// text messages; the OA access/refresh token pair in a token file (docs/channels.md §1-3).
+// text messages; the OA access/refresh token pair in a vault (zalo_vault.h: the token file, or a
+// table shared by several instances) (docs/channels.md §1-3).
 
 #include <chrono>
-#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -12,32 +12,11 @@
 #include "calendar/clock.h"
 #include "channels/channel.h"
 #include "channels/options.h"
+#include "channels/zalo_vault.h"
 
 namespace dunghan::channels {
 
 class CurlHandle;
-
-/// The OA token pair as kept in the token file:
-///   {"access_token": "...", "refresh_token": "...", "obtained_at": <Unix seconds>,
-///    "expires_in": <seconds>}
-struct ZaloToken {
-  std::string access_token;
-  std::string refresh_token;
-  calendar::Instant obtained_at{};
-  std::chrono::seconds expires_in{90000};  // 25 h
-};
-
-/// Reads the token file. nullopt when it does not exist; throws ChannelError when it exists but
-/// cannot be read or parsed (message names the path, never a token). Registers both tokens with
-/// log::register_secret.
-std::optional<ZaloToken> read_zalo_token(const std::filesystem::path& file);
-/// Writes the token file durably: a temporary file in the same folder (mode 0600), fsync, rename
-/// over `file`, fsync of the folder. Throws ChannelError on any I/O error (the old file is then
-/// untouched).
-void write_zalo_token(const std::filesystem::path& file, const ZaloToken& token);
-/// The token file of `options`: token_file, resolved against `state_dir` when relative.
-std::filesystem::path zalo_token_path(const ZaloOptions& options,
-                                      const std::filesystem::path& state_dir);
 
 /// Sends with the mode of ZaloOptions:
 ///  - template_phone: POST business_api_url/message/template {"phone": 84…, "template_id",
@@ -57,18 +36,26 @@ std::filesystem::path zalo_token_path(const ZaloOptions& options,
 /// -108, -110, -114, -118, -119, -139, -140, -141) → unreachable; anything else → failed +
 /// operator_error.
 ///
-/// Tokens: loaded from the token file (seeded from initial_*_token when the file is missing);
-/// re-read whenever the file changes on disk (`dunghan zalo set-token`), which also restarts a
-/// stopped channel. Refreshed under a mutex once now ≥ obtained_at + min(20 h, 80% of
-/// expires_in), or after a token error; the new pair is written durably before it is used. A
-/// refresh refused by Zalo (anything but -32 or a transient transport failure) stops the
-/// channel: that send and every later one returns failed + operator_error without a request.
+/// Tokens: loaded from the vault (seeded from initial_*_token when it holds no pair); re-read
+/// whenever the vault's stamp changes (`dunghan zalo set-token`, another instance's refresh),
+/// which also restarts a stopped channel. Refreshed once now ≥ obtained_at + min(20 h, 80% of
+/// expires_in), or after a token error, through ZaloTokenVault::refresh (single-flight across the
+/// vault's holders: a pair another holder stored meanwhile is used instead of asking Zalo); the
+/// new pair is stored durably before it is used. A refresh refused by Zalo (anything but -32 or a
+/// transient transport failure) stops the channel: that send and every later one returns failed
+/// + operator_error without a request. A vault that cannot be reached (database outage) gives
+/// retry (channel_down) when a refresh or a first load needs it, never a stop; meanwhile the pair
+/// in hand keeps sending.
 class ZaloChannel final : public Channel {
  public:
-  /// `options.token_file` must be absolute (make_channel resolves it). Throws ChannelError when
-  /// a template mode has no template_id, or app_id/secret_key is empty.
+  /// The token file `options.token_file` as the vault; it must be absolute (make_channel
+  /// resolves it). Throws ChannelError when a template mode has no template_id, or
+  /// app_id/secret_key is empty.
   ZaloChannel(std::string name, SendWindow window, ZaloOptions options,
               const calendar::Clock& clock);
+  /// The same with the pair kept in `vault` (non-null; options.token_file is then unused).
+  ZaloChannel(std::string name, SendWindow window, ZaloOptions options,
+              const calendar::Clock& clock, std::unique_ptr<ZaloTokenVault> vault);
   ~ZaloChannel() override;
   const std::string& name() const override { return name_; }
   std::string_view type() const override { return "zalo"; }
@@ -79,12 +66,13 @@ class ZaloChannel final : public Channel {
   /// Refreshes the token pair now (single-flight). sent_ok on success; otherwise the outcome the
   /// failed refresh gives a send (retry, or failed and the channel stopped).
   Outcome refresh_now();
-  /// True after a refused refresh, until the token file changes.
+  /// True after a refused refresh, until the vault's pair changes.
   bool stopped() const;
 
  private:
   Outcome ensure_token_locked();
   Outcome refresh_locked();
+  Outcome exchange(const ZaloToken& current, ZaloToken& fresh);
   Outcome post_locked(const std::string& url, const std::string& body, bool business,
                       const Message& message, bool& token_error);
 
@@ -93,9 +81,11 @@ class ZaloChannel final : public Channel {
   ZaloOptions options_;
   const calendar::Clock& clock_;
   mutable std::mutex mu_;
+  std::unique_ptr<ZaloTokenVault> vault_;
   std::optional<ZaloToken> token_;
-  std::optional<std::filesystem::file_time_type> file_stamp_;
+  std::optional<std::string> stamp_;
   bool stopped_ = false;
+  bool refused_ = false;  // the last exchange() was refused by Zalo (stops the channel)
   std::string stop_reason_;
   std::unique_ptr<CurlHandle> handle_;
 };

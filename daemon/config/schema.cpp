@@ -415,13 +415,17 @@ constexpr KeyDoc kKeys[] = {
      "[\"ma_ho_so\", \"han_xu_ly\"]", "", "type=zalo"},
     {"channel.<name>.token_file", "string", "\"zalo-token.json\"",
      "The OA token pair, rewritten atomically at every refresh; relative to the state directory. "
-     "Seed it with `dunghan zalo set-token` or the initial_* keys.",
+     "Seed it with `dunghan zalo set-token` or the initial_* keys. With [state] kind = "
+     "\"postgresql\" the pair lives in the state database instead (table zalo_token, one refresh "
+     "for all instances) and this file, when present, is imported once.",
      "\"zalo-token.json\"", "", "type=zalo"},
     {"channel.<name>.initial_access_token", "secret", "(none)",
-     "Seeds the token file when it does not exist yet (with initial_refresh_token).",
+     "Seeds the token pair (file or zalo_token row) while none is stored (with "
+     "initial_refresh_token).",
      "\"env:ZALO_ACCESS_TOKEN\"", "", "type=zalo"},
     {"channel.<name>.initial_refresh_token", "secret", "(none)",
-     "Seeds the token file when it does not exist yet (with initial_access_token).",
+     "Seeds the token pair (file or zalo_token row) while none is stored (with "
+     "initial_access_token).",
      "\"env:ZALO_REFRESH_TOKEN\"", "", "type=zalo"},
     {"channel.<name>.oauth_url", "string", "\"https://oauth.zaloapp.com\"",
      "Base URL of the token endpoint (tests point it at a local server).",

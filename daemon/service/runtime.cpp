@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "alerting/pg_state.h"
+#include "alerting/pg_zalo_vault.h"
 #include "channels/options.h"
 #include "channels/zalo.h"
 #include "log/logging.h"
@@ -148,6 +149,26 @@ std::unique_ptr<alerting::Ledger> open_tool_ledger(const config::Config& config)
   return alerting::open_sqlite_ledger(db);
 }
 
+channels::ZaloVaultFactory zalo_vault_factory(const config::Config& config) {
+  if (!shared_state(config)) return {};
+  return [spec = state_spec(config), instance = service_instance_id(config)](
+             const std::string& channel, const channels::ZaloOptions& zalo) {
+    return alerting::open_pg_zalo_vault(spec, channel, instance, zalo.token_file);
+  };
+}
+
+std::unique_ptr<channels::ZaloTokenVault> open_zalo_vault(const config::Config& config,
+                                                          const std::string& channel,
+                                                          const channels::ZaloOptions& zalo) {
+  channels::ZaloOptions resolved = zalo;
+  resolved.token_file =
+      std::filesystem::absolute(channels::zalo_token_path(zalo, config.service.state_dir));
+  if (const channels::ZaloVaultFactory factory = zalo_vault_factory(config)) {
+    return factory(channel, resolved);
+  }
+  return channels::make_file_zalo_vault(resolved.token_file);
+}
+
 std::filesystem::path dossier_cache_path(const config::Config& config) {
   return config.service.state_dir / "dossier-cache.db";
 }
@@ -224,8 +245,9 @@ std::unique_ptr<Runtime> build_runtime(config::Config cfg, const calendar::Clock
   rt->templates =
       std::make_unique<render::Templates>(render::Templates::load(c.alerts.templates_dir));
   std::map<std::string, channels::Channel*> by_name;
+  const channels::ZaloVaultFactory zalo_vaults = zalo_vault_factory(c);
   for (const channels::ChannelOptions& o : c.channels) {
-    auto ch = channels::make_channel(o, clock, c.service.state_dir);
+    auto ch = channels::make_channel(o, clock, c.service.state_dir, zalo_vaults);
     by_name[o.name] = ch.get();
     rt->channels[o.name] = std::move(ch);
   }

@@ -19,6 +19,8 @@
 #include "alerting/office_history.h"
 #include "calendar/clock.h"
 #include "channels/channel.h"
+#include "channels/options.h"
+#include "channels/zalo_vault.h"
 #include "config/config.h"
 #include "render/templates.h"
 #include "store/store.h"
@@ -84,6 +86,18 @@ std::unique_ptr<alerting::SilenceStore> open_state_silences(const config::Config
                                                             bool create);
 /// The office pages' daily counts, beside the ledger (SQLite state.db or PostgreSQL).
 std::unique_ptr<alerting::OfficeHistory> open_office_history(const config::Config& config);
+
+/// How the Zalo channels of `config` keep their token pair: empty (each its token file in the
+/// state directory) with an SQLite state; with [state] kind = "postgresql", a row of table
+/// zalo_token shared by every instance (alerting/pg_zalo_vault.h; the token file, when present,
+/// is imported once). Throws std::runtime_error for a [state] url that cannot be used.
+channels::ZaloVaultFactory zalo_vault_factory(const config::Config& config);
+
+/// The token vault of the Zalo channel `channel` of `config` (`dunghan zalo set-token`): the
+/// factory's vault, or the token file. Does not connect yet.
+std::unique_ptr<channels::ZaloTokenVault> open_zalo_vault(const config::Config& config,
+                                                          const std::string& channel,
+                                                          const channels::ZaloOptions& zalo);
 
 /// The last copies of an agency database's open dossiers (store::CachedReader), used when
 /// `[store.mapping]` is set: state_dir/dossier-cache.db.

@@ -277,6 +277,52 @@ TEST_F(ZaloChannelTest, NoTokenIsAnOperatorError) {
   EXPECT_THAT(o.detail, HasSubstr("set-token"));
 }
 
+// The token file as a vault: a refresh re-reads the file first and takes a pair written there
+// meanwhile (`dunghan zalo set-token`, another channel on the same file) instead of spending the
+// refresh token it holds.
+TEST(ZaloTokenFile, VaultRefreshTakesANewerPairFromTheFile) {
+  TempDir dir;
+  const auto f = dir.path() / "zalo-token.json";
+  write_zalo_token(f, ZaloToken{"at-1", "rt-1", kNow, 90000s});
+  auto vault = make_file_zalo_vault(f);
+  int calls = 0;
+  const ZaloExchange exchange = [&](const ZaloToken& current, ZaloToken& fresh) {
+    ++calls;
+    fresh = ZaloToken{"at-" + current.refresh_token, "rt-next", kNow + 1h, 3600s};
+    return Outcome::sent_ok();
+  };
+  const ZaloRefreshResult taken = vault->refresh(ZaloToken{"at-0", "rt-0", kNow, 90000s}, exchange);
+  ASSERT_EQ(taken.outcome.kind, Outcome::Kind::sent);
+  EXPECT_FALSE(taken.exchanged);
+  EXPECT_EQ(calls, 0);
+  EXPECT_EQ(taken.token->token.refresh_token, "rt-1");
+  const ZaloRefreshResult done = vault->refresh(taken.token->token, exchange);
+  ASSERT_EQ(done.outcome.kind, Outcome::Kind::sent);
+  EXPECT_TRUE(done.exchanged);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(done.token->token.access_token, "at-rt-1");
+  EXPECT_EQ(read_zalo_token(f)->refresh_token, "rt-next");
+  EXPECT_EQ(read_zalo_token(f)->obtained_at, kNow + 1h);
+  EXPECT_EQ(vault->stamp(), done.token->stamp);
+}
+
+// A pair Zalo issued that cannot be written stops the channel (the old refresh token is spent).
+TEST(ZaloTokenFile, VaultReportsAPairItCouldNotStore) {
+  TempDir dir;
+  const auto f = dir.path() / "gone" / "zalo-token.json";  // its folder does not exist
+  auto vault = make_file_zalo_vault(f);
+  const ZaloRefreshResult r = vault->refresh(ZaloToken{"at-0", "rt-0", kNow, 90000s},
+                                             [](const ZaloToken&, ZaloToken& fresh) {
+                                               fresh = ZaloToken{"at-1", "rt-1", kNow, 90000s};
+                                               return Outcome::sent_ok();
+                                             });
+  EXPECT_EQ(r.outcome.kind, Outcome::Kind::failed);
+  ASSERT_TRUE(r.unsaved.has_value());
+  EXPECT_EQ(r.unsaved->refresh_token, "rt-1");
+  EXPECT_THAT(r.outcome.detail, HasSubstr("could not be saved"));
+  EXPECT_THAT(r.outcome.detail, ::testing::Not(HasSubstr("rt-1")));
+}
+
 TEST(ZaloTokenFile, WrittenWithOwnerOnlyPermissions) {
   TempDir dir;
   const auto f = dir.path() / "t.json";

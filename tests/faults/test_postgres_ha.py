@@ -14,6 +14,10 @@ would try them: the real binary three times, a real SMTP sink, a real PostgreSQL
 4. A daemon started while PostgreSQL is down: 503 naming the server, running; it starts working
    when the server is up; status and outbox read the same store and ledger.
 5. state copy: an SQLite store and ledger into PostgreSQL and back; nothing is sent again.
+6. Zalo: two instances sending through one Zalo OA (a loopback fake of Zalo's OAuth and OA APIs,
+   tests/channels/fakes/http_fake.py) whose access token expires while both send: ONE refresh
+   request reaches Zalo (its refresh token is single-use), every alert goes out with the new
+   token, the pair in PostgreSQL is the new one; `dunghan zalo set-token` wrote the first pair.
 
 Mode: DUNGHAN_FAULTS=long kills more often for longer (see harness.pick).
 """
@@ -23,6 +27,7 @@ import re
 import subprocess
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 from harness import REPO, FaultCase, Sink, free_port, healthz, main, pick, wait_for
@@ -402,6 +407,110 @@ password_file = "{self.password}"
         status = self.cli("status", "--config", str(back))
         self.assertEqual(status.returncode, 0, status.stderr)
         self.assertIn("SC-000", status.stdout)
+
+    # ---- 6 -----------------------------------------------------------------------------------
+    def test_zalo_token_is_refreshed_once_for_two_instances(self):
+        first, second = 10, pick(40, 200)
+        port_file = self.dir / "zalo.port"
+        fake = subprocess.Popen(["/usr/bin/python3", str(REPO / "tests/channels/fakes/http_fake.py"),
+                                 "--port-file", str(port_file), "--app-id", "app-1",
+                                 "--secret-key", "s3cret-key", "--access-token", "at-0",
+                                 "--refresh-token", "rt-0", "--refresh-delay", "1.0"])
+
+        def stop_fake():
+            fake.kill()
+            fake.wait(10)
+
+        self.cleanups_last.append(stop_fake)
+        wait_for(port_file.exists, 20, "the Zalo fake to listen")
+        zalo = f"http://127.0.0.1:{int(port_file.read_text())}"
+
+        def zalo_state():
+            with urllib.request.urlopen(zalo + "/control/state", timeout=10) as r:
+                return json.loads(r.read())
+
+        secret = self.dir / "zalo.secret"
+        secret.write_text("s3cret-key\n", encoding="utf-8")
+        configs = []
+        for i in range(2):
+            path, port = self.instance_config(i, free_port(), lease=30)
+            text = path.read_text(encoding="utf-8")
+            text = text.replace('department = "Phòng Lao động"',
+                                'zalo_user_id = "2512523625412515"\ndepartment = "Phòng Lao động"')
+            text = text.replace('channels = ["mail"]', 'channels = ["zalo"]')
+            # Small claims, so that both instances have alerts in hand when the token expires.
+            text = text.replace("[alerts]\n", "[alerts]\nbatch_size = 2\n")
+            text += f"""
+[channel.zalo]
+type = "zalo"
+mode = "cs"
+app_id = "app-1"
+secret_key_file = "{secret}"
+oauth_url = "{zalo}"
+api_url = "{zalo}"
+business_api_url = "{zalo}"
+send_window = "always"
+"""
+            configs.append((self.write_config(text, f"may-{i}.toml"), port))
+        (self.dir / "at.txt").write_text("at-0\n", encoding="utf-8")
+        (self.dir / "rt.txt").write_text("rt-0\n", encoding="utf-8")
+        r = self.cli("zalo", "set-token", "--config", str(configs[1][0]), "--access-token-file",
+                     str(self.dir / "at.txt"), "--refresh-token-file", str(self.dir / "rt.txt"))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("zalo_token", r.stdout)
+        self.assertNotIn("rt-0", r.stdout + r.stderr)
+
+        codes = [f"ZT-{i:04d}" for i in range(first + second)]
+        self.import_dossiers(configs[0][0], codes[:1])  # creates the store schema
+        runs = [self.start_daemon(c) for c, _ in configs]
+        for _, port in configs:
+            self.wait_healthy(port, 60)
+
+        def sent_codes():
+            found = {}
+            for send in zalo_state()["sends"]:
+                for code in re.findall(r"ZT-\d{4}", send["body"]["message"]["text"]):
+                    found.setdefault(code, []).append(send["token"])
+            return found
+
+        self.import_dossiers(configs[0][0], codes[1:first])
+        wait_for(lambda: set(sent_codes()) >= set(codes[:first]), 60, "the first wave sent")
+        # Zalo lets the access token expire while both instances have alerts to send.
+        with urllib.request.urlopen(urllib.request.Request(zalo + "/control/expire", data=b"{}"),
+                                    timeout=10):
+            pass
+        self.import_dossiers(configs[0][0], codes[first:])
+        wait_for(lambda: set(sent_codes()) >= set(codes), pick(120, 300), "every alert sent")
+        time.sleep(1.5)  # a late refresh or a duplicate would show now
+        state = zalo_state()
+        logs = [d.text() for d in runs]
+        sent = sent_codes()
+        problems = []
+        if state["refresh_requests"] != 1:
+            problems.append(f"{state['refresh_requests']} refresh requests reached Zalo, not 1")
+        if state["refresh_failures"]:
+            problems.append(f"{state['refresh_failures']} refreshes refused (a spent token)")
+        late = sorted(c for c in codes[first:] if sent[c][-1] != "at-1")
+        if late:
+            problems.append(f"{len(late)} alerts of the second wave not sent with at-1: {late[:5]}")
+        per_instance = [len(self.sent_keys(t)) for t in logs]
+        if not all(per_instance):
+            problems.append(f"an instance sent nothing: {per_instance}")
+        for i, t in enumerate(logs):
+            if "zalo_refresh_failed" in t or re.search(r"(?<![\w-])(at|rt)-[0-9]+(?![\w-])", t):
+                problems.append(f"may-{i}'s log shows a refused refresh or a token")
+        stored = self.pg.sql(f"SELECT access_token, refresh_token, updated_by FROM "
+                             f"{self.schema}.zalo_token WHERE channel = 'zalo'")
+        if stored[:1] and stored[0][:2] != ["at-1", "rt-1"]:
+            problems.append(f"the stored pair is not the new one ({stored[0][2]})")
+        if not stored:
+            problems.append("no pair stored in zalo_token")
+        self.figures(instances=2, alerts=len(codes), sent_by=",".join(map(str, per_instance)),
+                     token_errors=state["token_errors"],
+                     refreshed_by=stored[0][2] if stored else "-",
+                     took_refreshed_pair=sum(t.count("event=zalo_token_taken") for t in logs),
+                     load=os.getloadavg()[0])
+        self.check(problems)
 
 
 if __name__ == "__main__":

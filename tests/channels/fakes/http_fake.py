@@ -3,6 +3,7 @@
 
 usage: http_fake.py --port-file F [--cert C --key K] [--webhook-secret whsec_...]
                     [--app-id ID --secret-key S --access-token A --refresh-token R]
+                    [--refresh-delay SECONDS]
 
 Webhook paths (signature checked with this file's own hmac/base64 code; deliveries counted by
 webhook-id):  /hook/ok → 200;  /hook/flaky → 500 the first time an id is seen, then 200;
@@ -10,7 +11,8 @@ webhook-id):  /hook/ok → 200;  /hook/flaky → 500 the first time an id is see
 Bad signature or a timestamp off by more than 5 minutes → 401.
 
 Zalo paths: POST /v4/oa/access_token (refresh with rotation: the old refresh token stops working;
-expires_in is a string), POST /message/template (ZNS by phone), POST /v3.0/oa/message/template and
+expires_in is a string; --refresh-delay: the answer comes that much later, so that refreshes from
+several instances overlap), POST /message/template (ZNS by phone), POST /v3.0/oa/message/template and
 /v3.0/oa/message/cs (OA). Scripted recipients: phone 84900000133 → -133 (night ban), user id
 "u-notfollow" → -213, "u-ratelimit" → -32. POST /control/expire invalidates the current access token
 (the next OA call gets -216, ZNS -124). GET /control/state → JSON of counters.
@@ -36,6 +38,7 @@ ap.add_argument("--app-id", default="")
 ap.add_argument("--secret-key", default="")
 ap.add_argument("--access-token", default="")
 ap.add_argument("--refresh-token", default="")
+ap.add_argument("--refresh-delay", type=float, default=0.0)
 args = ap.parse_args()
 
 lock = threading.Lock()
@@ -46,6 +49,7 @@ state = {
     "last_headers": {},
     "requests": [],         # [path, ...]
     "refreshes": 0,
+    "refresh_requests": 0,  # every POST to the OAuth endpoint, accepted or not
     "refresh_failures": 0,
     "access_tokens": [args.access_token] if args.access_token else [],
     "refresh_token": args.refresh_token,
@@ -144,6 +148,9 @@ class Handler(BaseHTTPRequestHandler):
     def refresh(self, body):
         form = urllib.parse.parse_qs(body.decode())
         get = lambda k: form.get(k, [""])[0]
+        with lock:
+            state["refresh_requests"] += 1
+        time.sleep(args.refresh_delay)
         with lock:
             ok = (self.headers.get("secret_key") == args.secret_key
                   and get("app_id") == args.app_id and get("grant_type") == "refresh_token"
