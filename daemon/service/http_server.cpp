@@ -151,6 +151,11 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     if (const auto c = req.find(http::field::content_type); c != req.end()) {
       r.content_type = std::string(c->value());
     }
+    if (const auto h = req.find(http::field::host); h != req.end())
+      r.host = std::string(h->value());
+    if (const auto o = req.find(http::field::origin); o != req.end()) {
+      r.origin = std::string(o->value());
+    }
     r.body = req.body();
     r.tls = tls.has_value();
     return handlers.app(r);

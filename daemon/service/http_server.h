@@ -40,6 +40,8 @@ struct HttpRequest {
   std::string query;          // after '?', without it; may be empty
   std::string authorization;  // the Authorization header, or empty
   std::string content_type;   // the Content-Type header, or empty
+  std::string host;           // the Host header ("127.0.0.1:9464"), or empty
+  std::string origin;         // the Origin header ("https://127.0.0.1:9464", "null"), or empty
   std::string body;
   bool tls = false;  // the connection is TLS
 };

@@ -1,5 +1,7 @@
 #include "service/office.h"
 
+#include <cctype>
+
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
@@ -25,6 +27,25 @@ struct Office::Context {
 };
 
 namespace {
+
+/// False when the request carries an Origin header that is not this server: "null" (a sandboxed
+/// or file page) or a scheme://host[:port] whose host[:port] differs from the Host header. A
+/// request without Origin (curl, scripts, older browsers' same-origin forms) passes.
+bool same_origin(const HttpRequest& req) {
+  if (req.origin.empty()) return true;
+  const auto sep = req.origin.find("://");
+  if (sep == std::string::npos) return false;
+  std::string_view authority = std::string_view(req.origin).substr(sep + 3);
+  if (const auto slash = authority.find('/'); slash != std::string_view::npos) {
+    authority = authority.substr(0, slash);
+  }
+  const auto lower = [](std::string_view v) {
+    std::string out(v);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  return !req.host.empty() && lower(authority) == lower(req.host);
+}
 
 constexpr const char* kHtml = "text/html; charset=utf-8";
 constexpr const char* kJson = "application/json";
@@ -165,6 +186,14 @@ HttpResponse Office::handle_write(Context& ctx, const HttpRequest& req, const Vi
                                   calendar::Instant now) {
   const bool api = req.path.starts_with("/api/");
   const calendar::WorkCalendar& cal = *ctx.cal;
+  if (!same_origin(req)) {
+    // A form of another site posting with the admin's remembered Basic login (CSRF): browsers
+    // send Origin with every cross-site POST; scripts and curl send none.
+    return api ? json_response(403, api_error("cross-site request refused (Origin is not this "
+                                              "server)"))
+               : html(403, message_page("Yêu cầu bị từ chối",
+                                        "Yêu cầu gửi từ trang web khác bị từ chối."));
+  }
   if (!viewer.user) return challenge(api);
   if (!viewer.admin) {
     return api ? json_response(403, api_error("silences need a user with the admin role"))

@@ -644,24 +644,34 @@ repeat = "1 working day"
         finally:
             cdp.close()
         # The API: a bad request names the field; a good one answers the silence, set by the user.
-        def post(payload):
+        def post(payload, origin=None):
             req = urllib.request.Request(root + "/api/v1/silences", method="POST",
                                          data=json.dumps(payload).encode())
             req.add_header("Authorization", "Basic " + base64.b64encode(
                 "ana:mật-khẩu-đủ-dài".encode()).decode())
+            if origin:
+                req.add_header("Origin", origin)
             try:
                 with urllib.request.urlopen(req, timeout=10) as r:
                     return r.status, json.loads(r.read())
             except urllib.error.HTTPError as e:
                 return e.code, json.loads(e.read())
+        # Another site's page posting with the admin's remembered login (CSRF) is refused; the
+        # browser's own same-origin form above carried Origin too and passed.
+        for origin in ("http://evil.example", "null", f"http://127.0.0.1:{self.port + 1}"):
+            status, j = post({"code": "HS-100", "until": until, "reason": "csrf"}, origin)
+            self.assertEqual(status, 403, (origin, j))
+            self.assertIn("cross-site", j["error"])
+        status, j = post({"code": "HS-100", "until": until, "reason": "x"}, root)
+        self.assertEqual(status, 201, j)
         status, j = post({"code": "HS-100", "until": "tuần sau", "reason": "x"})
         self.assertEqual(status, 400)
         self.assertIn("until", j["error"])
         status, j = post({"code": "HS-100", "until": until, "reason": "chờ ý kiến", "rule": "qua-han"})
         self.assertEqual(status, 201, j)
-        self.assertEqual((j["id"], j["by"], j["rule"], j["active"]), (2, "ana", "qua-han", True))
+        self.assertEqual((j["id"], j["by"], j["rule"], j["active"]), (3, "ana", "qua-han", True))
         listed = json.loads(get(root + "/api/v1/silences")[2])
-        self.assertEqual([x["id"] for x in listed["silences"]], [2])
+        self.assertEqual([x["id"] for x in listed["silences"]], [3, 2])
 
 
 if __name__ == "__main__":
