@@ -98,6 +98,22 @@ CREATE TABLE zalo_token (
 );
 COMMENT ON TABLE zalo_token IS 'dunghan: the Zalo OA token pair per Zalo channel (SECRETS); refreshed by one instance at a time under SELECT ... FOR UPDATE; times are Unix seconds, UTC';
 )sql",
+    // 3 → 4: the silences (issue 15; alerting/pg_silences.cpp), shared by every instance.
+    R"sql(
+CREATE TABLE silences (
+  id          bigserial PRIMARY KEY,
+  code        text NOT NULL,
+  rule        text NOT NULL DEFAULT '',
+  until       bigint NOT NULL,
+  reason      text NOT NULL,
+  created_by  text NOT NULL DEFAULT '',
+  created_at  bigint NOT NULL,
+  ended_at    bigint,
+  ended_by    text NOT NULL DEFAULT ''
+);
+CREATE INDEX silences_code ON silences (code);
+COMMENT ON TABLE silences IS 'dunghan: silences (acknowledgements) of dossiers'' alerts; times are Unix seconds, UTC';
+)sql",
 };
 
 constexpr std::string_view kComponent = "state";

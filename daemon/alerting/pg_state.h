@@ -26,6 +26,7 @@
 #include "alerting/fire_schedule.h"
 #include "alerting/ledger.h"
 #include "alerting/office_history.h"
+#include "alerting/silences.h"
 #include "pg/connection.h"
 #include "pg/session.h"
 
@@ -47,6 +48,11 @@ std::unique_ptr<Ledger> open_pg_ledger(const pg::ConnectSpec& spec, const std::s
 
 /// The office pages' daily counts (table office_daily) on their own connection. Lazy likewise.
 std::unique_ptr<OfficeHistory> open_pg_office_history(const pg::ConnectSpec& spec);
+/// The silences in the PostgreSQL state (table `silences`, migration 3 → 4), shared by every
+/// instance. Connects at first use; members throw pg::Unavailable / pg::Error (runtime_errors
+/// naming the server and the database, never the password) and std::invalid_argument as
+/// SilenceStore says.
+std::unique_ptr<SilenceStore> open_pg_silences(const pg::ConnectSpec& spec);
 
 /// A session of its own on the state database, migrating the state schema on each connect (for
 /// state kept outside the ledger: the Zalo token vault, pg_zalo_vault.h). Lazy like open_pg_state.

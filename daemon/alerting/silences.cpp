@@ -45,11 +45,7 @@ class SqliteSilences final : public SilenceStore {
   }
 
   Silence add(Silence s) override {
-    if (s.code.empty()) throw std::invalid_argument("a silence needs a dossier code");
-    if (s.reason.empty()) throw std::invalid_argument("a silence needs a reason");
-    if (s.until <= s.created_at) {
-      throw std::invalid_argument("a silence must end after it starts");
-    }
+    check_new_silence(s);
     return guarded([&] {
       SQLite::Statement st(db_,
                            "INSERT INTO silences (code, rule, until, reason, created_by, "
@@ -176,6 +172,12 @@ class SqliteSilences final : public SilenceStore {
 };
 
 }  // namespace
+
+void check_new_silence(const Silence& s) {
+  if (s.code.empty()) throw std::invalid_argument("a silence needs a dossier code");
+  if (s.reason.empty()) throw std::invalid_argument("a silence needs a reason");
+  if (s.until <= s.created_at) throw std::invalid_argument("a silence must end after it starts");
+}
 
 std::optional<Silence> holding(std::span<const Silence> silences, const std::string& rule,
                                Instant now) {

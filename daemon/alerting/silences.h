@@ -5,8 +5,9 @@
 // sent (the dispatcher's silence gate); when it ends, only the latest stage still holding goes
 // out. A silence never outlives the dossier's resolution: it ends then.
 //
-// Kept in the state database (table `silences`, schema version 5) behind this narrow interface, so
-// that a PostgreSQL state database is a new implementation, not a rewrite (issue 13). The gate that
+// Kept in the state database behind this narrow interface: the SQLite state.db (table `silences`,
+// schema version 5, open_sqlite_silences) or the PostgreSQL state (pg_state.h, open_pg_silences),
+// the same contract tests over both (tests/alerting_ledger/silences_test.cpp). The gate that
 // applies them is silence_gate.h. Time: every Instant is UTC seconds; `now` is the caller's clock.
 
 #include <cstdint>
@@ -78,6 +79,10 @@ class SilenceStore {
   /// the dossiers were resolved (closed). One transaction; returns how many silences ended.
   virtual std::size_t end_for_dossiers(std::span<const std::string> codes, Instant now) = 0;
 };
+
+/// Throws std::invalid_argument when `s` is not a silence to store: empty code or reason, or
+/// `until` not after `created_at`. Every SilenceStore::add checks with it.
+void check_new_silence(const Silence& s);
 
 /// Opens the silences in the SQLite state database at `path` (created and migrated when needed).
 /// Throws std::runtime_error naming the file.

@@ -20,9 +20,7 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-constexpr const char* kNoPostgres =
-    "error: silences are kept in the SQLite state database; with [state] kind = \"postgresql\" "
-    "they are not available yet\n";
+constexpr const char* kNoState = "error: no state database yet (the daemon has not run)\n";
 
 struct SilenceArgs {
   std::string code;
@@ -65,7 +63,7 @@ int run_add(const GlobalOptions& g, const SilenceArgs& a) {
     std::filesystem::create_directories(cfg->service.state_dir);
     auto silences = service::open_state_silences(*cfg, true);
     if (!silences) {
-      std::cerr << kNoPostgres;
+      std::cerr << kNoState;
       return kUsageOrConfig;
     }
     auto store = store::open_reader(service::store_settings(*cfg));
@@ -118,8 +116,7 @@ int run_expire(const GlobalOptions& g, const SilenceArgs& a) {
     auto silences = service::open_state_silences(*cfg, false);
     auto ledger = service::open_tool_ledger(*cfg);
     if (!silences || !ledger) {
-      std::cerr << (silences ? "error: no state database yet (the daemon has not run)\n"
-                             : kNoPostgres);
+      std::cerr << kNoState;
       return kUsageOrConfig;
     }
     const std::optional<alerting::Silence> s =

@@ -201,11 +201,10 @@ HttpResponse Office::handle_write(Context& ctx, const HttpRequest& req, const Vi
                                         "Tạm dừng nhắc cần tài khoản quản trị (admin)."));
   }
   if (!ctx.silences) {
-    return api ? json_response(501, api_error("silences are not available with a PostgreSQL "
-                                              "state yet"))
-               : html(501, message_page("Chưa hỗ trợ",
-                                        "Tạm dừng nhắc chưa dùng được với cơ sở dữ liệu trạng "
-                                        "thái PostgreSQL."));
+    return api ? json_response(503, api_error("the silences of the state database are not open"))
+               : html(503, message_page("Chưa sẵn sàng",
+                                        "Chưa mở được cơ sở dữ liệu trạng thái để ghi tạm dừng "
+                                        "nhắc."));
   }
   // POST /api/v1/silences {"code", "rule", "until", "reason"}
   if (req.path == "/api/v1/silences") {

@@ -126,7 +126,7 @@ std::unique_ptr<alerting::Ledger> open_state_ledger(const config::Config& config
 
 std::unique_ptr<alerting::SilenceStore> open_state_silences(const config::Config& config,
                                                             bool create) {
-  if (shared_state(config)) return nullptr;
+  if (shared_state(config)) return alerting::open_pg_silences(state_spec(config));
   std::error_code ec;
   if (!create && !std::filesystem::exists(state_db_path(config), ec)) return nullptr;
   return alerting::open_sqlite_silences(state_db_path(config));
@@ -232,6 +232,7 @@ std::unique_ptr<Runtime> build_runtime(config::Config cfg, const calendar::Clock
     rt->ledger = std::move(state.ledger);
     rt->schedule = std::move(state.schedule);
     rt->coordination = std::move(state.coordination);
+    rt->silences = alerting::open_pg_silences(state_spec(c));
   } else {
     try {
       rt->ledger = alerting::open_sqlite_ledger(state_db_path(c));

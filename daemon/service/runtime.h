@@ -79,9 +79,9 @@ std::unique_ptr<alerting::Ledger> open_tool_ledger(const config::Config& config)
 /// Another connection to the ledger of `config` (the office pages read on the event loop): the
 /// SQLite state.db, or the PostgreSQL state connecting at first use. Throws like build_runtime.
 std::unique_ptr<alerting::Ledger> open_state_ledger(const config::Config& config);
-/// The silences of `config`'s state (alerting/silences.h): the SQLite state.db; nullptr with a
-/// PostgreSQL state (not supported there yet: the lead adds PgSilences), and, when `create` is
-/// false, when state.db does not exist yet. Throws std::runtime_error naming the file.
+/// The silences of `config`'s state (alerting/silences.h): the SQLite state.db, or the PostgreSQL
+/// state (connected at first use); nullptr only when `create` is false and state.db does not
+/// exist yet. Throws std::runtime_error naming the file.
 std::unique_ptr<alerting::SilenceStore> open_state_silences(const config::Config& config,
                                                             bool create);
 /// The office pages' daily counts, beside the ledger (SQLite state.db or PostgreSQL).

@@ -1,11 +1,23 @@
-// The silences of the SQLite state database (alerting/silences.h) on a real file: stored with who,
-// when and why; what holds at an instant; expiry by hand and by the dossier's resolution; the same
-// file as the ledger.
+// The silences of the state database (alerting/silences.h): stored with who, when and why; what
+// holds at an instant; expiry by hand and by the dossier's resolution. A contract over every
+// implementation: the SQLite state.db on a real file (in ledger_tests) and the PostgreSQL state on
+// a real server (the same file compiled into pg_tests with DUNGHAN_CONTRACT_POSTGRESQL).
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
 
 #include "alerting/ledger.h"
 #include "alerting/silences.h"
 #include "support/temp_dir.h"
+#ifdef DUNGHAN_CONTRACT_POSTGRESQL
+#include "alerting/pg_state.h"
+#include "support/pg_test_db.h"
+#endif
 
 namespace dunghan::alerting {
 namespace {
@@ -25,12 +37,49 @@ Silence make(std::string code, std::string rule, Instant until) {
   return s;
 }
 
-TEST(SqliteSilences, StoredWithWhoWhenAndWhyAndReadBackAfterReopening) {
-  testing::TempDir dir;
-  const auto file = dir.path() / "state.db";
-  auto ledger = open_sqlite_ledger(file);  // the same file
+struct Implementation {
+  std::string name;
+  /// Opens the silences of one fresh state database; the same `where` opens the same one again.
+  /// `dir` is an empty directory that outlives it.
+  std::function<std::unique_ptr<SilenceStore>(const std::string& where)> open;
+  /// A fresh state database's `where`, in `dir`.
+  std::function<std::string(const std::filesystem::path& dir)> fresh;
+};
+void PrintTo(const Implementation& i, std::ostream* os) {
+  *os << i.name;
+}
+
+const std::vector<Implementation>& implementations() {
+  static const std::vector<Implementation> all = {
+#ifdef DUNGHAN_CONTRACT_POSTGRESQL
+      {"Postgresql",
+       [](const std::string& schema) {
+         testing::PgTestDb& db = testing::PgTestDb::shared();
+         return open_pg_silences(db.spec(schema));
+       },
+       [](const std::filesystem::path&) { return testing::PgTestDb::shared().fresh_schema(); }},
+#else
+      {"Sqlite",
+       [](const std::string& file) {
+         open_sqlite_ledger(file);  // the ledger's file: silences live beside it
+         return open_sqlite_silences(file);
+       },
+       [](const std::filesystem::path& dir) { return (dir / "state.db").string(); }},
+#endif
+  };
+  return all;
+}
+
+class Silences : public ::testing::TestWithParam<Implementation> {
+ protected:
+  std::unique_ptr<SilenceStore> open() { return GetParam().open(where_); }
+  testing::TempDir dir_;
+  std::string where_ = GetParam().fresh(dir_.path());
+};
+
+TEST_P(Silences, StoredWithWhoWhenAndWhyAndReadBackAfterReopening) {
   {
-    auto s = open_sqlite_silences(file);
+    auto s = open();
     EXPECT_EQ(s->add(make("HS-1", "", kT0 + hours{48})).id, 1);
     EXPECT_EQ(s->add(make("HS-1", "qua-han", kT0 + hours{24})).id, 2);
     EXPECT_EQ(s->add(make("HS-2", "", kT0 + hours{1})).id, 3);
@@ -39,7 +88,7 @@ TEST(SqliteSilences, StoredWithWhoWhenAndWhyAndReadBackAfterReopening) {
     no_reason.reason.clear();
     EXPECT_THROW(s->add(no_reason), std::invalid_argument);
   }
-  auto s = open_sqlite_silences(file);
+  auto s = open();
   const std::vector<Silence> hs1 = s->for_dossier("HS-1");
   ASSERT_EQ(hs1.size(), 2U);
   EXPECT_EQ(hs1[0].id, 2) << "newest first";
@@ -56,9 +105,8 @@ TEST(SqliteSilences, StoredWithWhoWhenAndWhyAndReadBackAfterReopening) {
   EXPECT_EQ(s->list(true, kT0 + hours{2}, 10).size(), 3U);
 }
 
-TEST(SqliteSilences, ExpiredByHandOrEndedByTheDossiersResolution) {
-  testing::TempDir dir;
-  auto s = open_sqlite_silences(dir.path() / "state.db");
+TEST_P(Silences, ExpiredByHandOrEndedByTheDossiersResolution) {
+  auto s = open();
   s->add(make("HS-1", "", kT0 + hours{48}));
   s->add(make("HS-2", "", kT0 + hours{48}));
   s->add(make("HS-2", "", kT0 + hours{1}));
@@ -77,6 +125,27 @@ TEST(SqliteSilences, ExpiredByHandOrEndedByTheDossiersResolution) {
   EXPECT_EQ(state_vn(*s->get(3), kT0 + hours{6}), "đã hết hạn");
   EXPECT_EQ(s->end_for_dossiers(closed, kT0 + hours{6}), 0U);
 }
+
+TEST_P(Silences, CodesWithQuotesAndVietnameseAreEndedExactly) {
+  auto s = open();
+  const std::string odd = "HS \"1\",\\{2}";
+  s->add(make(odd, "", kT0 + hours{48}));
+  s->add(make("HỒ-SƠ-đ", "", kT0 + hours{48}));
+  s->add(make("HS", "", kT0 + hours{48}));
+  const std::vector<std::string> closed = {odd, "HỒ-SƠ-đ"};
+  EXPECT_EQ(s->end_for_dossiers(closed, kT0 + hours{1}), 2U);
+  EXPECT_EQ(s->for_dossier(odd).at(0).ended_by, "resolved");
+  EXPECT_EQ(s->for_dossier("HỒ-SƠ-đ").at(0).code, "HỒ-SƠ-đ");
+  EXPECT_TRUE(s->for_dossier("HS").at(0).active(kT0 + hours{1}))
+      << "a code that merely looks alike";
+  EXPECT_EQ(s->list(false, kT0 + hours{1}, 10).size(), 1U);
+  EXPECT_EQ(s->list(true, kT0 + hours{1}, 2).size(), 2U) << "at most `limit`";
+}
+
+INSTANTIATE_TEST_SUITE_P(Implementations, Silences, ::testing::ValuesIn(implementations()),
+                         [](const ::testing::TestParamInfo<Implementation>& i) {
+                           return i.param.name;
+                         });
 
 }  // namespace
 }  // namespace dunghan::alerting
