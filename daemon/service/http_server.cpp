@@ -156,6 +156,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     if (const auto o = req.find(http::field::origin); o != req.end()) {
       r.origin = std::string(o->value());
     }
+    if (const auto f = req.find("Sec-Fetch-Site"); f != req.end()) {
+      r.fetch_site = std::string(f->value());
+    }
     r.body = req.body();
     r.tls = tls.has_value();
     return handlers.app(r);

@@ -42,6 +42,7 @@ struct HttpRequest {
   std::string content_type;   // the Content-Type header, or empty
   std::string host;           // the Host header ("127.0.0.1:9464"), or empty
   std::string origin;         // the Origin header ("https://127.0.0.1:9464", "null"), or empty
+  std::string fetch_site;     // the Sec-Fetch-Site header ("same-origin", "cross-site"), or empty
   std::string body;
   bool tls = false;  // the connection is TLS
 };

@@ -28,10 +28,13 @@ struct Office::Context {
 
 namespace {
 
-/// False when the request carries an Origin header that is not this server: "null" (a sandboxed
-/// or file page) or a scheme://host[:port] whose host[:port] differs from the Host header. A
-/// request without Origin (curl, scripts, older browsers' same-origin forms) passes.
+/// False for a browser's request from another site. Browsers that send Sec-Fetch-Site (all
+/// current ones) are trusted by it: only "same-origin" and "none" (typed by the user) pass.
+/// Otherwise an Origin header must name this server: "null" (a sandboxed page) or a
+/// scheme://host[:port] whose host[:port] differs from the Host header fails. A request with
+/// neither header (curl, scripts) passes.
 bool same_origin(const HttpRequest& req) {
+  if (!req.fetch_site.empty()) return req.fetch_site == "same-origin" || req.fetch_site == "none";
   if (req.origin.empty()) return true;
   const auto sep = req.origin.find("://");
   if (sep == std::string::npos) return false;
@@ -57,7 +60,8 @@ HttpResponse with_security_headers(HttpResponse r) {
                          "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
                          "form-action 'self'; frame-ancestors 'none'");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  // Other sites get no referrer (URLs name dossiers); the pages' own forms keep their Origin.
+  r.headers.emplace_back("Referrer-Policy", "same-origin");
   return r;
 }
 

@@ -644,13 +644,15 @@ repeat = "1 working day"
         finally:
             cdp.close()
         # The API: a bad request names the field; a good one answers the silence, set by the user.
-        def post(payload, origin=None):
+        def post(payload, origin=None, fetch_site=None):
             req = urllib.request.Request(root + "/api/v1/silences", method="POST",
                                          data=json.dumps(payload).encode())
             req.add_header("Authorization", "Basic " + base64.b64encode(
                 "ana:mật-khẩu-đủ-dài".encode()).decode())
             if origin:
                 req.add_header("Origin", origin)
+            if fetch_site:
+                req.add_header("Sec-Fetch-Site", fetch_site)
             try:
                 with urllib.request.urlopen(req, timeout=10) as r:
                     return r.status, json.loads(r.read())
@@ -662,7 +664,10 @@ repeat = "1 working day"
             status, j = post({"code": "HS-100", "until": until, "reason": "csrf"}, origin)
             self.assertEqual(status, 403, (origin, j))
             self.assertIn("cross-site", j["error"])
-        status, j = post({"code": "HS-100", "until": until, "reason": "x"}, root)
+        for site in ("cross-site", "same-site"):
+            status, j = post({"code": "HS-100", "until": until, "reason": "csrf"}, root, site)
+            self.assertEqual(status, 403, (site, j))
+        status, j = post({"code": "HS-100", "until": until, "reason": "x"}, root, "same-origin")
         self.assertEqual(status, 201, j)
         status, j = post({"code": "HS-100", "until": "tuần sau", "reason": "x"})
         self.assertEqual(status, 400)
