@@ -1,7 +1,12 @@
 #include "service/server_db.h"
 
+#ifdef _WIN32
+#include <windows.h>
+#else
 #include <unistd.h>
+#endif
 
+#include <cstdio>
 #include <stdexcept>
 #include <variant>
 
@@ -12,9 +17,13 @@ namespace dunghan::service {
 std::string service_instance_id(const config::Config& config) {
   if (!config.service.instance_id.empty()) return config.service.instance_id;
   char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') {
-    std::snprintf(host, sizeof host, "%s", "localhost");
-  }
+#ifdef _WIN32
+  DWORD size = sizeof host - 1;
+  const bool named = ::GetComputerNameA(host, &size) != 0;
+#else
+  const bool named = ::gethostname(host, sizeof host - 1) == 0;
+#endif
+  if (!named || host[0] == '\0') std::snprintf(host, sizeof host, "%s", "localhost");
   const std::string& listen = config.service.listen;
   const auto colon = listen.rfind(':');
   return std::string(host) + ":" + (colon == std::string::npos ? listen : listen.substr(colon + 1));

@@ -334,6 +334,13 @@ class FaultCase(unittest.TestCase):
     def config_text(self, http_port, smtp_port, state_dir="state", store_path=None, extra="",
                     poll_interval=1, service_extra=""):
         store = f'[store]\npath = "{store_path}"\nbusy_timeout_ms = 500\n' if store_path else ""
+        # Every alert its own message: the suite counts messages per dossier, and the flood guard
+        # (default 10 single messages per recipient a day) would put the rest into one digest.
+        flood = "max_messages_per_recipient = 0\n"
+        if "[alerts]\n" in extra:
+            extra = extra.replace("[alerts]\n", "[alerts]\n" + flood, 1)
+        else:
+            extra += "\n[alerts]\n" + flood
         return f"""
 [service]
 state_dir = "{state_dir}"
