@@ -61,11 +61,7 @@ int run_add(const GlobalOptions& g, const SilenceArgs& a) {
   const calendar::Instant now = clock.now();
   try {
     std::filesystem::create_directories(cfg->service.state_dir);
-    auto silences = service::open_state_silences(*cfg, true);
-    if (!silences) {
-      std::cerr << kNoState;
-      return kUsageOrConfig;
-    }
+    auto silences = service::open_state_silences(*cfg, true);  // created: never null
     auto store = store::open_reader(service::store_settings(*cfg));
     const alerting::Silence s = alerting::add_silence(
         *silences, *store, cfg->rules,

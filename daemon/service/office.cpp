@@ -204,12 +204,6 @@ HttpResponse Office::handle_write(Context& ctx, const HttpRequest& req, const Vi
                : html(403, message_page("Không có quyền",
                                         "Tạm dừng nhắc cần tài khoản quản trị (admin)."));
   }
-  if (!ctx.silences) {
-    return api ? json_response(503, api_error("the silences of the state database are not open"))
-               : html(503, message_page("Chưa sẵn sàng",
-                                        "Chưa mở được cơ sở dữ liệu trạng thái để ghi tạm dừng "
-                                        "nhắc."));
-  }
   // POST /api/v1/silences {"code", "rule", "until", "reason"}
   if (req.path == "/api/v1/silences") {
     alerting::SilenceRequest r;
@@ -352,7 +346,7 @@ HttpResponse Office::handle(const HttpRequest& req) {
     d.routes =
         alerting::check_routes(stored.dossier, clock.extended, ctx->config.rules, ctx->directory);
     d.alerts = ctx->ledger->for_dossier(code, kHistoryRows);
-    if (ctx->silences) d.silences = ctx->silences->for_dossier(code);
+    d.silences = ctx->silences->for_dossier(code);
     return d;
   };
   auto outbox_rows = [&]() {
@@ -406,7 +400,7 @@ HttpResponse Office::handle(const HttpRequest& req) {
   if (req.path == "/api/v1/outbox") return json_response(200, api_outbox(outbox_rows(), cal));
   if (req.path == "/api/v1/silences") {
     std::vector<alerting::Silence> all;
-    if (ctx->silences) all = ctx->silences->list(!param("all").empty(), now, 10000);
+    all = ctx->silences->list(!param("all").empty(), now, 10000);
     return json_response(200, api_silences(all, now, cal));
   }
   if (req.path == "/api/v1/dossiers") {
