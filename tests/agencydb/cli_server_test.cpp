@@ -14,13 +14,14 @@
 #include <thread>
 
 #include "agencydb/targets.h"
+#include "support/cli.h"
 #include "support/http_get.h"
-#include "support/run_process.h"
 
 namespace dunghan::agencydb {
 namespace {
 
 using nlohmann::json;
+using testing::dunghan;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::ProcessResult;
@@ -29,10 +30,6 @@ using testing::TempDir;
 const Data& data() {
   static const Data d = make_data();
   return d;
-}
-
-ProcessResult dunghan(const std::vector<std::string>& args) {
-  return testing::run_process(DUNGHAN_BINARY, args, {"DUNGHAN_CONFIG="});
 }
 
 /// What both configurations share: the state folder, the officers (the dossiers' handlers), an

@@ -85,7 +85,7 @@ TEST(DispatchFaults, TheLastAttemptBeforeDeadIsCountedAsDead) {
 }
 
 int read_count(const std::filesystem::path& p) {
-  return std::stoi(dunghan::testing::slurp(p));
+  return std::stoi(dunghan::testing::read_file(p));
 }
 
 // Item 6: with the SMTP server down, the alerts waiting for it do not each open a connection; one

@@ -82,7 +82,7 @@ class EmailChannelTest : public ::testing::Test {
   nlohmann::json envelope(int n) {
     char name[16];
     std::snprintf(name, sizeof name, "%03d.json", n);
-    return nlohmann::json::parse(testing::slurp(dir_.path() / "mail" / name));
+    return nlohmann::json::parse(testing::read_file(dir_.path() / "mail" / name));
   }
   std::size_t mail_count() {
     std::size_t n = 0;

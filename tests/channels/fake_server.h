@@ -29,13 +29,6 @@ inline std::string fake_script(const std::string& name) {
   return std::string(DUNGHAN_SOURCE_DIR) + "/tests/channels/fakes/" + name;
 }
 
-inline std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 class FakeServer {
  public:
   /// Runs `/usr/bin/python3 fakes/<script> --port-file <dir>/<script>.port args...`.
@@ -55,7 +48,7 @@ class FakeServer {
     while (std::chrono::steady_clock::now() < deadline) {
       std::error_code ec;
       if (std::filesystem::exists(port_file, ec)) {
-        port_ = std::stoi(slurp(port_file));
+        port_ = std::stoi(read_file(port_file));
         return;
       }
       int status = 0;

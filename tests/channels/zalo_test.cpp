@@ -197,7 +197,7 @@ TEST_F(ZaloChannelTest, CrashBetweenRefreshAndFirstUseLosesNothing) {
 }
 
 TEST_F(ZaloChannelTest, UsedRefreshTokenStopsTheChannelWithoutACrash) {
-  const std::string stale = testing::slurp(token_file_);
+  const std::string stale = testing::read_file(token_file_);
   ASSERT_EQ(channel(ZaloOptions::Mode::cs)->refresh_now().kind, Outcome::Kind::sent);
   // Another copy of the old pair (e.g. a restored backup) holds a refresh token Zalo has rotated.
   {

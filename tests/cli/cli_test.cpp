@@ -3,24 +3,19 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "support/run_process.h"
+#include "support/cli.h"
 #include "support/temp_dir.h"
 
 namespace dunghan {
 namespace {
 
 using nlohmann::json;
+using testing::dunghan;
 using ::testing::HasSubstr;
 using testing::ProcessResult;
 using testing::TempDir;
 
 const std::string kSample = std::string(DUNGHAN_SOURCE_DIR) + "/config/dunghan.toml";
-
-/// Runs dunghan with no DUNGHAN_CONFIG and no file at a default path it could find.
-ProcessResult dunghan(const std::vector<std::string>& args, std::vector<std::string> env = {}) {
-  env.insert(env.begin(), "DUNGHAN_CONFIG=");
-  return testing::run_process(DUNGHAN_BINARY, args, env);
-}
 
 TEST(Cli, VersionPrintsVersionAndExitsZero) {
   const ProcessResult r = dunghan({"--version"});

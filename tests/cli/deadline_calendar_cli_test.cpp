@@ -8,29 +8,18 @@
 #include <string>
 #include <vector>
 
-#include "support/run_process.h"
+#include "support/cli.h"
 #include "support/temp_dir.h"
 
 namespace dunghan {
 namespace {
 
 using nlohmann::json;
+using testing::dunghan;
 using ::testing::HasSubstr;
 using testing::ProcessResult;
 using testing::TempDir;
-
-ProcessResult dunghan(const std::vector<std::string>& args) {
-  return testing::run_process(DUNGHAN_BINARY, args, {"DUNGHAN_CONFIG="});
-}
-
-std::string write_config(const TempDir& dir, const std::string& extra = "") {
-  return dir
-      .write("dunghan.toml",
-             "[service]\nstate_dir = \"state\"\n" + extra +
-                 "[[procedure]]\ncode = \"1.009645\"\nname = \"Cấp GCN đăng ký đầu tư\"\n"
-                 "field = \"Đầu tư\"\nduration = \"15 working days\"\ncutoff = \"15:00\"\n")
-      .string();
-}
+using testing::write_catalogued_config;
 
 // `deadline` used to ignore working_days_as = "hours": the admin's check disagreed with the daemon.
 TEST(DeadlineCli, DeadlineFollowsWorkingDaysAsHours) {
@@ -48,15 +37,16 @@ TEST(DeadlineCli, DeadlineFollowsWorkingDaysAsHours) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return json::parse(r.out);
   };
-  EXPECT_EQ(with(write_config(dir))["due_at"], "2026-03-04T17:00:00+07:00");
+  EXPECT_EQ(with(write_catalogued_config(dir))["due_at"], "2026-03-04T17:00:00+07:00");
   TempDir hours_dir;
-  EXPECT_EQ(with(write_config(hours_dir, "[deadline]\nworking_days_as = \"hours\"\n"))["due_at"],
+  EXPECT_EQ(with(write_catalogued_config(hours_dir,
+                                         "[deadline]\nworking_days_as = \"hours\"\n"))["due_at"],
             "2026-03-04T09:00:00+07:00");
 }
 
 TEST(DeadlineCli, DeadlineTakesTheProcedureFromTheCatalogue) {
   TempDir dir;
-  const std::string cfg = write_config(dir);
+  const std::string cfg = write_catalogued_config(dir);
   // 1.009645: 15 working days, cut-off 15:00. Received Mon 02/03 15:30 → counted from Tue 03/03;
   // day 1 = Wed 04/03 … day 15 = Tue 24/03.
   ProcessResult r = dunghan({"deadline", "--config", cfg, "--received", "2026-03-02T15:30",
@@ -84,8 +74,8 @@ TEST(DeadlineCli, DeadlineTakesTheProcedureFromTheCatalogue) {
 // Saturday. Both are statutory holidays although they give no weekday off by themselves.
 TEST(CalendarCli, CalendarListsEveryStatutoryHolidayOfAProvisionalYear) {
   TempDir dir;
-  const ProcessResult r =
-      dunghan({"calendar", "--year", "2027", "--format", "json", "--config", write_config(dir)});
+  const ProcessResult r = dunghan(
+      {"calendar", "--year", "2027", "--format", "json", "--config", write_catalogued_config(dir)});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(r.out);
   ASSERT_TRUE(j["provisional"].get<bool>());

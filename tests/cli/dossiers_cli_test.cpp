@@ -9,20 +9,17 @@
 #include <map>
 #include <sstream>
 
-#include "support/run_process.h"
+#include "support/cli.h"
 #include "support/temp_dir.h"
 
 namespace dunghan {
 namespace {
 
 using nlohmann::json;
+using testing::dunghan;
 using ::testing::HasSubstr;
 using testing::ProcessResult;
 using testing::TempDir;
-
-ProcessResult dunghan(const std::vector<std::string>& args) {
-  return testing::run_process(DUNGHAN_BINARY, args, {"DUNGHAN_CONFIG="});
-}
 
 /// A config whose store lives in `dir`, with one catalogued procedure (15 working days).
 std::string write_config(const TempDir& dir) {

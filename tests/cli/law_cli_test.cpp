@@ -7,30 +7,19 @@
 #include <map>
 #include <string>
 
-#include "support/run_process.h"
+#include "support/cli.h"
 #include "support/temp_dir.h"
 
 namespace dunghan {
 namespace {
 
 using nlohmann::json;
+using testing::dunghan;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::ProcessResult;
 using testing::TempDir;
-
-ProcessResult dunghan(const std::vector<std::string>& args) {
-  return testing::run_process(DUNGHAN_BINARY, args, {"DUNGHAN_CONFIG="});
-}
-
-std::string write_config(const TempDir& dir, const std::string& extra = "") {
-  return dir
-      .write("dunghan.toml",
-             "[service]\nstate_dir = \"state\"\n" + extra +
-                 "[[procedure]]\ncode = \"1.009645\"\nname = \"Cấp GCN đăng ký đầu tư\"\n"
-                 "field = \"Đầu tư\"\nduration = \"15 working days\"\ncutoff = \"15:00\"\n")
-      .string();
-}
+using testing::write_catalogued_config;
 
 std::map<std::string, std::string> states_of(const json& rows) {
   std::map<std::string, std::string> out;
@@ -51,7 +40,7 @@ const std::string kOffice =
 // out of a look-back although they were open then.
 TEST(LawCli, StatusAtAPastInstantShowsTheOfficeAsItStood) {
   TempDir dir;
-  const std::string cfg = write_config(dir);
+  const std::string cfg = write_catalogued_config(dir);
   ASSERT_EQ(dunghan({"import", "--config", cfg, "--dossiers", dir.write("d.csv", kOffice).string()})
                 .exit_code,
             0);
@@ -87,7 +76,7 @@ const std::string kLateEvents =
 
 TEST(LawCli, LatenessIsMarkedInStatusListedByAuditAndExplained) {
   TempDir dir;
-  const std::string cfg = write_config(dir);
+  const std::string cfg = write_catalogued_config(dir);
   ASSERT_EQ(dunghan({"import", "--config", cfg, "--dossiers", dir.write("d.csv", kLate).string(),
                      "--events", dir.write("e.csv", kLateEvents).string()})
                 .exit_code,

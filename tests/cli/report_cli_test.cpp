@@ -7,26 +7,19 @@
 #include <fstream>
 #include <iterator>
 
-#include "support/run_process.h"
+#include "support/cli.h"
 #include "support/temp_dir.h"
 
 namespace dunghan {
 namespace {
 
 using nlohmann::json;
+using testing::dunghan;
 using ::testing::HasSubstr;
 using testing::ProcessResult;
+using testing::read_file;
 using ::testing::StartsWith;
 using testing::TempDir;
-
-ProcessResult dunghan(const std::vector<std::string>& args) {
-  return testing::run_process(DUNGHAN_BINARY, args, {"DUNGHAN_CONFIG="});
-}
-
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 // Around the Decree 09 boundaries of Q1/2026 (15/12/2025 – 14/03/2026) and the calendar quarter.
 const std::string kDossiers =

@@ -11,20 +11,17 @@
 #include <fstream>
 #include <sstream>
 
-#include "support/run_process.h"
+#include "support/cli.h"
 #include "support/temp_dir.h"
 
 namespace dunghan {
 namespace {
 
+using testing::dunghan;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::ProcessResult;
 using testing::TempDir;
-
-ProcessResult dunghan(const std::vector<std::string>& args) {
-  return testing::run_process(DUNGHAN_BINARY, args, {"DUNGHAN_CONFIG="});
-}
 
 /// One overdue rule to the handler through a file channel that is always open; the endpoint on
 /// a port of the kernel's choosing.

@@ -5,21 +5,18 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "support/run_process.h"
+#include "support/cli.h"
 #include "support/temp_dir.h"
 
 namespace dunghan {
 namespace {
 
 using nlohmann::json;
+using testing::dunghan;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::ProcessResult;
 using testing::TempDir;
-
-ProcessResult dunghan(const std::vector<std::string>& args) {
-  return testing::run_process(DUNGHAN_BINARY, args, {"DUNGHAN_CONFIG="});
-}
 
 void make_agency_file(const std::filesystem::path& p) {
   SQLite::Database db(p.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);

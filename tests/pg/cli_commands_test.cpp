@@ -20,18 +20,12 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::ProcessResult;
+using testing::read_file;
 
 ProcessResult dunghan(std::vector<std::string> args, const std::filesystem::path& config) {
   args.push_back("--config");
   args.push_back(config.string());
   return testing::run_process(DUNGHAN_BINARY, args, {"DUNGHAN_CONFIG="});
-}
-
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 TEST(PgCommands, EveryReadingCommandAnswersAsOnSqlite) {

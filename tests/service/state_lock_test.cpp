@@ -15,19 +15,15 @@
 namespace dunghan::service {
 namespace {
 
+using dunghan::testing::read_file;
 using dunghan::testing::TempDir;
-
-std::string read_all(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 TEST(StateDirLock, CreatesTheDirectoryAndRecordsTheHolder) {
   TempDir dir;
   const auto state = dir.path() / "var" / "state";
   const StateDirLock lock = StateDirLock::acquire(state);
   EXPECT_EQ(lock.path(), state / "state.db.lock");
-  EXPECT_EQ(read_all(lock.path()), std::to_string(::getpid()) + "\n");
+  EXPECT_EQ(read_file(lock.path()), std::to_string(::getpid()) + "\n");
 }
 
 TEST(StateDirLock, ASecondHolderIsRefusedWithTheLockAndThePid) {
@@ -86,7 +82,7 @@ TEST(StateDirLock, AnotherProcessHoldsItUntilItIsKilled) {
   ::close(ready[0]);
   ::close(ready[1]);
   const StateDirLock mine = StateDirLock::acquire(dir.path());
-  EXPECT_EQ(read_all(mine.path()), std::to_string(::getpid()) + "\n");
+  EXPECT_EQ(read_file(mine.path()), std::to_string(::getpid()) + "\n");
 }
 
 TEST(StateDirLock, AStateDirectoryThatCannotBeCreatedIsNamed) {

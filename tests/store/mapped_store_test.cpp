@@ -16,6 +16,7 @@ namespace {
 
 using deadline::Dossier;
 using deadline::Event;
+using testing::read_file;
 using testing::TempDir;
 
 /// A one-stop system's schema (Vietnamese column names, its own status codes).
@@ -63,13 +64,6 @@ SELECT ma_ho_so AS code, thoi_diem AS at,
        ghi_chu AS note FROM nhat_ky)sql";
   s.mapping = m;
   return s;
-}
-
-std::string file_bytes(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 TEST(MappedStore, ReadsCanonicalColumnsFromAForeignSchema) {
@@ -168,7 +162,7 @@ TEST(MappedStore, IncrementalReadAlsoVisitsRequestedCodes) {
 TEST(MappedStore, NeverWritesTheDatabase) {
   TempDir dir;
   const auto path = make_foreign_db(dir);
-  const std::string before = file_bytes(path);
+  const std::string before = read_file(path);
   const auto mtime = std::filesystem::last_write_time(path);
   {
     MappedStore store(mapped(path));
@@ -177,7 +171,7 @@ TEST(MappedStore, NeverWritesTheDatabase) {
                        [](const Dossier&, std::span<const Event>) {});
     EXPECT_EQ(store.count(), 4);
   }
-  EXPECT_EQ(file_bytes(path), before);
+  EXPECT_EQ(read_file(path), before);
   EXPECT_EQ(std::filesystem::last_write_time(path), mtime);
   std::vector<std::string> files;
   for (const auto& e : std::filesystem::directory_iterator(dir.path())) {

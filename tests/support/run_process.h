@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/temp_dir.h"
+
 namespace dunghan::testing {
 
 struct ProcessResult {
@@ -53,16 +55,10 @@ inline ProcessResult run_process(const std::string& program, const std::vector<s
   int status = 0;
   waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  auto slurp = [](const char* path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  };
   ::close(out_fd);
   ::close(err_fd);
-  result.out = slurp(out_tpl);
-  result.err = slurp(err_tpl);
+  result.out = read_file(out_tpl);
+  result.err = read_file(err_tpl);
   std::filesystem::remove(out_tpl);
   std::filesystem::remove(err_tpl);
   return result;
