@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the bench scripts: starts a PostgreSQL 15 server on 127.0.0.1 (a random port) through
 # build/tests/pg_test_server, with dunghan's role and database, and stops it when the script exits.
 #
@@ -16,8 +17,11 @@ pg_start() {
   read -r hello <&"${PG[0]}"
   trap 'echo stop >&$pg_in; exec {pg_in}>&-; wait' EXIT
   pg_field() { /usr/bin/python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$hello" "$1"; }
+  # shellcheck disable=SC2034 # set for the script that sources this file
   pg_port=$(pg_field port)
+  # shellcheck disable=SC2034
   pg_socket_dir=$(pg_field socket_dir)
+  # shellcheck disable=SC2034
   pg_pid=$(pg_field pid)
   (umask 077 && pg_field password > "$password_file")
 }
