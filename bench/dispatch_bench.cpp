@@ -4,6 +4,7 @@
 // loopback that answers 200 at once (in this process, one thread per connection).
 //
 //   dispatch_bench [--alerts N] [--batch B[,B…]] [--connections C] [--dir DIR]
+//                  [--pg-port P --pg-password-file F [--instances I[,I…]]]
 //
 // For each batch size B (default "1,64": the per-row mode, then group commits) it builds a fresh
 // store of N dossiers due today, plans them (N pending alerts), then times one dispatch pass that
@@ -11,6 +12,17 @@
 // the receiver saw N distinct webhook-ids, and prints one line per mode and, last, one JSON
 // object. The directory (default: a new one under the current directory) must be on a real disk:
 // on tmpfs fsync costs nothing and the figure means little.
+//
+// With --pg-port (a PostgreSQL server on 127.0.0.1:P, database and role `dunghan`, the password in
+// file F: bench/dispatch_bench --postgresql starts one), it then runs the same backlog on
+// `[store]` and `[state]` kind = "postgresql" with I engines (default "1,3"), each one standing
+// for an instance: its own store connection, its own open_pg_state() connection and instance id,
+// its own webhook channel, sharing one ledger through its leases (claims with FOR UPDATE SKIP
+// LOCKED). The engines are threads of this process, started together, each running one dispatch
+// pass until no due row is left; the batch size is the last of --batch. It checks that every alert
+// went out exactly once (the receiver saw N requests with N distinct webhook-ids, the ledger holds
+// N sent rows) and prints alerts/s, the split between instances, and how busy the machine's
+// cores were during the pass (/proc/stat), which says whether the pass was bound by CPU.
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -21,6 +33,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -35,9 +48,11 @@
 #include "alerting/engine.h"
 #include "alerting/fire_schedule.h"
 #include "alerting/ledger.h"
+#include "alerting/pg_state.h"
 #include "calendar/clock.h"
 #include "channels/options.h"
 #include "config/schedule_file.h"
+#include "pg/connection.h"
 #include "render/templates.h"
 #include "store/store.h"
 
@@ -83,7 +98,10 @@ class Receiver {
     for (auto& t : connections_) t.join();
   }
   int port() const { return port_; }
-  std::size_t requests() const { return requests_; }
+  std::size_t requests() {
+    std::lock_guard lock(mu_);
+    return requests_;
+  }
   std::size_t distinct_ids() {
     std::lock_guard lock(mu_);
     return ids_.size();
@@ -187,12 +205,22 @@ class CountingLedger final : public alerting::Ledger {
   std::size_t cancel(const std::string& k, Instant now, std::string reason) override {
     return in_.cancel(k, now, std::move(reason));
   }
+  std::size_t release_silenced(const std::string& code, Instant now) override {
+    return in_.release_silenced(code, now);
+  }
   std::optional<alerting::AlertRow> get(const std::string& k) override { return in_.get(k); }
   std::vector<alerting::AlertRow> list(std::optional<alerting::AlertState> s,
                                        std::size_t limit) override {
     return in_.list(s, limit);
   }
   alerting::StateCounts counts() override { return in_.counts(); }
+  std::vector<alerting::AlertRow> for_dossier(const std::string& code, std::size_t limit) override {
+    return in_.for_dossier(code, limit);
+  }
+  std::size_t sent_singles_since(const std::string& recipient, const std::string& channel,
+                                 Instant since) override {
+    return in_.sent_singles_since(recipient, channel, since);
+  }
   std::optional<std::string> get_meta(const std::string& n) override { return in_.get_meta(n); }
   void set_meta(const std::string& n, const std::string& v) override { in_.set_meta(n, v); }
 
@@ -207,30 +235,39 @@ double cpu_seconds() {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
+/// The machine's CPU time since boot from /proc/stat's first line: busy and total, in ticks.
+struct MachineTicks {
+  std::uint64_t busy = 0, total = 0;
+};
+MachineTicks machine_ticks() {
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  in >> cpu;
+  MachineTicks t;
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8 && in >> v; ++i) {
+    t.total += v;
+    if (i != 3 && i != 4) t.busy += v;  // idle and iowait are not busy
+  }
+  return t;
+}
+
 struct Result {
-  std::size_t batch = 0;
+  std::string backend;
+  std::size_t batch = 0, instances = 1;
   double plan_seconds = 0, seconds = 0, cpu = 0;
+  double machine_busy = 0;  // of all cores during the pass, 0..1
   std::int64_t sent = 0;
+  std::vector<std::int64_t> sent_by_instance;
   std::size_t delivered = 0;
   int claims = 0, records = 0;
 };
 
-Result run(std::size_t alerts, std::size_t batch, std::size_t connections,
-           const std::filesystem::path& dir, Receiver& receiver) {
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  receiver.reset();
-  dunghan::calendar::CalendarSpec spec;
-  spec.schedules.push_back(dunghan::config::builtin_schedule());
-  auto cal = dunghan::calendar::WorkCalendar::build(std::move(spec));
-  dunghan::calendar::ManualClock clock(local(2026, 3, 10, 7));
-
-  dunghan::store::StoreSettings ss;
-  ss.path = dir / "dossiers.db";
-  ss.offset = cal->offset();
-  auto store = dunghan::store::open_store(ss);
+/// The backlog: `n` dossiers of one procedure, all due today (the bench clock's day), with 50
+/// handlers.
+std::vector<dunghan::deadline::Dossier> backlog(std::size_t n) {
   std::vector<dunghan::deadline::Dossier> ds;
-  for (std::size_t i = 0; i < alerts; ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     dunghan::deadline::Dossier d;
     d.code = "H01.23-2026-" + std::to_string(100000 + i);
     d.procedure_code = "1.000001";
@@ -245,23 +282,12 @@ Result run(std::size_t alerts, std::size_t batch, std::size_t connections,
     d.updated_at = d.received_at;
     ds.push_back(std::move(d));
   }
-  store->upsert(ds, {});
+  return ds;
+}
 
-  auto sqlite = alerting::open_sqlite_ledger(dir / "state.db");
-  CountingLedger ledger(*sqlite);
-  auto schedule = alerting::FireSchedule::open(dir / "state.db");
-  dunghan::channels::ChannelOptions o;
-  o.name = "hook";
-  o.type = "webhook";
-  o.send_window = dunghan::channels::SendWindow::always;
-  o.utc_offset = cal->offset();
-  dunghan::channels::WebhookOptions w;
-  w.url = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hook";
-  w.secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-  w.connections = connections;
-  o.kind = w;
-  auto channel = dunghan::channels::make_channel(o, clock, dir);
-
+/// One `due_today` rule to the handler on the webhook channel. The flood guard is off: this bench
+/// measures sending and recording single messages, not the digests the guard would make of them.
+alerting::EngineSettings engine_settings(std::size_t alerts, std::size_t batch) {
   alerting::EngineSettings settings;
   std::vector<alerting::Recipient> people;
   for (std::size_t i = 0; i < 50; ++i) {
@@ -281,11 +307,73 @@ Result run(std::size_t alerts, std::size_t batch, std::size_t connections,
   settings.rules = {rule};
   settings.dispatch_limit = alerts;
   settings.batch_size = batch;
+  settings.max_messages_per_recipient = 0;
+  return settings;
+}
+
+std::unique_ptr<dunghan::channels::Channel> hook(const Receiver& receiver, std::size_t connections,
+                                                 dunghan::calendar::UtcOffset offset,
+                                                 const dunghan::calendar::Clock& clock,
+                                                 const std::filesystem::path& dir) {
+  dunghan::channels::ChannelOptions o;
+  o.name = "hook";
+  o.type = "webhook";
+  o.send_window = dunghan::channels::SendWindow::always;
+  o.utc_offset = offset;
+  dunghan::channels::WebhookOptions w;
+  w.url = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hook";
+  w.secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  w.connections = connections;
+  o.kind = w;
+  return dunghan::channels::make_channel(o, clock, dir);
+}
+
+std::shared_ptr<const dunghan::calendar::WorkCalendar> bench_calendar() {
+  dunghan::calendar::CalendarSpec spec;
+  spec.schedules.push_back(dunghan::config::builtin_schedule());
+  return dunghan::calendar::WorkCalendar::build(std::move(spec));
+}
+
+/// Throws unless the ledger holds every alert as sent and the receiver got each exactly once.
+void check_exactly_once(alerting::Ledger& ledger, Receiver& receiver, std::size_t alerts) {
+  const alerting::StateCounts counts = ledger.counts();
+  const auto sent = counts.find(alerting::AlertState::sent);
+  if (sent == counts.end() || sent->second != static_cast<std::int64_t>(alerts)) {
+    throw std::runtime_error("the ledger does not hold every alert as sent");
+  }
+  if (receiver.distinct_ids() != alerts) {
+    throw std::runtime_error("the receiver did not get every alert");
+  }
+  if (receiver.requests() != alerts) {
+    throw std::runtime_error("the receiver got " + std::to_string(receiver.requests()) +
+                             " requests for " + std::to_string(alerts) + " alerts");
+  }
+}
+
+Result run(std::size_t alerts, std::size_t batch, std::size_t connections,
+           const std::filesystem::path& dir, Receiver& receiver) {
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  receiver.reset();
+  auto cal = bench_calendar();
+  dunghan::calendar::ManualClock clock(local(2026, 3, 10, 7));
+
+  dunghan::store::StoreSettings ss;
+  ss.path = dir / "dossiers.db";
+  ss.offset = cal->offset();
+  auto store = dunghan::store::open_store(ss);
+  store->upsert(backlog(alerts), {});
+
+  auto sqlite = alerting::open_sqlite_ledger(dir / "state.db");
+  CountingLedger ledger(*sqlite);
+  auto schedule = alerting::FireSchedule::open(dir / "state.db");
+  auto channel = hook(receiver, connections, cal->offset(), clock, dir);
   const auto templates = dunghan::render::Templates::load(std::nullopt);
-  alerting::Engine engine(settings, cal, *store, ledger, *schedule, {{"hook", channel.get()}},
-                          templates, clock, 1);
+  alerting::Engine engine(engine_settings(alerts, batch), cal, *store, ledger, *schedule,
+                          {{"hook", channel.get()}}, templates, clock, 1);
 
   Result r;
+  r.backend = "sqlite";
   r.batch = batch;
   auto t0 = std::chrono::steady_clock::now();
   engine.plan();
@@ -293,21 +381,143 @@ Result run(std::size_t alerts, std::size_t batch, std::size_t connections,
   ledger.claims = 0;
   ledger.records = 0;
   const double cpu0 = cpu_seconds();
+  const MachineTicks m0 = machine_ticks();
   t0 = std::chrono::steady_clock::now();
   const alerting::CycleReport report = engine.dispatch();
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.cpu = cpu_seconds() - cpu0;
+  const MachineTicks m1 = machine_ticks();
+  r.machine_busy = static_cast<double>(m1.busy - m0.busy) /
+                   static_cast<double>(std::max<std::uint64_t>(m1.total - m0.total, 1));
   r.sent = report.sent;
+  r.sent_by_instance = {report.sent};
   r.claims = ledger.claims;
   r.records = ledger.records;
-  const alerting::StateCounts counts = ledger.counts();
-  const auto sent = counts.find(alerting::AlertState::sent);
-  if (sent == counts.end() || sent->second != static_cast<std::int64_t>(alerts)) {
-    throw std::runtime_error("the ledger does not hold every alert as sent");
-  }
+  check_exactly_once(ledger, receiver, alerts);
   r.delivered = receiver.distinct_ids();
-  if (r.delivered != alerts) throw std::runtime_error("the receiver did not get every alert");
   return r;
+}
+
+/// One instance on the PostgreSQL store and state: its own connections, channel and engine.
+struct PgInstance {
+  std::unique_ptr<dunghan::store::DossierStore> store;
+  alerting::PgState state;
+  std::unique_ptr<CountingLedger> ledger;
+  std::unique_ptr<dunghan::channels::Channel> channel;
+  std::unique_ptr<alerting::Engine> engine;
+};
+
+Result run_pg(std::size_t alerts, std::size_t batch, std::size_t connections, std::size_t instances,
+              const dunghan::pg::ConnectSpec& spec, const std::filesystem::path& dir,
+              Receiver& receiver) {
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  receiver.reset();
+  auto cal = bench_calendar();
+  dunghan::calendar::ManualClock clock(local(2026, 3, 10, 7));
+  const auto templates = dunghan::render::Templates::load(std::nullopt);
+  dunghan::store::StoreSettings ss;
+  ss.offset = cal->offset();
+  ss.server = spec;
+
+  std::vector<PgInstance> all(instances);
+  for (std::size_t i = 0; i < instances; ++i) {
+    PgInstance& in = all[i];
+    const std::string id = "bench-" + std::to_string(i + 1);
+    dunghan::pg::ConnectSpec mine = spec;
+    mine.application_name = "dunghan " + id;
+    dunghan::store::StoreSettings s = ss;
+    s.server = mine;
+    in.store = dunghan::store::open_store(s);
+    in.state = alerting::open_pg_state(mine, id);
+    in.ledger = std::make_unique<CountingLedger>(*in.state.ledger);
+    in.channel = hook(receiver, connections, cal->offset(), clock, dir / id);
+    in.engine = std::make_unique<alerting::Engine>(
+        engine_settings(alerts, batch), cal, *in.store, *in.ledger, *in.state.schedule,
+        std::map<std::string, dunghan::channels::Channel*>{{"hook", in.channel.get()}}, templates,
+        clock, i + 1);
+    in.engine->set_coordination(in.state.coordination.get());
+  }
+  // A fresh backlog: the tables of the previous run emptied (both schemas exist once the first
+  // instance has touched its store and its ledger).
+  all[0].ledger->counts();
+  all[0].store->upsert({}, {});
+  {
+    dunghan::pg::Connection c(spec);
+    c.exec("TRUNCATE dossiers, events, alerts, next_fire, state_meta");
+  }
+  all[0].store->upsert(backlog(alerts), {});
+
+  Result r;
+  r.backend = "postgresql";
+  r.batch = batch;
+  r.instances = instances;
+  auto t0 = std::chrono::steady_clock::now();
+  all[0].engine->plan();
+  r.plan_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (PgInstance& in : all) {
+    in.ledger->claims = 0;
+    in.ledger->records = 0;
+    in.ledger->counts();  // every instance connected before the clock starts
+  }
+  r.sent_by_instance.assign(instances, 0);
+  std::vector<std::string> errors(instances);
+  std::atomic<std::size_t> ready{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < instances; ++i) {
+    threads.emplace_back([&, i] {
+      ++ready;
+      while (!go) std::this_thread::yield();
+      try {
+        r.sent_by_instance[i] = all[i].engine->dispatch().sent;
+      } catch (const std::exception& e) {
+        errors[i] = e.what();
+      }
+    });
+  }
+  while (ready < instances) std::this_thread::yield();
+  const double cpu0 = cpu_seconds();
+  const MachineTicks m0 = machine_ticks();
+  t0 = std::chrono::steady_clock::now();
+  go = true;
+  for (std::thread& t : threads) t.join();
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.cpu = cpu_seconds() - cpu0;
+  const MachineTicks m1 = machine_ticks();
+  r.machine_busy = static_cast<double>(m1.busy - m0.busy) /
+                   static_cast<double>(std::max<std::uint64_t>(m1.total - m0.total, 1));
+  for (std::size_t i = 0; i < instances; ++i) {
+    if (!errors[i].empty())
+      throw std::runtime_error("instance " + std::to_string(i + 1) + ": " + errors[i]);
+    r.sent += r.sent_by_instance[i];
+    r.claims += all[i].ledger->claims;
+    r.records += all[i].ledger->records;
+  }
+  check_exactly_once(*all[0].ledger, receiver, alerts);
+  r.delivered = receiver.distinct_ids();
+  return r;
+}
+
+std::vector<std::size_t> numbers(const std::string& list) {
+  std::vector<std::size_t> out;
+  std::istringstream in(list);
+  std::string b;
+  while (std::getline(in, b, ',')) out.push_back(std::stoul(b));
+  return out;
+}
+
+void print(const Result& r) {
+  std::string split;
+  for (std::int64_t n : r.sent_by_instance) split += (split.empty() ? "" : "/") + std::to_string(n);
+  std::printf(
+      "%-10s batch %3zu, %zu instance%s: %6.0f alerts/s delivered and recorded (%.2f s wall, "
+      "%.2f s cpu of this process, machine %3.0f%% busy), %d claims, %d records, sent by "
+      "instance %s, planning %.2f s\n",
+      r.backend.c_str(), r.batch, r.instances, r.instances == 1 ? " " : "s",
+      static_cast<double>(r.sent) / r.seconds, r.seconds, r.cpu, 100 * r.machine_busy, r.claims,
+      r.records, split.c_str(), r.plan_seconds);
+  std::fflush(stdout);
 }
 
 }  // namespace
@@ -315,26 +525,36 @@ Result run(std::size_t alerts, std::size_t batch, std::size_t connections,
 int main(int argc, char** argv) {
   std::size_t alerts = 10000;
   std::vector<std::size_t> batches = {1, 64};
+  std::vector<std::size_t> instances = {1, 3};
   std::size_t connections = 4;
   std::filesystem::path dir = std::filesystem::current_path() / "dispatch-bench-data";
+  std::optional<int> pg_port;
+  std::filesystem::path pg_password_file;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i];
     const std::string v = argv[i + 1];
     if (k == "--alerts") {
       alerts = std::stoul(v);
     } else if (k == "--batch") {
-      batches.clear();
-      std::istringstream in(v);
-      std::string b;
-      while (std::getline(in, b, ',')) batches.push_back(std::stoul(b));
+      batches = numbers(v);
+    } else if (k == "--instances") {
+      instances = numbers(v);
     } else if (k == "--connections") {
       connections = std::stoul(v);
     } else if (k == "--dir") {
       dir = v;
+    } else if (k == "--pg-port") {
+      pg_port = std::stoi(v);
+    } else if (k == "--pg-password-file") {
+      pg_password_file = v;
     } else {
       std::cerr << "unknown option " << k << "\n";
       return 2;
     }
+  }
+  if (batches.empty() || instances.empty()) {
+    std::cerr << "--batch and --instances need at least one number\n";
+    return 2;
   }
   spdlog::set_level(spdlog::level::warn);
   try {
@@ -343,20 +563,33 @@ int main(int argc, char** argv) {
     std::cout << "alerts " << alerts << ", webhook connections " << connections << ", dir " << dir
               << " (SQLite synchronous=FULL)\n";
     for (std::size_t b : batches) {
-      const Result r = run(alerts, b, connections, dir / ("batch-" + std::to_string(b)), receiver);
-      results.push_back(r);
-      std::printf(
-          "batch %4zu: %7.0f alerts/s delivered and recorded (%.2f s wall, %.2f s cpu), %d claims, "
-          "%d records, planning %.2f s\n",
-          r.batch, static_cast<double>(r.sent) / r.seconds, r.seconds, r.cpu, r.claims, r.records,
-          r.plan_seconds);
-      std::fflush(stdout);
+      results.push_back(
+          run(alerts, b, connections, dir / ("batch-" + std::to_string(b)), receiver));
+      print(results.back());
+    }
+    if (pg_port) {
+      dunghan::pg::ConnectSpec spec;
+      spec.host = "127.0.0.1";
+      spec.port = *pg_port;
+      spec.database = "dunghan";
+      spec.user = "dunghan";
+      std::ifstream in(pg_password_file);
+      std::string password;
+      std::getline(in, password);
+      if (password.empty()) throw std::runtime_error("no password in --pg-password-file");
+      spec.password = password;
+      for (std::size_t n : instances) {
+        results.push_back(run_pg(alerts, batches.back(), connections, n, spec,
+                                 dir / ("pg-" + std::to_string(n)), receiver));
+        print(results.back());
+      }
     }
     std::filesystem::remove_all(dir);
     std::cout << "{\"alerts\": " << alerts << ", \"alerts_per_second\": {";
     for (std::size_t i = 0; i < results.size(); ++i) {
-      std::printf("%s\"batch_%zu\": %.0f", i == 0 ? "" : ", ", results[i].batch,
-                  static_cast<double>(results[i].sent) / results[i].seconds);
+      const Result& r = results[i];
+      std::printf("%s\"%s_batch_%zu_instances_%zu\": %.0f", i == 0 ? "" : ", ", r.backend.c_str(),
+                  r.batch, r.instances, static_cast<double>(r.sent) / r.seconds);
     }
     std::cout << "}}" << std::endl;
   } catch (const std::exception& e) {

@@ -48,6 +48,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -256,26 +257,21 @@ class PostgresServer final : public DbServer {
   }
 
  protected:
+  /// The tests' server trades durability for speed (fsync off, small buffers). The benchmarks
+  /// export DUNGHAN_PG_TEST_DURABLE=1 for PostgreSQL's own defaults (fsync and synchronous commit
+  /// on, shared_buffers 128MB), so that a commit costs what it costs in production.
   std::vector<std::string> server_command() const override {
-    return {(bin_ / "postgres").string(),
-            "-D",
-            data_.string(),
-            "-p",
-            std::to_string(port_),
-            "-k",
-            socket_dir_.string(),
-            "-c",
-            "listen_addresses=127.0.0.1",
-            "-c",
-            "fsync=off",
-            "-c",
-            "synchronous_commit=off",
-            "-c",
-            "full_page_writes=off",
-            "-c",
-            "max_connections=50",
-            "-c",
-            "shared_buffers=16MB"};
+    std::vector<std::string> cmd = {(bin_ / "postgres").string(), "-D", data_.string(),       "-p",
+                                    std::to_string(port_),        "-k", socket_dir_.string(), "-c",
+                                    "listen_addresses=127.0.0.1", "-c", "max_connections=50"};
+    const char* durable = std::getenv("DUNGHAN_PG_TEST_DURABLE");
+    if (durable != nullptr && std::string_view{durable} == "1") {
+      cmd.insert(cmd.end(), {"-c", "shared_buffers=128MB"});
+    } else {
+      cmd.insert(cmd.end(), {"-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
+                             "full_page_writes=off", "-c", "shared_buffers=16MB"});
+    }
+    return cmd;
   }
   bool answers() const override {
     const ProcessResult r =
