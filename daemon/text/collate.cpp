@@ -2,7 +2,7 @@
 
 #include <unicode/coll.h>
 #include <unicode/locid.h>
-#include <unicode/stringpiece.h>
+#include <unicode/stringpiece.h>  // StringPiece takes a std::string_view as it is (ICU 65+)
 
 #include <memory>
 
@@ -20,10 +20,6 @@ const icu::Collator* vietnamese() {
   return instance.get();
 }
 
-icu::StringPiece piece(std::string_view s) {
-  return icu::StringPiece(s.data(), static_cast<int32_t>(s.size()));
-}
-
 int bytewise(std::string_view a, std::string_view b) {
   const int c = a.compare(b);
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
@@ -35,7 +31,7 @@ int compare_vietnamese(std::string_view a, std::string_view b) {
   if (a == b) return 0;
   if (const icu::Collator* c = vietnamese()) {
     UErrorCode status = U_ZERO_ERROR;
-    const UCollationResult r = c->compareUTF8(piece(a), piece(b), status);
+    const UCollationResult r = c->compareUTF8(a, b, status);
     if (U_SUCCESS(status) && r != UCOL_EQUAL) return r == UCOL_LESS ? -1 : 1;
   }
   return bytewise(a, b);

@@ -2,7 +2,7 @@
 
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
-#include <unicode/stringpiece.h>
+#include <unicode/stringpiece.h>  // StringPiece takes a std::string_view as it is (ICU 65+)
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
@@ -30,10 +30,6 @@ const icu::Normalizer2* nfd() {
   return instance;
 }
 
-icu::StringPiece piece(std::string_view s) {
-  return icu::StringPiece(s.data(), static_cast<int32_t>(s.size()));
-}
-
 }  // namespace
 
 bool is_nfc(std::string_view utf8) {
@@ -42,7 +38,7 @@ bool is_nfc(std::string_view utf8) {
   const icu::Normalizer2* n = nfc();
   if (n == nullptr) return false;
   UErrorCode status = U_ZERO_ERROR;
-  const UBool yes = n->isNormalizedUTF8(piece(utf8), status);
+  const UBool yes = n->isNormalizedUTF8(utf8, status);
   return U_SUCCESS(status) && yes;
 }
 
@@ -51,19 +47,19 @@ std::string to_nfc(std::string_view utf8) {
   const icu::Normalizer2* n = nfc();
   if (n == nullptr) return std::string(utf8);  // ICU data missing: leave the text as it came
   UErrorCode status = U_ZERO_ERROR;
-  if (n->isNormalizedUTF8(piece(utf8), status) && U_SUCCESS(status)) return std::string(utf8);
+  if (n->isNormalizedUTF8(utf8, status) && U_SUCCESS(status)) return std::string(utf8);
   std::string out;
   out.reserve(utf8.size());
   icu::StringByteSink<std::string> sink(&out);
   status = U_ZERO_ERROR;
-  n->normalizeUTF8(0, piece(utf8), sink, nullptr, status);
+  n->normalizeUTF8(0, utf8, sink, nullptr, status);
   if (U_FAILURE(status)) return std::string(utf8);
   return out;
 }
 
 std::string fold_for_matching(std::string_view utf8) {
   if (!is_valid_utf8(utf8)) return std::string(utf8);
-  icu::UnicodeString text = icu::UnicodeString::fromUTF8(piece(utf8));
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(utf8);
   if (const icu::Normalizer2* n = nfd(); n != nullptr) {
     UErrorCode status = U_ZERO_ERROR;
     icu::UnicodeString decomposed = n->normalize(text, status);
