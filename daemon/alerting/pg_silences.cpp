@@ -20,21 +20,17 @@ namespace {
 using pg::Connection;
 using pg::Result;
 
-constexpr const char* kSelect =
+constexpr const char* kSilenceSelect =
     "SELECT id, code, rule, until, reason, created_by, created_at, ended_at, ended_by FROM "
     "silences";
 /// Still holding at $1 (Unix seconds).
 constexpr const char* kHolding = "until > $1 AND (ended_at IS NULL OR ended_at > $1)";
 constexpr const char* kNewestFirst = " ORDER BY created_at DESC, id DESC";
 
-std::string secs(Instant t) {
-  return std::to_string(t.time_since_epoch().count());
-}
-Instant instant(std::int64_t s) {
-  return Instant{std::chrono::seconds{s}};
-}
+using calendar::instant;
+using calendar::secs;
 
-std::vector<Silence> read_all(const Result& r) {
+std::vector<Silence> read_silences(const Result& r) {
   std::vector<Silence> out;
   out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) {
@@ -78,7 +74,8 @@ class PgSilences final : public SilenceStore {
       const Result r = c.exec(
           "INSERT INTO silences (code, rule, until, reason, created_by, created_at) VALUES ($1, "
           "$2, $3, $4, $5, $6) RETURNING id",
-          {s.code, s.rule, secs(s.until), s.reason, s.by, secs(s.created_at)});
+          {s.code, s.rule, std::to_string(secs(s.until)), s.reason, s.by,
+           std::to_string(secs(s.created_at))});
       s.id = r.int64(0, 0);
       s.ended_at.reset();
       s.ended_by.clear();
@@ -88,7 +85,8 @@ class PgSilences final : public SilenceStore {
 
   std::vector<Silence> for_dossier(const std::string& code) override {
     return session_->run([&](Connection& c) {
-      return read_all(c.exec(std::string(kSelect) + " WHERE code = $1" + kNewestFirst, {code}));
+      return read_silences(
+          c.exec(std::string(kSilenceSelect) + " WHERE code = $1" + kNewestFirst, {code}));
     });
   }
 
@@ -96,17 +94,17 @@ class PgSilences final : public SilenceStore {
     const std::string n = std::to_string(std::min<std::size_t>(limit, std::size_t{1} << 30));
     return session_->run([&](Connection& c) {
       if (include_ended)
-        return read_all(c.exec(std::string(kSelect) + kNewestFirst + " LIMIT $1", {n}));
-      return read_all(
-          c.exec(std::string(kSelect) + " WHERE " + kHolding + kNewestFirst + " LIMIT $2",
-                 {secs(now), n}));
+        return read_silences(c.exec(std::string(kSilenceSelect) + kNewestFirst + " LIMIT $1", {n}));
+      return read_silences(
+          c.exec(std::string(kSilenceSelect) + " WHERE " + kHolding + kNewestFirst + " LIMIT $2",
+                 {std::to_string(secs(now)), n}));
     });
   }
 
   std::optional<Silence> get(std::int64_t id) override {
     return session_->run([&](Connection& c) -> std::optional<Silence> {
-      std::vector<Silence> one =
-          read_all(c.exec(std::string(kSelect) + " WHERE id = $1", {std::to_string(id)}));
+      std::vector<Silence> one = read_silences(
+          c.exec(std::string(kSilenceSelect) + " WHERE id = $1", {std::to_string(id)}));
       if (one.empty()) return std::nullopt;
       return std::move(one.front());
     });
@@ -117,7 +115,7 @@ class PgSilences final : public SilenceStore {
       return c.exec(std::string("UPDATE silences SET ended_at = $1, ended_by = $2 WHERE id = $3 "
                                 "AND ") +
                         kHolding,
-                    {secs(now), by, std::to_string(id)})
+                    {std::to_string(secs(now)), by, std::to_string(id)})
                  .affected() > 0;
     });
   }
@@ -130,7 +128,7 @@ class PgSilences final : public SilenceStore {
           c.exec(std::string("UPDATE silences SET ended_at = $1, ended_by = 'resolved' WHERE "
                              "code = ANY($2::text[]) AND ") +
                      kHolding,
-                 {secs(now), text_array(codes)})
+                 {std::to_string(secs(now)), text_array(codes)})
               .affected());
     });
   }

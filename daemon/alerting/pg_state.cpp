@@ -10,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "alerting/ledger_sql.h"
 #include "pg/schema.h"
 #include "pg/session.h"
 
@@ -22,7 +23,7 @@ using pg::Params;
 using pg::Result;
 
 /// Migration i brings the state schema from version i to i + 1. Append only.
-constexpr std::string_view kMigrations[] = {
+constexpr std::string_view kPgStateMigrations[] = {
     // 0 → 1: the ledger, its key/value table, the fire schedule.
     R"sql(
 CREATE TABLE alerts (
@@ -119,20 +120,11 @@ COMMENT ON TABLE silences IS 'dunghan: silences (acknowledgements) of dossiers''
 constexpr std::string_view kComponent = "state";
 constexpr std::string_view kPlanLock = "plan";
 
-constexpr const char* kColumns =
-    "key, code, rule, due_version, repeat, recipient, channel, stage, fire_at, state, attempts, "
-    "next_attempt_at, detail, digest_key, created_at, updated_at, sent_at, sending_until";
-constexpr const char* kWaiting = "state IN ('pending', 'retry', 'silenced')";
-constexpr const char* kDueOrder = " ORDER BY next_attempt_at, fire_at, key";
+using calendar::instant;
+using calendar::secs;
 
 std::string num(std::int64_t n) {
   return std::to_string(n);
-}
-std::int64_t secs(Instant t) {
-  return t.time_since_epoch().count();
-}
-Instant instant(std::int64_t s) {
-  return Instant{std::chrono::seconds{s}};
 }
 /// LIMIT parameter: NULL (no limit) for anything that does not fit a bigint.
 pg::Param limit_param(std::size_t limit) {
@@ -173,7 +165,7 @@ AlertRow read_row(const Result& r, int i) {
   return row;
 }
 
-std::vector<AlertRow> read_all(const Result& r) {
+std::vector<AlertRow> read_alerts(const Result& r) {
   std::vector<AlertRow> rows;
   rows.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) rows.push_back(read_row(r, i));
@@ -183,7 +175,7 @@ std::vector<AlertRow> read_all(const Result& r) {
 /// The session shared by the parts of one state, migrating the schema on each connect.
 std::shared_ptr<pg::Session> make_session(const pg::ConnectSpec& spec) {
   auto s = std::make_shared<pg::Session>(spec);
-  s->on_connect([](Connection& c) { pg::migrate(c, kComponent, kMigrations); });
+  s->on_connect([](Connection& c) { pg::migrate(c, kComponent, kPgStateMigrations); });
   return s;
 }
 
@@ -293,19 +285,19 @@ class PgLedger final : public Ledger {
 
   std::vector<AlertRow> due(Instant now, std::size_t limit) override {
     return run([&](Connection& c) {
-      return read_all(c.exec_prepared("ledger_due",
-                                      std::string("SELECT ") + kColumns + " FROM alerts WHERE " +
-                                          kWaiting + " AND next_attempt_at <= $1" + kDueOrder +
-                                          " LIMIT $2",
-                                      {num(secs(now)), limit_param(limit)}));
+      return read_alerts(c.exec_prepared("ledger_due",
+                                         std::string("SELECT ") + kAlertColumns +
+                                             " FROM alerts WHERE " + kWaitingStates +
+                                             " AND next_attempt_at <= $1" + kDueOrder + " LIMIT $2",
+                                         {num(secs(now)), limit_param(limit)}));
     });
   }
 
   std::optional<Instant> next_attempt() override {
     return run([&](Connection& c) -> std::optional<Instant> {
       const Result r = c.exec_prepared(
-          "ledger_next", std::string("SELECT min(next_attempt_at) FROM alerts WHERE ") + kWaiting,
-          {});
+          "ledger_next",
+          std::string("SELECT min(next_attempt_at) FROM alerts WHERE ") + kWaitingStates, {});
       if (auto v = r.opt_int64(0, 0)) return instant(*v);
       return std::nullopt;
     });
@@ -321,13 +313,13 @@ class PgLedger final : public Ledger {
       // One statement: the first `limit` due rows nobody else holds, plus the rest of each digest
       // they start, marked `sending` under this instance's lease. SKIP LOCKED: rows another
       // instance is claiming at this moment are left to it.
-      return read_all(c.exec_prepared(
+      return read_alerts(c.exec_prepared(
           "ledger_claim",
-          std::string("WITH first AS (SELECT key, digest_key FROM alerts WHERE ") + kWaiting +
+          std::string("WITH first AS (SELECT key, digest_key FROM alerts WHERE ") + kWaitingStates +
               " AND next_attempt_at <= $1" + kDueOrder +
               " LIMIT $2 FOR UPDATE SKIP LOCKED), more AS (SELECT a.key FROM alerts a WHERE "
               "a.digest_key <> '' AND a.digest_key IN (SELECT digest_key FROM first) AND a." +
-              kWaiting +
+              kWaitingStates +
               " AND a.next_attempt_at <= $1 FOR UPDATE SKIP LOCKED), picked AS (SELECT key FROM "
               "first UNION SELECT key FROM more) UPDATE alerts a SET state = 'sending', attempts = "
               "a.attempts + 1, updated_at = $1, sending_until = $3, claimed_by = $4 FROM picked "
@@ -406,7 +398,8 @@ class PgLedger final : public Ledger {
   std::optional<AlertRow> get(const std::string& key) override {
     return run([&](Connection& c) -> std::optional<AlertRow> {
       const Result r = c.exec_prepared(
-          "ledger_get", std::string("SELECT ") + kColumns + " FROM alerts WHERE key = $1", {key});
+          "ledger_get", std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE key = $1",
+          {key});
       if (r.rows() == 0) return std::nullopt;
       return read_row(r, 0);
     });
@@ -414,7 +407,7 @@ class PgLedger final : public Ledger {
 
   std::vector<AlertRow> list(std::optional<AlertState> state, std::size_t limit) override {
     return run([&](Connection& c) {
-      std::string sql = std::string("SELECT ") + kColumns + " FROM alerts";
+      std::string sql = std::string("SELECT ") + kAlertColumns + " FROM alerts";
       Params p;
       if (state) {
         sql += " WHERE state = $2";
@@ -422,17 +415,18 @@ class PgLedger final : public Ledger {
       sql += " ORDER BY updated_at DESC, key LIMIT $1";
       p.push_back(limit_param(limit));
       if (state) p.emplace_back(std::string(to_string(*state)));
-      return read_all(c.exec(sql, p));
+      return read_alerts(c.exec(sql, p));
     });
   }
 
   std::vector<AlertRow> for_dossier(const std::string& code, std::size_t limit) override {
     return run([&](Connection& c) {
-      return read_all(c.exec_prepared("ledger_for_dossier",
-                                      std::string("SELECT ") + kColumns +
-                                          " FROM alerts WHERE code = $1 ORDER BY created_at DESC, "
-                                          "fire_at DESC, key LIMIT $2",
-                                      {code, limit_param(limit)}));
+      return read_alerts(
+          c.exec_prepared("ledger_for_dossier",
+                          std::string("SELECT ") + kAlertColumns +
+                              " FROM alerts WHERE code = $1 ORDER BY created_at DESC, "
+                              "fire_at DESC, key LIMIT $2",
+                          {code, limit_param(limit)}));
     });
   }
 
@@ -784,11 +778,11 @@ std::unique_ptr<Ledger> open_pg_ledger(const pg::ConnectSpec& spec,
 
 void check_pg_state(const pg::ConnectSpec& spec) {
   Connection c(spec);
-  pg::migrate(c, kComponent, kMigrations);
+  pg::migrate(c, kComponent, kPgStateMigrations);
 }
 
 int pg_state_schema_version() {
-  return static_cast<int>(std::size(kMigrations));
+  return static_cast<int>(std::size(kPgStateMigrations));
 }
 
 }  // namespace dunghan::alerting

@@ -23,7 +23,7 @@ using channels::ZaloVaultUnavailable;
 using pg::Connection;
 using pg::Result;
 
-constexpr const char* kSelect =
+constexpr const char* kTokenSelect =
     "SELECT access_token, refresh_token, obtained_at, expires_in, version FROM zalo_token WHERE "
     "channel = $1";
 
@@ -41,10 +41,6 @@ StoredZaloToken read_pair(const Result& r) {
   s.token.expires_in = std::chrono::seconds{r.int64(0, 3)};
   s.stamp = r.str(0, 4);
   return s;
-}
-
-std::string secs(calendar::Instant t) {
-  return std::to_string(t.time_since_epoch().count());
 }
 
 std::string now_secs() {
@@ -77,7 +73,7 @@ class PgZaloVault final : public channels::ZaloTokenVault {
   std::optional<StoredZaloToken> load() override {
     return guarded([&](Connection& c) -> std::optional<StoredZaloToken> {
       import_once(c);
-      const Result r = c.exec(kSelect, {channel_});
+      const Result r = c.exec(kTokenSelect, {channel_});
       if (r.rows() == 0) return std::nullopt;
       return read_pair(r);
     });
@@ -87,7 +83,7 @@ class PgZaloVault final : public channels::ZaloTokenVault {
     return guarded([&](Connection& c) {
       import_once(c);
       insert(c, token, false);
-      const Result r = c.exec(kSelect, {channel_});
+      const Result r = c.exec(kTokenSelect, {channel_});
       if (r.rows() == 0) throw ChannelError("no Zalo token in " + where_ + " after seeding it");
       return read_pair(r);
     });
@@ -108,7 +104,7 @@ class PgZaloVault final : public channels::ZaloTokenVault {
       session_->run([&](Connection& c) {
         pg::Transaction tx(c);
         // Every instance refreshing this channel queues here; the lock ends with the transaction.
-        const Result row = c.exec(std::string(kSelect) + " FOR UPDATE", {channel_});
+        const Result row = c.exec(std::string(kTokenSelect) + " FOR UPDATE", {channel_});
         if (row.rows() == 0) {
           r.outcome =
               Outcome::failure("no Zalo token in " + where_ + "; run `dunghan zalo set-token`");
@@ -130,7 +126,8 @@ class PgZaloVault final : public channels::ZaloTokenVault {
             "UPDATE zalo_token SET access_token = $2, refresh_token = $3, obtained_at = $4, "
             "expires_in = $5, version = version + 1, updated_at = $6, updated_by = $7 WHERE "
             "channel = $1 RETURNING version",
-            {channel_, fresh.access_token, fresh.refresh_token, secs(fresh.obtained_at),
+            {channel_, fresh.access_token, fresh.refresh_token,
+             std::to_string(calendar::secs(fresh.obtained_at)),
              std::to_string(fresh.expires_in.count()), now_secs(), instance_});
         tx.commit();
         r.token = StoredZaloToken{fresh, v.str(0, 0)};
@@ -177,7 +174,8 @@ class PgZaloVault final : public channels::ZaloTokenVault {
                      "excluded.expires_in, version = zalo_token.version + 1, updated_at = "
                      "excluded.updated_at, updated_by = excluded.updated_by"
                    : "NOTHING";
-    return c.exec(sql, {channel_, t.access_token, t.refresh_token, secs(t.obtained_at),
+    return c.exec(sql, {channel_, t.access_token, t.refresh_token,
+                        std::to_string(calendar::secs(t.obtained_at)),
                         std::to_string(t.expires_in.count()), now_secs(), instance_})
                .affected() > 0;
   }

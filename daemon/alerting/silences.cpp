@@ -11,15 +11,11 @@
 namespace dunghan::alerting {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kSilenceColumns =
     "id, code, rule, until, reason, created_by, created_at, ended_at, ended_by";
 
-std::int64_t secs(Instant t) {
-  return t.time_since_epoch().count();
-}
-Instant instant(std::int64_t s) {
-  return Instant{std::chrono::seconds{s}};
-}
+using calendar::instant;
+using calendar::secs;
 
 Silence read(const SQLite::Statement& st) {
   Silence s;
@@ -66,7 +62,7 @@ class SqliteSilences final : public SilenceStore {
 
   std::vector<Silence> for_dossier(const std::string& code) override {
     return guarded([&] {
-      SQLite::Statement st(db_, std::string("SELECT ") + kColumns +
+      SQLite::Statement st(db_, std::string("SELECT ") + kSilenceColumns +
                                     " FROM silences WHERE code = ? ORDER BY created_at DESC, id "
                                     "DESC");
       st.bind(1, code);
@@ -76,7 +72,7 @@ class SqliteSilences final : public SilenceStore {
 
   std::vector<Silence> list(bool include_ended, Instant now, std::size_t limit) override {
     return guarded([&] {
-      std::string sql = std::string("SELECT ") + kColumns + " FROM silences";
+      std::string sql = std::string("SELECT ") + kSilenceColumns + " FROM silences";
       if (!include_ended) sql += " WHERE until > ? AND (ended_at IS NULL OR ended_at > ?)";
       sql += " ORDER BY created_at DESC, id DESC LIMIT ?";
       SQLite::Statement st(db_, sql);
@@ -92,7 +88,8 @@ class SqliteSilences final : public SilenceStore {
 
   std::optional<Silence> get(std::int64_t id) override {
     return guarded([&]() -> std::optional<Silence> {
-      SQLite::Statement st(db_, std::string("SELECT ") + kColumns + " FROM silences WHERE id = ?");
+      SQLite::Statement st(
+          db_, std::string("SELECT ") + kSilenceColumns + " FROM silences WHERE id = ?");
       st.bind(1, id);
       if (!st.executeStep()) return std::nullopt;
       return read(st);

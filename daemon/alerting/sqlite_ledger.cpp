@@ -11,24 +11,14 @@
 #include <tuple>
 
 #include "alerting/ledger.h"
+#include "alerting/ledger_sql.h"
 #include "alerting/state_db.h"
 
 namespace dunghan::alerting {
 namespace {
 
-constexpr const char* kColumns =
-    "key, code, rule, due_version, repeat, recipient, channel, stage, fire_at, state, attempts, "
-    "next_attempt_at, detail, digest_key, created_at, updated_at, sent_at, sending_until";
-
-/// The order in which due rows are taken.
-constexpr const char* kDueOrder = " ORDER BY next_attempt_at, fire_at, key";
-
-std::int64_t secs(Instant t) {
-  return t.time_since_epoch().count();
-}
-Instant instant(std::int64_t s) {
-  return Instant{std::chrono::seconds{s}};
-}
+using calendar::instant;
+using calendar::secs;
 
 /// SQLite takes a signed 64-bit limit; anything larger means "no limit".
 std::int64_t sql_limit(std::size_t limit) {
@@ -135,7 +125,7 @@ class SqliteLedger final : public Ledger {
         throw std::invalid_argument("ledger: restore: key " + row.key + " does not match its id");
       }
       const bool sending = row.state == AlertState::sending;
-      SQLite::Statement st(db_, std::string("INSERT INTO alerts (") + kColumns +
+      SQLite::Statement st(db_, std::string("INSERT INTO alerts (") + kAlertColumns +
                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                                     "?, NULL) ON CONFLICT (key) DO NOTHING");
       st.bind(1, key);
@@ -168,7 +158,7 @@ class SqliteLedger final : public Ledger {
   std::vector<AlertRow> due(Instant now, std::size_t limit) override {
     std::lock_guard lock(mu_);
     SQLite::Statement st(db_,
-                         std::string("SELECT ") + kColumns +
+                         std::string("SELECT ") + kAlertColumns +
                              " FROM alerts WHERE state IN ('pending', 'retry', 'silenced') AND "
                              "next_attempt_at <= ?" +
                              kDueOrder + " LIMIT ?");
@@ -200,7 +190,7 @@ class SqliteLedger final : public Ledger {
     std::vector<AlertRow> rows;
     {
       SQLite::Statement st(db_,
-                           std::string("SELECT ") + kColumns +
+                           std::string("SELECT ") + kAlertColumns +
                                " FROM alerts WHERE state IN ('pending', 'retry', 'silenced') AND "
                                "next_attempt_at <= ?" +
                                kDueOrder + " LIMIT ?");
@@ -217,7 +207,7 @@ class SqliteLedger final : public Ledger {
     }
     if (!digests.empty()) {
       SQLite::Statement st(
-          db_, std::string("SELECT ") + kColumns +
+          db_, std::string("SELECT ") + kAlertColumns +
                    " FROM alerts WHERE digest_key = ? AND digest_key <> '' AND "
                    "state IN ('pending', 'retry', 'silenced') AND next_attempt_at <= ?");
       for (const std::string& d : digests) {
@@ -362,7 +352,8 @@ class SqliteLedger final : public Ledger {
 
   std::optional<AlertRow> get(const std::string& key) override {
     std::lock_guard lock(mu_);
-    SQLite::Statement st(db_, std::string("SELECT ") + kColumns + " FROM alerts WHERE key = ?");
+    SQLite::Statement st(db_,
+                         std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE key = ?");
     st.bind(1, key);
     if (!st.executeStep()) return std::nullopt;
     return read_row(st);
@@ -370,7 +361,7 @@ class SqliteLedger final : public Ledger {
 
   std::vector<AlertRow> list(std::optional<AlertState> state, std::size_t limit) override {
     std::lock_guard lock(mu_);
-    std::string sql = std::string("SELECT ") + kColumns + " FROM alerts";
+    std::string sql = std::string("SELECT ") + kAlertColumns + " FROM alerts";
     if (state) sql += " WHERE state = ?";
     sql += " ORDER BY updated_at DESC, key LIMIT ?";
     SQLite::Statement st(db_, sql);
@@ -382,7 +373,7 @@ class SqliteLedger final : public Ledger {
 
   std::vector<AlertRow> for_dossier(const std::string& code, std::size_t limit) override {
     std::lock_guard lock(mu_);
-    SQLite::Statement st(db_, std::string("SELECT ") + kColumns +
+    SQLite::Statement st(db_, std::string("SELECT ") + kAlertColumns +
                                   " FROM alerts WHERE code = ? ORDER BY created_at DESC, fire_at "
                                   "DESC, key LIMIT ?");
     bind_text(st, 1, code);
@@ -427,7 +418,7 @@ class SqliteLedger final : public Ledger {
     check_insert(row, key);
     const Instant created = row.created_at == Instant{} ? row.fire_at : row.created_at;
     const Instant next = row.next_attempt_at == Instant{} ? row.fire_at : row.next_attempt_at;
-    SQLite::Statement st(db_, std::string("INSERT INTO alerts (") + kColumns +
+    SQLite::Statement st(db_, std::string("INSERT INTO alerts (") + kAlertColumns +
                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, "
                                   "NULL, NULL) ON CONFLICT (key) DO NOTHING");
     st.bind(1, key);

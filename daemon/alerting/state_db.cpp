@@ -11,7 +11,7 @@ namespace {
 
 /// Migration i brings the schema from version i to version i + 1. Append only; never edit one
 /// that has shipped.
-constexpr std::string_view kMigrations[] = {
+constexpr std::string_view kSqliteStateMigrations[] = {
     // 0 → 1: the alerts table (notification log and outbox) and a small key/value table.
     R"sql(
 CREATE TABLE alerts (
@@ -118,7 +118,7 @@ CREATE TABLE silences (
 CREATE INDEX silences_by_code ON silences (code, until);
 )sql",
 };
-constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+constexpr int kSchemaVersion = static_cast<int>(std::size(kSqliteStateMigrations));
 
 }  // namespace
 
@@ -143,7 +143,7 @@ void migrate_state_db(SQLite::Database& db, const std::filesystem::path& path) {
                              std::to_string(version) + " is newer than this dunghan knows (" +
                              std::to_string(kSchemaVersion) + "); refusing to open it");
   }
-  for (int v = version; v < kSchemaVersion; ++v) db.exec(std::string(kMigrations[v]));
+  for (int v = version; v < kSchemaVersion; ++v) db.exec(std::string(kSqliteStateMigrations[v]));
   if (version < kSchemaVersion) {
     db.exec("DELETE FROM schema_version");
     SQLite::Statement st(db, "INSERT INTO schema_version (version) VALUES (?)");

@@ -9,6 +9,7 @@
 // Nothing in this module reads a clock.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -18,6 +19,16 @@ namespace dunghan::calendar {
 
 using Instant = std::chrono::sys_seconds;
 using Date = std::chrono::sys_days;
+
+/// Unix seconds (UTC, since 1970-01-01T00:00:00Z) of `t`: how databases and files store an
+/// Instant. Never throws.
+inline std::int64_t secs(Instant t) {
+  return t.time_since_epoch().count();
+}
+/// The Instant `s` Unix seconds after 1970-01-01T00:00:00Z (the inverse of secs()). Never throws.
+inline Instant instant(std::int64_t s) {
+  return Instant{std::chrono::seconds{s}};
+}
 
 /// First and last civil years that every calendar table covers (both included).
 inline constexpr int kFirstSupportedYear = 1900;
