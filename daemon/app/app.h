@@ -35,6 +35,9 @@ struct GlobalOptions {
 /// diagnostic to `err` and returns nullopt.
 std::optional<config::Config> load_for_tool(const GlobalOptions& g, std::ostream& err);
 
+/// Adds the `--config FILE` option (the configuration file, TOML) to `cmd`, stored in g.config.
+void add_config_option(CLI::App* cmd, GlobalOptions& g);
+
 /// Sets up logging from the config and --log-level (stderr or the journal).
 void setup_logging(const GlobalOptions& g, const config::Config* cfg);
 

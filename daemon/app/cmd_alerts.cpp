@@ -575,9 +575,7 @@ int run_daemon_platform(const service::DaemonOptions& opts) {
 
 void add_alert_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   auto a = std::make_shared<AlertArgs>();
-  auto config_opt = [&g](CLI::App* cmd) {
-    cmd->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
-  };
+  auto config_opt = [&g](CLI::App* cmd) { add_config_option(cmd, g); };
 
   CLI::App* run = app.add_subcommand("run", "run the alert daemon (--once: one cycle, then exit)");
   run->add_flag("--once", a->once, "run one cycle: read the store, plan, send what is due, exit");

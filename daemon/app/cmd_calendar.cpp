@@ -35,10 +35,6 @@ std::optional<CalendarTool> open_tool(const GlobalOptions& g) {
   return std::nullopt;
 }
 
-void add_config_option(CLI::App* cmd, GlobalOptions& g) {
-  cmd->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
-}
-
 // ---- calendar --year Y ----------------------------------------------------------------------
 
 int run_calendar(const GlobalOptions& g, int year, const std::string& format) {

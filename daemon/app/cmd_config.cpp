@@ -69,7 +69,7 @@ bool check_server_databases(const config::Config& cfg, const std::string& file, 
 void add_config_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "check-config", "validate the configuration file and summarise it (exit 0 valid, 1 invalid)");
-  cmd->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
+  add_config_option(cmd, g);
   auto offline = std::make_shared<bool>(false);
   cmd->add_flag(
       "--offline", *offline,

@@ -19,7 +19,8 @@ namespace {
 
 using alerting::AlertRow;
 using alerting::AlertState;
-using json = nlohmann::ordered_json;
+// Ordered: the keys print in the order written (other commands use nlohmann::json).
+using nlohmann::ordered_json;
 
 struct OutboxArgs {
   std::optional<std::string> state;
@@ -32,10 +33,6 @@ struct OutboxArgs {
 
 constexpr const char* kStateList =
     "pending, sending, sent, retry, dead, cancelled, skipped, unreachable, silenced";
-
-void add_config_option(CLI::App* cmd, GlobalOptions& g) {
-  cmd->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
-}
 
 /// Opens the configured ledger. Null with `missing` set when a SQLite ledger does not exist yet;
 /// null with the error printed when it cannot be opened (a server: named, never its password).
@@ -62,24 +59,25 @@ std::unique_ptr<alerting::Ledger> open_existing(const config::Config& cfg) {
   return ledger;
 }
 
-json row_json(const AlertRow& r, calendar::UtcOffset offset) {
-  return json{{"key", r.key},
-              {"state", std::string(to_string(r.state))},
-              {"code", r.id.code},
-              {"rule", r.id.rule},
-              {"due_version", r.id.due_version},
-              {"repeat", r.id.repeat},
-              {"recipient", r.id.recipient},
-              {"channel", r.id.channel},
-              {"stage", std::string(deadline::to_string(r.stage))},
-              {"fire_at", calendar::format_iso(r.fire_at, offset)},
-              {"attempts", r.attempts},
-              {"next_attempt_at", calendar::format_iso(r.next_attempt_at, offset)},
-              {"detail", r.detail},
-              {"digest_key", r.digest_key},
-              {"created_at", calendar::format_iso(r.created_at, offset)},
-              {"updated_at", calendar::format_iso(r.updated_at, offset)},
-              {"sent_at", r.sent_at ? json(calendar::format_iso(*r.sent_at, offset)) : json()}};
+ordered_json row_json(const AlertRow& r, calendar::UtcOffset offset) {
+  return ordered_json{{"key", r.key},
+                      {"state", std::string(to_string(r.state))},
+                      {"code", r.id.code},
+                      {"rule", r.id.rule},
+                      {"due_version", r.id.due_version},
+                      {"repeat", r.id.repeat},
+                      {"recipient", r.id.recipient},
+                      {"channel", r.id.channel},
+                      {"stage", std::string(deadline::to_string(r.stage))},
+                      {"fire_at", calendar::format_iso(r.fire_at, offset)},
+                      {"attempts", r.attempts},
+                      {"next_attempt_at", calendar::format_iso(r.next_attempt_at, offset)},
+                      {"detail", r.detail},
+                      {"digest_key", r.digest_key},
+                      {"created_at", calendar::format_iso(r.created_at, offset)},
+                      {"updated_at", calendar::format_iso(r.updated_at, offset)},
+                      {"sent_at", r.sent_at ? ordered_json(calendar::format_iso(*r.sent_at, offset))
+                                            : ordered_json()}};
 }
 
 void print_table(const std::vector<AlertRow>& rows, calendar::UtcOffset offset) {
@@ -133,7 +131,7 @@ int run_list(const GlobalOptions& g, const OutboxArgs& a) {
   const std::vector<AlertRow> rows = ledger->list(state, a.limit);
   const calendar::UtcOffset offset = cfg->calendar.offset;
   if (a.format == "json") {
-    json out = json::array();
+    ordered_json out = ordered_json::array();
     for (const AlertRow& r : rows) out.push_back(row_json(r, offset));
     std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else if (!rows.empty()) {

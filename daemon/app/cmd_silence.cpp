@@ -18,7 +18,8 @@
 namespace dunghan::app {
 namespace {
 
-using json = nlohmann::ordered_json;
+// Ordered: the keys print in the order written (other commands use nlohmann::json).
+using nlohmann::ordered_json;
 
 constexpr const char* kNoState = "error: no state database yet (the daemon has not run)\n";
 
@@ -41,17 +42,19 @@ std::string login_name() {
   return "cli";
 }
 
-json silence_json(const alerting::Silence& s, calendar::UtcOffset off, calendar::Instant now) {
-  return json{{"id", s.id},
-              {"code", s.code},
-              {"rule", s.rule},
-              {"until", calendar::format_iso(s.until, off)},
-              {"reason", s.reason},
-              {"by", s.by},
-              {"created_at", calendar::format_iso(s.created_at, off)},
-              {"ended_at", s.ended_at ? json(calendar::format_iso(*s.ended_at, off)) : json()},
-              {"ended_by", s.ended_by},
-              {"active", s.active(now)}};
+ordered_json silence_json(const alerting::Silence& s, calendar::UtcOffset off,
+                          calendar::Instant now) {
+  return ordered_json{{"id", s.id},
+                      {"code", s.code},
+                      {"rule", s.rule},
+                      {"until", calendar::format_iso(s.until, off)},
+                      {"reason", s.reason},
+                      {"by", s.by},
+                      {"created_at", calendar::format_iso(s.created_at, off)},
+                      {"ended_at", s.ended_at ? ordered_json(calendar::format_iso(*s.ended_at, off))
+                                              : ordered_json()},
+                      {"ended_by", s.ended_by},
+                      {"active", s.active(now)}};
 }
 
 int run_add(const GlobalOptions& g, const SilenceArgs& a) {
@@ -88,9 +91,9 @@ int run_list(const GlobalOptions& g, const SilenceArgs& a) {
       rows = silences->list(a.all, now, 10000);
     }
     if (a.format == "json") {
-      json out = json::array();
+      ordered_json out = ordered_json::array();
       for (const auto& s : rows) out.push_back(silence_json(s, cfg->calendar.offset, now));
-      std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+      std::cout << out.dump(2, ' ', false, ordered_json::error_handler_t::replace) << '\n';
       return kOk;
     }
     if (rows.empty()) std::cout << "Không có tạm dừng nhắc nào.\n";
@@ -133,9 +136,7 @@ int run_expire(const GlobalOptions& g, const SilenceArgs& a) {
 
 void add_silence_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   auto a = std::make_shared<SilenceArgs>();
-  auto config_opt = [&g](CLI::App* cmd) {
-    cmd->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
-  };
+  auto config_opt = [&g](CLI::App* cmd) { add_config_option(cmd, g); };
   CLI::App* silence = app.add_subcommand(
       "silence", "stop reminding about a dossier until a date (acknowledgement), with a reason");
   silence->require_subcommand(1);

@@ -177,7 +177,7 @@ void add_store_check_command(CLI::App& store_cmd, GlobalOptions& g, int& exit_co
       "check", "run [store.mapping] once: rows, decoded fields, unmapped columns, bad timestamps");
   check->add_option("--rows", a->rows, "dossier rows shown in detail (default 5)");
   check->add_option("--format", a->format, "text or json")->check(CLI::IsMember({"text", "json"}));
-  check->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
+  add_config_option(check, g);
   check->callback([&g, &exit_code, a] { exit_code = run_store_check(g, *a); });
 }
 

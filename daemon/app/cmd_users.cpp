@@ -134,11 +134,11 @@ void add_user_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   add->add_option("--role", a->role, "admin (may add silences) or viewer (default)")
       ->check(CLI::IsMember({"admin", "viewer"}));
   add->add_option("--file", a->file, "users file (default: [service] users_file)");
-  add->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
+  add_config_option(add, g);
   add->callback([&g, &exit_code, a] { exit_code = run_user_add(g, *a); });
   CLI::App* list = user->add_subcommand("list", "the users and their roles");
   list->add_option("--file", a->file, "users file (default: [service] users_file)");
-  list->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
+  add_config_option(list, g);
   list->callback([&g, &exit_code, a] { exit_code = run_user_list(g, *a); });
 }
 

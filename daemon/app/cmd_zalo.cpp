@@ -83,7 +83,7 @@ void add_zalo_commands(CLI::App& app, GlobalOptions& g, int& exit_code) {
       ->required();
   set->add_option("--expires-in", a->expires_in,
                   "access token lifetime in seconds (default 90000)");
-  set->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
+  add_config_option(set, g);
   set->callback([&g, &exit_code, a] { exit_code = run_set_token(g, *a); });
 }
 

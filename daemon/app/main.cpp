@@ -20,6 +20,10 @@ std::optional<config::Config> load_for_tool(const GlobalOptions& g, std::ostream
   return std::nullopt;
 }
 
+void add_config_option(CLI::App* cmd, GlobalOptions& g) {
+  cmd->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
+}
+
 void setup_logging(const GlobalOptions& g, const config::Config* cfg) {
   log::LogSetup setup;
   std::string level = cfg != nullptr ? cfg->log.level : "info";
@@ -109,7 +113,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   app.footer("Run `dunghan help` for the commands and exit codes.");
   GlobalOptions g;
-  app.add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
+  add_config_option(&app, g);
   app.add_option("--log-level", g.log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   int exit_code = kOk;

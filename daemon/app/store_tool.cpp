@@ -26,10 +26,6 @@ std::optional<StoreTool> open_store_tool(const GlobalOptions& g) {
   return std::nullopt;
 }
 
-void add_config_option(CLI::App* cmd, GlobalOptions& g) {
-  cmd->add_option("--config", g.config, "configuration file (TOML)")->option_text("FILE");
-}
-
 int report_read_problems(const store::ReadSummary& s) {
   for (const store::RowProblem& p : s.problems) {
     std::cerr << "warning: store row " << p.row;
