@@ -53,6 +53,13 @@ std::vector<std::string> notes_of(const Form6a& f) {
 
 }  // namespace
 
+std::vector<std::string> signature_lines(const Signature& s) {
+  std::vector<std::string> v{s.role};
+  if (!s.title.empty()) v.push_back(s.title);
+  v.push_back(s.hint);
+  return v;
+}
+
 std::string column_number(std::size_t n) {
   return "(" + std::to_string(n) + ")";
 }

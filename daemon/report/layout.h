@@ -113,6 +113,10 @@ struct FormLayout {
 /// The content of the printed form. Never throws but std::bad_alloc.
 FormLayout layout(const Form6a& form, const FormMeta& meta);
 
+/// The lines of a signature block above the signature space: the role, the title when set, the
+/// hint (the name goes below the space). Never throws but std::bad_alloc.
+std::vector<std::string> signature_lines(const Signature& s);
+
 /// "(n)", the column number as the form prints it under the headings (n = 1..13).
 std::string column_number(std::size_t n);
 

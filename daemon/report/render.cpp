@@ -135,13 +135,6 @@ std::string side_by_side(const std::vector<std::string>& left,
   return out;
 }
 
-std::vector<std::string> signature_lines(const Signature& s) {
-  std::vector<std::string> v{s.role};
-  if (!s.title.empty()) v.push_back(s.title);
-  v.push_back(s.hint);
-  return v;
-}
-
 // ---- CSV ----------------------------------------------------------------------------------------
 
 std::string csv_field(std::string_view s) {

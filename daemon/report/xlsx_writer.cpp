@@ -118,13 +118,6 @@ class Calls {
   lxw_error first_ = LXW_NO_ERROR;
 };
 
-std::vector<std::string> signature_lines(const Signature& s) {
-  std::vector<std::string> v{s.role};
-  if (!s.title.empty()) v.push_back(s.title);
-  v.push_back(s.hint);
-  return v;
-}
-
 }  // namespace
 
 void write_xlsx(const Form6a& form, const FormMeta& meta, const std::filesystem::path& file) {
