@@ -5,16 +5,16 @@
 namespace dunghan::store {
 namespace {
 
-std::string_view trim(std::string_view s) {
+std::string_view trim_cell(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
 }
 
 /// A tiny cursor over the text.
-class Cursor {
+class TextCursor {
  public:
-  explicit Cursor(std::string_view s) : s_(s) {}
+  explicit TextCursor(std::string_view s) : s_(s) {}
   bool done() const { return i_ == s_.size(); }
   bool lit(char c) {
     if (i_ < s_.size() && s_[i_] == c) {
@@ -61,7 +61,7 @@ std::optional<calendar::Date> make_date(int y, int m, int d) {
   return calendar::Date{ymd};
 }
 
-std::optional<calendar::Date> read_date(Cursor& c) {
+std::optional<calendar::Date> read_date(TextCursor& c) {
   int a = 0, b = 0, y = 0;
   // ISO: four digits first.
   const std::string_view s = c.source().substr(c.pos());
@@ -82,7 +82,7 @@ std::optional<calendar::Date> read_date(Cursor& c) {
 }  // namespace
 
 std::optional<CellDateTime> parse_cell_datetime(std::string_view text) {
-  Cursor c(trim(text));
+  TextCursor c(trim_cell(text));
   CellDateTime out;
   const auto date = read_date(c);
   if (!date) return std::nullopt;
@@ -119,7 +119,7 @@ calendar::Instant cell_instant(const CellDateTime& cell, DayPart part,
 }
 
 bool is_plain_number(std::string_view s) {
-  s = trim(s);
+  s = trim_cell(s);
   std::size_t i = 0;
   std::size_t digits = 0;
   while (i < s.size() && s[i] >= '0' && s[i] <= '9') {

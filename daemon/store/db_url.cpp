@@ -14,7 +14,7 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
-std::string trim(std::string_view s) {
+std::string trimmed(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return std::string(s);
@@ -51,7 +51,7 @@ std::vector<std::pair<std::string, std::string>> odbc_attributes(std::string_vie
   while (i < s.size()) {
     const std::size_t eq = s.find('=', i);
     if (eq == std::string_view::npos) break;
-    std::string key = trim(s.substr(i, eq - i));
+    std::string key = trimmed(s.substr(i, eq - i));
     std::size_t j = eq + 1;
     std::string value;
     if (j < s.size() && s[j] == '{') {
@@ -72,7 +72,7 @@ std::vector<std::pair<std::string, std::string>> odbc_attributes(std::string_vie
       j = std::min(s.find(';', j), s.size());
     } else {
       const std::size_t end = std::min(s.find(';', j), s.size());
-      value = trim(s.substr(j, end - j));
+      value = trimmed(s.substr(j, end - j));
       j = end;
     }
     out.emplace_back(std::move(key), std::move(value));
@@ -217,7 +217,7 @@ std::string percent_encode(std::string_view s) {
 }
 
 std::variant<DbUrl, DbUrlError> parse_db_url(std::string_view url) {
-  const std::string text = trim(url);
+  const std::string text = trimmed(url);
   const std::string_view t = text;
   const auto scheme_is = [&](std::string_view scheme) {
     return t.size() >= scheme.size() && iequals(t.substr(0, scheme.size()), scheme);
@@ -231,7 +231,7 @@ std::variant<DbUrl, DbUrlError> parse_db_url(std::string_view url) {
   if (scheme_is("odbc:")) {
     DbUrl u;
     u.engine = DbEngine::odbc;
-    u.odbc = trim(t.substr(5));
+    u.odbc = trimmed(t.substr(5));
     for (const auto& [key, value] : odbc_attributes(u.odbc)) {
       if (is_password_key(key)) {
         return DbUrlError{"the ODBC connection string holds a password (" + key +

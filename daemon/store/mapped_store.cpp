@@ -23,7 +23,7 @@ using deadline::Dossier;
 using deadline::Event;
 using steady = std::chrono::steady_clock;
 
-constexpr std::size_t kCodeChunk = 500;
+constexpr std::size_t kMappedCodeChunk = 500;
 /// A full walk remembers the codes of the dossiers it keeps (to spool only their events) up to
 /// this many; beyond, every event is spooled.
 constexpr std::size_t kMaxKeptCodes = 200000;
@@ -585,13 +585,13 @@ struct MappedStore::Impl {
     return w;
   }
 
-  /// Reads the dossiers with `codes` and their events (kCodeChunk codes per query) and visits
+  /// Reads the dossiers with `codes` and their events (kMappedCodeChunk codes per query) and visits
   /// those `keep` accepts, in code order within each chunk.
   template <typename Keep>
   void walk_codes(detail::DbSession& s, std::span<const std::string> codes, Keep keep,
                   const DossierVisitor& visit, ReadSummary& summary) {
-    for (std::size_t i = 0; i < codes.size(); i += kCodeChunk) {
-      const auto chunk = codes.subspan(i, std::min(kCodeChunk, codes.size() - i));
+    for (std::size_t i = 0; i < codes.size(); i += kMappedCodeChunk) {
+      const auto chunk = codes.subspan(i, std::min(kMappedCodeChunk, codes.size() - i));
       std::map<std::string, std::pair<std::int64_t, Owned<kDossierColumnCount>>> found;
       std::int64_t row = 0;
       summary.rows_fetched +=
@@ -771,11 +771,11 @@ ChangedRead MappedStore::read_changed(const ChangeCursor& since,
             });
         with_events.assign(codes.begin(), codes.end());
       }
-      // Visit the changed dossiers kCodeChunk at a time, each chunk with its events.
+      // Visit the changed dossiers kMappedCodeChunk at a time, each chunk with its events.
       auto it = changed.begin();
       while (it != changed.end()) {
         std::map<std::string, std::pair<std::int64_t, Owned<kDossierColumnCount>>> chunk;
-        while (it != changed.end() && chunk.size() < kCodeChunk) {
+        while (it != changed.end() && chunk.size() < kMappedCodeChunk) {
           chunk.insert(*it);
           ++it;
         }

@@ -24,7 +24,7 @@ using pg::Result;
 
 constexpr std::string_view kComponent = "store";
 
-constexpr std::string_view kMigrations[] = {
+constexpr std::string_view kPgStoreMigrations[] = {
     // 0 → 1
     R"sql(
 CREATE TABLE dossiers (
@@ -67,12 +67,12 @@ INSERT INTO store_meta (key, value) VALUES ('row_version', '0');
 
 /// Dossier columns as the walk selects them: the dossier id first, then the canonical columns in
 /// kDossierColumns order (so field i is column i + 1).
-constexpr const char* kDossierSelect =
+constexpr const char* kPgDossierSelect =
     "SELECT d.id, d.code, d.procedure_code, d.procedure_name, d.field, d.department, d.handler, "
     "d.applicant, d.channel, d.received_at, d.duration, d.due_at, d.status, d.resolved_at, "
     "d.updated_at FROM dossiers d";
 /// Event columns: the dossier id, then kEventColumns order.
-constexpr const char* kEventSelect =
+constexpr const char* kPgEventSelect =
     "SELECT e.dossier_id, d.code, e.at, e.kind, e.new_due_at, e.note FROM events e JOIN dossiers "
     "d ON d.id = e.dossier_id";
 
@@ -151,7 +151,7 @@ struct PgStore::Impl {
   explicit Impl(const StoreSettings& s)
       : settings(s), session(std::make_shared<pg::Session>(*s.server)) {
     session->on_connect([](Connection& c) {
-      pg::migrate(c, kComponent, kMigrations);
+      pg::migrate(c, kComponent, kPgStoreMigrations);
       // A random id made once with the store: a restored copy keeps it, a new store has another.
       std::random_device rd;
       const std::string id = std::to_string(rd()) + std::to_string(rd()) + std::to_string(rd());
@@ -184,9 +184,9 @@ struct PgStore::Impl {
   void walk(Connection& c, const std::string& where_sql, const Params& params, Keep keep,
             const DossierVisitor& visit, ReadSummary& summary, std::int64_t& row) {
     const std::string n = std::to_string(++cursors);
-    Cursor dq(c, "dq" + n, std::string(kDossierSelect) + where_sql + " ORDER BY d.id", params);
+    Cursor dq(c, "dq" + n, std::string(kPgDossierSelect) + where_sql + " ORDER BY d.id", params);
     Cursor eq(c, "eq" + n,
-              std::string(kEventSelect) + where_sql + " ORDER BY e.dossier_id, e.at, e.seq",
+              std::string(kPgEventSelect) + where_sql + " ORDER BY e.dossier_id, e.at, e.seq",
               params);
     const DecodeOptions options = decode_options();
     bool ev = eq.step();
@@ -244,7 +244,7 @@ PgStore::PgStore(const StoreSettings& settings) {
 PgStore::~PgStore() = default;
 
 int PgStore::latest_schema_version() {
-  return static_cast<int>(std::size(kMigrations));
+  return static_cast<int>(std::size(kPgStoreMigrations));
 }
 
 int PgStore::schema_version() {

@@ -14,7 +14,7 @@ namespace {
 using deadline::Dossier;
 using deadline::Event;
 
-std::string_view trim(std::string_view s) {
+std::string_view trim_field(std::string_view s) {
   while (!s.empty() &&
          (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
     s.remove_prefix(1);
@@ -40,7 +40,7 @@ bool iequals_ascii(std::string_view a, std::string_view b) {
 template <std::size_t N>
 std::optional<std::size_t> column_index(const std::array<std::string_view, N>& names,
                                         std::string_view name) {
-  name = trim(name);
+  name = trim_field(name);
   for (std::size_t i = 0; i < N; ++i) {
     if (iequals_ascii(names[i], name)) return i;
   }
@@ -52,12 +52,12 @@ template <typename Fields, typename Col>
 std::optional<std::string_view> value(const Fields& f, Col c) {
   const auto& v = f[static_cast<std::size_t>(c)];
   if (!v) return std::nullopt;
-  const std::string_view t = trim(*v);
+  const std::string_view t = trim_field(*v);
   if (t.empty()) return std::nullopt;
   return t;
 }
 
-std::string quoted(std::string_view s) {
+std::string quoted_excerpt(std::string_view s) {
   std::string out = "\"";
   out.append(s.substr(0, 80));
   if (s.size() > 80) out += "…";
@@ -120,14 +120,14 @@ std::string format_local_text(calendar::Instant t, calendar::UtcOffset offset) {
 }
 
 std::optional<calendar::Instant> parse_local_text(std::string_view s, calendar::UtcOffset offset) {
-  const auto l = calendar::parse_local_datetime(trim(s));
+  const auto l = calendar::parse_local_datetime(trim_field(s));
   if (!l) return std::nullopt;
   if (!calendar::in_supported_range(l->date)) return std::nullopt;
   return calendar::to_instant(*l, offset);
 }
 
 std::string normalize_time_text(std::string_view s, calendar::UtcOffset offset) {
-  const std::string_view t = trim(s);
+  const std::string_view t = trim_field(s);
   // The date and time part ends at the first character after HH:MM[:SS] that is no digit.
   const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
   std::size_t colon = t.find(':');
@@ -209,8 +209,8 @@ std::variant<Dossier, FieldError> decode_dossier(const DossierFields& f,
   const auto name = [](C c) { return std::string(kDossierColumns[static_cast<std::size_t>(c)]); };
   const auto required_missing = [&](C c) { return FieldError{name(c), "required value is empty"}; };
   const auto bad_time = [&](C c, std::string_view v) {
-    return FieldError{name(c),
-                      quoted(v) + " is not a date-time (" + std::string(date_forms(options)) + ")"};
+    return FieldError{name(c), quoted_excerpt(v) + " is not a date-time (" +
+                                   std::string(date_forms(options)) + ")"};
   };
 
   const auto code = value(f, C::code);
@@ -233,7 +233,7 @@ std::variant<Dossier, FieldError> decode_dossier(const DossierFields& f,
         options.vietnamese_words ? parse_channel_word(*ch) : deadline::parse_channel(*ch);
     if (!parsed) {
       return FieldError{name(C::channel),
-                        quoted(*ch) + " is not a channel (online, direct or post)"};
+                        quoted_excerpt(*ch) + " is not a channel (online, direct or post)"};
     }
     d.channel = *parsed;
   }
@@ -247,7 +247,7 @@ std::variant<Dossier, FieldError> decode_dossier(const DossierFields& f,
   if (const auto dur = value(f, C::duration)) {
     d.duration = calendar::parse_duration(*dur);
     if (!d.duration) {
-      return FieldError{name(C::duration), quoted(*dur) +
+      return FieldError{name(C::duration), quoted_excerpt(*dur) +
                                                " is not a duration (e.g. \"15 working days\", "
                                                "\"15 ngày làm việc\", \"4 working hours\", "
                                                "\"30 days\")"};
@@ -258,8 +258,8 @@ std::variant<Dossier, FieldError> decode_dossier(const DossierFields& f,
     d.due_at = time_value(*due, options, DayPart::close);
     if (!d.due_at) return bad_time(C::due_at, *due);
     if (*d.due_at < d.received_at) {
-      return FieldError{name(C::due_at),
-                        "due_at " + quoted(*due) + " is before received_at " + quoted(*received)};
+      return FieldError{name(C::due_at), "due_at " + quoted_excerpt(*due) +
+                                             " is before received_at " + quoted_excerpt(*received)};
     }
   }
 
@@ -269,7 +269,7 @@ std::variant<Dossier, FieldError> decode_dossier(const DossierFields& f,
       options.vietnamese_words ? parse_status_word(*status) : deadline::parse_status(*status);
   if (!st) {
     return FieldError{name(C::status),
-                      quoted(*status) +
+                      quoted_excerpt(*status) +
                           " is not a status (processing, waiting_supplement, paused, resolved, "
                           "returned or withdrawn" +
                           (options.vietnamese_words
@@ -304,7 +304,7 @@ std::variant<Dossier, FieldError> decode_dossier(const DossierFields& f,
                           ? std::string("no deadline: duration and due_at are empty and there is "
                                         "no procedure_code")
                           : "no deadline: duration and due_at are empty and procedure " +
-                                quoted(d.procedure_code) + " is not in the catalogue"};
+                                quoted_excerpt(d.procedure_code) + " is not in the catalogue"};
   }
   return d;
 }
@@ -322,7 +322,7 @@ std::variant<Event, FieldError> decode_event(const EventFields& f, const DecodeO
   if (!at) return FieldError{name(C::at), "required value is empty"};
   const auto at_i = time_value(*at, options, DayPart::close);
   if (!at_i) {
-    return FieldError{name(C::at), quoted(*at) + " is not a date-time (" +
+    return FieldError{name(C::at), quoted_excerpt(*at) + " is not a date-time (" +
                                        std::string(date_forms(options)) + ")"};
   }
   e.at = *at_i;
@@ -333,7 +333,7 @@ std::variant<Event, FieldError> decode_event(const EventFields& f, const DecodeO
       options.vietnamese_words ? parse_event_kind_word(*kind) : deadline::parse_event_kind(*kind);
   if (!k) {
     return FieldError{name(C::kind),
-                      quoted(*kind) +
+                      quoted_excerpt(*kind) +
                           " is not an event kind (supplement_requested, supplement_received, "
                           "paused, resumed or extended)"};
   }
@@ -348,11 +348,11 @@ std::variant<Event, FieldError> decode_event(const EventFields& f, const DecodeO
   if (nd) {
     e.new_due_at = time_value(*nd, options, DayPart::close);
     if (!e.new_due_at) {
-      return FieldError{name(C::new_due_at), quoted(*nd) + " is not a date-time (" +
+      return FieldError{name(C::new_due_at), quoted_excerpt(*nd) + " is not a date-time (" +
                                                  std::string(date_forms(options)) + ")"};
     }
   }
-  if (const auto note = f[static_cast<std::size_t>(C::note)]) e.note = readable(trim(*note));
+  if (const auto note = f[static_cast<std::size_t>(C::note)]) e.note = readable(trim_field(*note));
   return e;
 }
 

@@ -23,7 +23,7 @@ struct Migration {
 };
 
 // Forward-only: never edit a shipped migration; append a new one.
-constexpr Migration kMigrations[] = {
+constexpr Migration kSqliteStoreMigrations[] = {
     {1, R"sql(
 CREATE TABLE dossiers (
   id             INTEGER PRIMARY KEY,
@@ -108,17 +108,17 @@ void sql_nfc(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_text64(ctx, copy, composed.size(), &sqlite3_free, SQLITE_UTF8);
 }
 
-constexpr const char* kDossierSelect =
+constexpr const char* kSqliteDossierSelect =
     "SELECT d.id AS _id, d.code AS code, d.procedure_code AS procedure_code, d.procedure_name AS "
     "procedure_name, d.field AS field, d.department AS department, d.handler AS handler, "
     "d.applicant AS applicant, d.channel AS channel, d.received_at AS received_at, d.duration AS "
     "duration, d.due_at AS due_at, d.status AS status, d.resolved_at AS resolved_at, "
     "d.updated_at AS updated_at FROM dossiers d";
-constexpr const char* kEventSelect =
+constexpr const char* kSqliteEventSelect =
     "SELECT e.dossier_id AS _id, d.code AS code, e.at AS at, e.kind AS kind, e.new_due_at AS "
     "new_due_at, e.note AS note FROM events e JOIN dossiers d ON d.id = e.dossier_id";
 
-constexpr std::size_t kCodeChunk = 500;
+constexpr std::size_t kSqliteCodeChunk = 500;
 
 }  // namespace
 
@@ -174,9 +174,9 @@ struct SqliteStore::Impl {
   template <typename Binder, typename Keep>
   void walk(const std::string& where_sql, Binder binder, Keep keep, const DossierVisitor& visit,
             ReadSummary& summary) {
-    SQLite::Statement dq(db, std::string(kDossierSelect) + where_sql + " ORDER BY d.id");
+    SQLite::Statement dq(db, std::string(kSqliteDossierSelect) + where_sql + " ORDER BY d.id");
     SQLite::Statement eq(
-        db, std::string(kEventSelect) + where_sql + " ORDER BY e.dossier_id, e.at, e.seq");
+        db, std::string(kSqliteEventSelect) + where_sql + " ORDER BY e.dossier_id, e.at, e.seq");
     binder(dq);
     binder(eq);
     const auto dmap = detail::map_columns<kDossierColumnCount>(dq, &dossier_column_index);
@@ -234,7 +234,7 @@ struct SqliteStore::Impl {
                          " is newer than this dunghan understands (" + std::to_string(latest) +
                          "); upgrade dunghan");
       }
-      for (const Migration& m : kMigrations) {
+      for (const Migration& m : kSqliteStoreMigrations) {
         if (m.version <= current) continue;
         db.exec(m.sql);
         SQLite::Statement up(db, "UPDATE schema_version SET version = ?");
@@ -300,7 +300,7 @@ StoreIdentity SqliteStore::identity() {
 SqliteStore::~SqliteStore() = default;
 
 int SqliteStore::latest_schema_version() {
-  return kMigrations[std::size(kMigrations) - 1].version;
+  return kSqliteStoreMigrations[std::size(kSqliteStoreMigrations) - 1].version;
 }
 
 int SqliteStore::schema_version() {
@@ -381,8 +381,8 @@ ChangedRead SqliteStore::read_changed(const ChangeCursor& since,
           visit(d, ev);
         },
         out.summary);
-    for (std::size_t i = 0; i < also_codes.size(); i += kCodeChunk) {
-      const std::size_t n = std::min(kCodeChunk, also_codes.size() - i);
+    for (std::size_t i = 0; i < also_codes.size(); i += kSqliteCodeChunk) {
+      const std::size_t n = std::min(kSqliteCodeChunk, also_codes.size() - i);
       impl_->walk(
           " WHERE d.code IN (" + detail::placeholders(n) + ")",
           [&](SQLite::Statement& st) {
