@@ -8,7 +8,12 @@
 # MSVC (the vcpkg build on Windows): /W4 /WX, standard conformance, and /utf-8 — our sources hold
 # Vietnamese string literals, which MSVC would otherwise read in the system's ANSI code page
 # (1258 on a Vietnamese Windows) and turn into mojibake in every message and template.
+# In a unity build (the demo preset) GCC takes every .cpp of a batch for a header and reports
+# -Wsubobject-linkage on a class of ours whose member has a type from the anonymous namespace
+# (HttpServer::Impl, the xlsx reader's Impls). The warning guards against a header's class defined
+# in several translation units; a unity batch defines it once, and every other build keeps the check.
 function(dunghan_strict target)
+  set(unity_only $<$<AND:$<CXX_COMPILER_ID:GNU>,$<BOOL:$<TARGET_PROPERTY:UNITY_BUILD>>>:-Wno-subobject-linkage>)
   if(MSVC)
     target_compile_options(${target} PRIVATE /W4 /WX /utf-8 /permissive- /Zc:__cplusplus)
   else()
@@ -16,6 +21,7 @@ function(dunghan_strict target)
                                              -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
                                              -Wunused -Woverloaded-virtual
                                              -Wimplicit-fallthrough
-                                             $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>)
+                                             $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>
+                                             ${unity_only})
   endif()
 endfunction()
