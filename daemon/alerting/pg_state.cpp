@@ -115,6 +115,12 @@ CREATE TABLE silences (
 CREATE INDEX silences_code ON silences (code);
 COMMENT ON TABLE silences IS 'dunghan: silences (acknowledgements) of dossiers'' alerts; times are Unix seconds, UTC';
 )sql",
+    // 4 → 5: the flood guard's count of one recipient's single alerts sent today, once per
+    // claimed batch (it fetched every sent row; found at 10^6 rows, bench/README.md).
+    R"sql(
+CREATE INDEX alerts_sent_singles ON alerts (recipient, channel, sent_at)
+  WHERE state = 'sent' AND digest_key = '';
+)sql",
 };
 
 constexpr std::string_view kComponent = "state";
@@ -392,6 +398,20 @@ class PgLedger final : public Ledger {
                  "state = 'silenced' AND next_attempt_at > $1",
                  {num(secs(now)), code})
               .affected());
+    });
+  }
+
+  std::size_t sent_singles_since(const std::string& recipient, const std::string& channel,
+                                 Instant since) override {
+    // One count on the server through alerts_sent_singles (the base class would fetch every
+    // sent row there is, once per recipient and batch).
+    return run([&](Connection& c) {
+      return static_cast<std::size_t>(
+          c.exec_prepared("ledger_sent_singles",
+                          "SELECT count(*) FROM alerts WHERE state = 'sent' AND digest_key = '' "
+                          "AND recipient = $1 AND channel = $2 AND sent_at >= $3",
+                          {recipient, channel, num(secs(since))})
+              .int64(0, 0));
     });
   }
 

@@ -12,6 +12,7 @@
 
 #include "alerting/ledger.h"
 #include "alerting/ledger_sql.h"
+#include "alerting/sqlite_ledger_sql.h"
 #include "alerting/state_db.h"
 
 namespace dunghan::alerting {
@@ -157,11 +158,7 @@ class SqliteLedger final : public Ledger {
 
   std::vector<AlertRow> due(Instant now, std::size_t limit) override {
     std::lock_guard lock(mu_);
-    SQLite::Statement st(db_,
-                         std::string("SELECT ") + kAlertColumns +
-                             " FROM alerts WHERE state IN ('pending', 'retry', 'silenced') AND "
-                             "next_attempt_at <= ?" +
-                             kDueOrder + " LIMIT ?");
+    SQLite::Statement st(db_, sqlite_sql::kDueRows);
     st.bind(1, secs(now));
     st.bind(2, sql_limit(limit));
     return read_all(st);
@@ -169,9 +166,7 @@ class SqliteLedger final : public Ledger {
 
   std::optional<Instant> next_attempt() override {
     std::lock_guard lock(mu_);
-    SQLite::Statement st(db_,
-                         "SELECT MIN(next_attempt_at) FROM alerts WHERE state IN ('pending', "
-                         "'retry', 'silenced')");
+    SQLite::Statement st(db_, sqlite_sql::kNextAttempt);
     if (!st.executeStep() || st.getColumn(0).isNull()) return std::nullopt;
     return instant(st.getColumn(0).getInt64());
   }
@@ -189,11 +184,7 @@ class SqliteLedger final : public Ledger {
     SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
     std::vector<AlertRow> rows;
     {
-      SQLite::Statement st(db_,
-                           std::string("SELECT ") + kAlertColumns +
-                               " FROM alerts WHERE state IN ('pending', 'retry', 'silenced') AND "
-                               "next_attempt_at <= ?" +
-                               kDueOrder + " LIMIT ?");
+      SQLite::Statement st(db_, sqlite_sql::kDueRows);
       st.bind(1, secs(now));
       st.bind(2, sql_limit(limit));
       rows = read_all(st);
@@ -206,10 +197,9 @@ class SqliteLedger final : public Ledger {
       if (!r.digest_key.empty()) digests.insert(r.digest_key);
     }
     if (!digests.empty()) {
-      SQLite::Statement st(
-          db_, std::string("SELECT ") + kAlertColumns +
-                   " FROM alerts WHERE digest_key = ? AND digest_key <> '' AND "
-                   "state IN ('pending', 'retry', 'silenced') AND next_attempt_at <= ?");
+      SQLite::Statement st(db_, std::string("SELECT ") + kAlertColumns +
+                                    " FROM alerts WHERE digest_key = ? AND digest_key <> '' AND " +
+                                    kWaitingStates + " AND next_attempt_at <= ?");
       for (const std::string& d : digests) {
         st.reset();
         st.bind(1, d);
@@ -309,9 +299,9 @@ class SqliteLedger final : public Ledger {
   std::size_t cancel(const std::string& key, Instant now, std::string reason) override {
     std::lock_guard lock(mu_);
     SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement st(db_,
-                         "UPDATE alerts SET state = 'cancelled', detail = ?, updated_at = ? "
-                         "WHERE key = ? AND state IN ('pending', 'retry', 'silenced')");
+    SQLite::Statement st(db_, std::string("UPDATE alerts SET state = 'cancelled', detail = ?, "
+                                          "updated_at = ? WHERE key = ? AND ") +
+                                  kWaitingStates);
     st.bind(1, reason);
     st.bind(2, secs(now));
     st.bind(3, key);
@@ -323,14 +313,10 @@ class SqliteLedger final : public Ledger {
   std::size_t sent_singles_since(const std::string& recipient, const std::string& channel,
                                  Instant since) override {
     std::lock_guard lock(mu_);
-    // Sent rows keep updated_at = sent_at: the (state, updated_at) index finds the day's rows.
-    SQLite::Statement st(db_,
-                         "SELECT COUNT(*) FROM alerts WHERE state = 'sent' AND updated_at >= ? "
-                         "AND sent_at >= ? AND recipient = ? AND channel = ? AND digest_key = ''");
-    st.bind(1, secs(since));
-    st.bind(2, secs(since));
-    bind_text(st, 3, recipient);
-    bind_text(st, 4, channel);
+    SQLite::Statement st(db_, sqlite_sql::kSentSinglesSince);
+    bind_text(st, 1, recipient);
+    bind_text(st, 2, channel);
+    st.bind(3, secs(since));
     st.executeStep();
     return static_cast<std::size_t>(st.getColumn(0).getInt64());
   }
