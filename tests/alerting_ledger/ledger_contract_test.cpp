@@ -407,6 +407,12 @@ TEST_P(LedgerContract, SentSinglesSinceCountsOneRecipientsChannelFromAnInstant) 
   EXPECT_EQ(ledger().sent_singles_since("nguyenvana", "email", kT0 + seconds{1}), 0U);
   EXPECT_EQ(ledger().sent_singles_since("nguyenvana", "zalo", kT0), 0U);
   EXPECT_EQ(ledger().sent_singles_since("other", "email", kT0), 0U);
+  // A digest's rows are not single alerts: they do not count.
+  AlertRow d = make_row("HS4", kT0);
+  d.digest_key = "digest-1";
+  ASSERT_TRUE(ledger().insert(d));
+  EXPECT_EQ(put(take(alert_key(d.id)), AlertState::sent, kT0, "because", kT0), Transition::applied);
+  EXPECT_EQ(ledger().sent_singles_since("nguyenvana", "email", kT0), 2U);
 }
 
 TEST_P(LedgerContract, RecordRefusesBadOutcomesBeforeWritingAnything) {
