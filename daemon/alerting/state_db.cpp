@@ -120,7 +120,7 @@ CREATE INDEX silences_by_code ON silences (code, until);
     // 5 → 6: indexes for the two queries that ran once per claimed batch and grew with the
     // ledger (found at 10^6 rows, bench/README.md). The claim took `state IN (...)` through
     // (state, next_attempt_at) and sorted every due row for each batch of 64; it now walks a
-    // partial index in its own order (the WHERE text is sqlite_ledger_sql.h's kWaiting, word for
+    // partial index in its own order (the WHERE text is ledger_sql.h's kWaitingStates, word for
     // word). The flood guard's count scanned the day's sent rows; it now counts one recipient's.
     R"sql(
 DROP INDEX alerts_due;
