@@ -12,6 +12,7 @@
 #include "app/app.h"
 #include "calendar/clock.h"
 #include "log/redact.h"
+#include "service/api.h"
 #include "service/runtime.h"
 #include "store/store.h"
 
@@ -40,21 +41,6 @@ std::string login_name() {
     if (const char* u = std::getenv(v); u != nullptr && *u != '\0') return u;
   }
   return "cli";
-}
-
-ordered_json silence_json(const alerting::Silence& s, calendar::UtcOffset off,
-                          calendar::Instant now) {
-  return ordered_json{{"id", s.id},
-                      {"code", s.code},
-                      {"rule", s.rule},
-                      {"until", calendar::format_iso(s.until, off)},
-                      {"reason", s.reason},
-                      {"by", s.by},
-                      {"created_at", calendar::format_iso(s.created_at, off)},
-                      {"ended_at", s.ended_at ? ordered_json(calendar::format_iso(*s.ended_at, off))
-                                              : ordered_json()},
-                      {"ended_by", s.ended_by},
-                      {"active", s.active(now)}};
 }
 
 int run_add(const GlobalOptions& g, const SilenceArgs& a) {
@@ -92,7 +78,7 @@ int run_list(const GlobalOptions& g, const SilenceArgs& a) {
     }
     if (a.format == "json") {
       ordered_json out = ordered_json::array();
-      for (const auto& s : rows) out.push_back(silence_json(s, cfg->calendar.offset, now));
+      for (const auto& s : rows) out.push_back(service::silence_json(s, now, cfg->calendar.offset));
       std::cout << out.dump(2, ' ', false, ordered_json::error_handler_t::replace) << '\n';
       return kOk;
     }

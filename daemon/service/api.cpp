@@ -30,19 +30,6 @@ json dossier_json(const OfficeDossier& d, calendar::UtcOffset off) {
   return j;
 }
 
-json silence_json(const alerting::Silence& s, calendar::Instant now, calendar::UtcOffset off) {
-  return {{"id", s.id},
-          {"code", s.code},
-          {"rule", s.rule},
-          {"until", calendar::format_iso(s.until, off)},
-          {"reason", s.reason},
-          {"by", s.by},
-          {"created_at", calendar::format_iso(s.created_at, off)},
-          {"ended_at", s.ended_at ? json(calendar::format_iso(*s.ended_at, off)) : json(nullptr)},
-          {"ended_by", s.ended_by},
-          {"active", s.active(now)}};
-}
-
 json alert_json(const alerting::AlertRow& a, calendar::UtcOffset off) {
   json j = {{"key", a.key},
             {"code", a.id.code},
@@ -143,7 +130,7 @@ std::string api_dossier(const DossierDetail& detail, const calendar::WorkCalenda
   for (const alerting::AlertRow& a : detail.alerts) alerts.push_back(alert_json(a, off));
   json silences = json::array();
   for (const alerting::Silence& s : detail.silences) {
-    silences.push_back(silence_json(s, c.at, off));
+    silences.push_back(json(silence_json(s, c.at, off)));
   }
   j["silences"] = silences;
   j["alerts"] = alerts;
@@ -161,13 +148,31 @@ std::string api_outbox(const std::vector<alerting::AlertRow>& rows,
 std::string api_silences(const std::vector<alerting::Silence>& silences, calendar::Instant now,
                          const calendar::WorkCalendar& cal) {
   json list = json::array();
-  for (const alerting::Silence& s : silences) list.push_back(silence_json(s, now, cal.offset()));
+  for (const alerting::Silence& s : silences) {
+    list.push_back(json(silence_json(s, now, cal.offset())));
+  }
   return dump({{"count", silences.size()}, {"silences", list}});
 }
 
 std::string api_silence(const alerting::Silence& s, calendar::Instant now,
                         const calendar::WorkCalendar& cal) {
-  return dump(silence_json(s, now, cal.offset()));
+  return dump(json(silence_json(s, now, cal.offset())));
+}
+
+nlohmann::ordered_json silence_json(const alerting::Silence& s, calendar::Instant now,
+                                    calendar::UtcOffset off) {
+  using nlohmann::ordered_json;
+  return ordered_json{{"id", s.id},
+                      {"code", s.code},
+                      {"rule", s.rule},
+                      {"until", calendar::format_iso(s.until, off)},
+                      {"reason", s.reason},
+                      {"by", s.by},
+                      {"created_at", calendar::format_iso(s.created_at, off)},
+                      {"ended_at", s.ended_at ? ordered_json(calendar::format_iso(*s.ended_at, off))
+                                              : ordered_json()},
+                      {"ended_by", s.ended_by},
+                      {"active", s.active(now)}};
 }
 
 std::string api_error(const std::string& message) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "alerting/ledger.h"
 #include "alerting/silences.h"
 #include "calendar/work_calendar.h"
@@ -33,6 +35,12 @@ std::string api_silences(const std::vector<alerting::Silence>& silences, calenda
 /// One silence as its JSON object (POST /api/v1/silences answers with it).
 std::string api_silence(const alerting::Silence& s, calendar::Instant now,
                         const calendar::WorkCalendar& cal);
+
+/// A silence as the API and `dunghan silence list --format json` show it, keys in this order: id,
+/// code, rule (empty: every rule), until, reason, by, created_at, ended_at (null while it runs),
+/// ended_by, active (at `now`); instants in ISO 8601 at `off`.
+nlohmann::ordered_json silence_json(const alerting::Silence& s, calendar::Instant now,
+                                    calendar::UtcOffset off);
 
 /// {"error": message}.
 std::string api_error(const std::string& message);
