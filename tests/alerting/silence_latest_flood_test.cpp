@@ -44,14 +44,8 @@ struct World {
     return r;
   }
   Silence silence(std::string code, Instant until, Instant now, std::string rule = "") {
-    Silence s;
-    s.code = std::move(code);
-    s.rule = std::move(rule);
-    s.until = until;
-    s.reason = "đang trình ký gia hạn";
-    s.by = "lan";
-    s.created_at = now;
-    return silences.add(s);
+    return silences.add(
+        dunghan::testing::make_silence(std::move(code), std::move(rule), until, now));
   }
 
   StageWorld w;

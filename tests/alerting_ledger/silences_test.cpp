@@ -13,6 +13,7 @@
 
 #include "alerting/ledger.h"
 #include "alerting/silences.h"
+#include "support/memory_silences.h"
 #include "support/temp_dir.h"
 #ifdef DUNGHAN_CONTRACT_POSTGRESQL
 #include "alerting/pg_state.h"
@@ -27,14 +28,7 @@ using std::chrono::hours;
 const Instant kT0 = Instant{std::chrono::seconds{1'740'000'000}};
 
 Silence make(std::string code, std::string rule, Instant until) {
-  Silence s;
-  s.code = std::move(code);
-  s.rule = std::move(rule);
-  s.until = until;
-  s.reason = "đang trình ký gia hạn";
-  s.by = "lan";
-  s.created_at = kT0;
-  return s;
+  return testing::make_silence(std::move(code), std::move(rule), until, kT0);
 }
 
 struct Implementation {

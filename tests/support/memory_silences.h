@@ -1,17 +1,33 @@
 #pragma once
-// An in-memory SilenceStore for unit tests: the contract of alerting/silences.h without a file
-// (the SQLite implementation is tested against the same expectations in
+// Silences for unit tests: the tests' usual silence (make_silence), and an in-memory SilenceStore
+// with the contract of alerting/silences.h without a file (the SQLite and PostgreSQL
+// implementations are tested against the same expectations in
 // tests/alerting_ledger/silences_test.cpp).
 
 #include <algorithm>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "alerting/silences.h"
 
 namespace dunghan::testing {
+
+/// A silence of `code` (every rule when `rule` is empty) until `until`, set at `created_at` by
+/// "lan" with a reason in Vietnamese; not stored (id 0).
+inline alerting::Silence make_silence(std::string code, std::string rule, alerting::Instant until,
+                                      alerting::Instant created_at) {
+  alerting::Silence s;
+  s.code = std::move(code);
+  s.rule = std::move(rule);
+  s.until = until;
+  s.reason = "đang trình ký gia hạn";
+  s.by = "lan";
+  s.created_at = created_at;
+  return s;
+}
 
 class MemorySilences final : public alerting::SilenceStore {
  public:
