@@ -204,6 +204,15 @@ HttpResponse Office::handle_write(Context& ctx, const HttpRequest& req, const Vi
                : html(403, message_page("Không có quyền",
                                         "Tạm dừng nhắc cần tài khoản quản trị (admin)."));
   }
+  // Adds a silence from either door (the API, the dossier page's form) and logs it.
+  auto add_logged = [&](const alerting::SilenceRequest& r) {
+    const alerting::Silence s =
+        alerting::add_silence(*ctx.silences, *ctx.store, ctx.config.rules, r, now, cal.offset());
+    spdlog::info("event=silence_added id={} code={} rule={} by={} until={}", s.id,
+                 log::kv_value(s.code), log::kv_value(s.rule), log::kv_value(s.by),
+                 calendar::format_iso(s.until, cal.offset()));
+    return s;
+  };
   // POST /api/v1/silences {"code", "rule", "until", "reason"}
   if (req.path == "/api/v1/silences") {
     alerting::SilenceRequest r;
@@ -219,11 +228,7 @@ HttpResponse Office::handle_write(Context& ctx, const HttpRequest& req, const Vi
     }
     r.by = *viewer.user;
     try {
-      const alerting::Silence s =
-          alerting::add_silence(*ctx.silences, *ctx.store, ctx.config.rules, r, now, cal.offset());
-      spdlog::info("event=silence_added id={} code={} rule={} by={} until={}", s.id,
-                   log::kv_value(s.code), log::kv_value(s.rule), log::kv_value(s.by),
-                   calendar::format_iso(s.until, cal.offset()));
+      const alerting::Silence s = add_logged(r);
       return json_response(201, api_silence(s, now, cal));
     } catch (const std::invalid_argument& e) {
       return json_response(400, api_error(e.what()));
@@ -272,11 +277,7 @@ HttpResponse Office::handle_write(Context& ctx, const HttpRequest& req, const Vi
     const alerting::SilenceRequest r{code, field("rule"), field("until"), field("reason"),
                                      *viewer.user};
     try {
-      const alerting::Silence s =
-          alerting::add_silence(*ctx.silences, *ctx.store, ctx.config.rules, r, now, cal.offset());
-      spdlog::info("event=silence_added id={} code={} rule={} by={} until={}", s.id,
-                   log::kv_value(s.code), log::kv_value(s.rule), log::kv_value(s.by),
-                   calendar::format_iso(s.until, cal.offset()));
+      const alerting::Silence s = add_logged(r);
       HttpResponse ok = html(303, message_page("Đã tạm dừng nhắc", "Đã tạm dừng nhắc."));
       ok.headers.emplace_back("Location", "/dossiers/" + url_encode(code));
       return ok;
