@@ -21,6 +21,7 @@
 #include "channels/fake_server.h"
 #include "channels/http.h"
 #include "channels/zalo.h"
+#include "support/http_get.h"
 #include "support/pg_test_db.h"
 #include "support/run_process.h"
 #include "support/temp_dir.h"
@@ -42,18 +43,9 @@ using namespace std::chrono_literals;
 const calendar::Instant kNow = std::chrono::sys_days{std::chrono::year{2026} / 2 / 20} + 3h;
 
 nlohmann::json fake_state(int port) {
-  channels::CurlHandle h;
-  std::string body;
-  curl_easy_setopt(h.get(), CURLOPT_URL,
-                   ("http://127.0.0.1:" + std::to_string(port) + "/control/state").c_str());
-  curl_easy_setopt(
-      h.get(), CURLOPT_WRITEFUNCTION, +[](char* d, std::size_t s, std::size_t n, void* u) {
-        static_cast<std::string*>(u)->append(d, s * n);
-        return s * n;
-      });
-  curl_easy_setopt(h.get(), CURLOPT_WRITEDATA, &body);
-  EXPECT_EQ(curl_easy_perform(h.get()), CURLE_OK);
-  return nlohmann::json::parse(body);
+  const testing::HttpResponse r = testing::http_get(port, "/control/state");
+  EXPECT_EQ(r.status, 200) << r.body;
+  return nlohmann::json::parse(r.body);
 }
 
 void fake_expire(int port) {
